@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "model/entry.h"
+
+#include <array>
+#include <fmt/format.h>
+
+namespace hmmspec {
+
+using namespace x86;
+
+namespace {
+
+constexpr std::array<std::string_view, 11> kKindNames{
+    "none", "table", "page", "zero", "protnone", "swap", "migration", "device", "hwpoison", "huge",
+    "bad"};
+
+// The swap-type kinds of a non-present word, by its type (swapops.h; kernel-context.md §5.3).
+Entry classify_swap(u64 word) {
+  Entry e;
+  e.word = word;
+  unsigned type = swp_type(word);
+  u64 offset = swp_offset(word);
+  if (type < MAX_SWAPFILES) {
+    e.kind = Kind::Swap;
+    e.swap_type = type;
+    e.offset = offset;
+  } else if (type == SWP_HWPOISON) {
+    e.kind = Kind::Hwpoison;
+    e.pfn = offset;
+  } else if (type == SWP_MIGRATION_READ || type == SWP_MIGRATION_WRITE) {
+    e.kind = Kind::Migration;
+    e.write = type == SWP_MIGRATION_WRITE;
+    e.pfn = offset;
+  } else {
+    e.kind = Kind::Device;
+    e.write = type == SWP_DEVICE_WRITE;
+    e.pfn = offset;
+  }
+  return e;
+}
+
+// A PTE (or a hugetlb slot read as a PTE): not present, protnone, or mapping a page.
+Entry classify_pte_like(const Geometry& g, Level l, u64 word, u64 zero_pfn) {
+  if (!(word & (PRESENT | PROTNONE))) return classify_swap(word);
+  Entry e;
+  e.word = word;
+  e.pfn = pte_pfn(g, word);
+  e.write = word & RW;
+  e.special = word & SPECIAL;
+  e.devmap = word & DEVMAP;
+  if ((word & (PROTNONE | PRESENT)) == PROTNONE)
+    e.kind = Kind::Protnone;
+  else if (l != Level::Pte)
+    e.kind = Kind::Huge;
+  else
+    e.kind = e.pfn == zero_pfn ? Kind::Zero : Kind::Page;
+  return e;
+}
+
+Entry classify_huge(const Geometry& g, Level l, u64 word) {
+  Entry e;
+  e.kind = Kind::Huge;
+  e.word = word;
+  e.pfn = huge_pfn(g, l, word);
+  e.write = word & RW;
+  e.devmap = word & DEVMAP;
+  e.special = word & SPECIAL;
+  e.protnone = (word & (PROTNONE | PRESENT)) == PROTNONE;
+  return e;
+}
+
+Entry classify_table_or_bad(const Geometry& g, Level l, u64 word) {
+  Entry e;
+  e.word = word;
+  if (word_bad(g, l, word)) {
+    e.kind = Kind::Bad;
+  } else {
+    e.kind = Kind::Table;
+    e.pfn = table_pfn(g, word);
+  }
+  return e;
+}
+
+std::string hex(u64 v) { return fmt::format("{:#x}", v); }
+
+bool fits_pfn(const Geometry& g, u64 pfn) { return pfn <= (PHYSICAL_MASK >> g.page_shift); }
+
+} // namespace
+
+std::string_view kind_name(Kind k) { return kKindNames[static_cast<unsigned>(k)]; }
+
+std::optional<Kind> kind_from_name(std::string_view s) {
+  for (unsigned i = 0; i < kKindNames.size(); ++i)
+    if (kKindNames[i] == s) return static_cast<Kind>(i);
+  return std::nullopt;
+}
+
+u64 pte_pfn(const Geometry& g, u64 word) {
+  return ((word ^ protnone_mask(word)) & pfn_mask(g.page_shift)) >> g.page_shift;
+}
+
+u64 huge_pfn(const Geometry& g, Level l, u64 word) {
+  u64 mask = (word & PSE) ? huge_pfn_mask(g.shift(l)) : pfn_mask(g.page_shift);
+  return ((word ^ protnone_mask(word)) & mask) >> g.page_shift;
+}
+
+u64 table_pfn(const Geometry& g, u64 word) { return (word & pfn_mask(g.page_shift)) >> g.page_shift; }
+
+bool word_none(Level l, unsigned levels, u64 word) {
+  if (l == Level::Pgd && levels == 5) return word == 0; // pgd_none: no A/D workaround
+  return (word & ~KNL_ERRATUM_MASK) == 0;
+}
+
+bool word_bad(const Geometry& g, Level l, u64 word) {
+  u64 ptemask = pfn_mask(g.page_shift);
+  switch (l) {
+  case Level::Pte:
+    return false;
+  case Level::Pmd: { // pmd_bad: flags other than USER must be exactly _KERNPG_TABLE
+    u64 flags = word & ~((word & PSE) ? huge_pfn_mask(g.shift(l)) : ptemask);
+    return (flags & ~USER) != KERNPG_TABLE;
+  }
+  case Level::Pud: { // pud_bad: no flag outside _KERNPG_TABLE | USER
+    u64 flags = word & ~((word & PSE) ? huge_pfn_mask(g.shift(l)) : ptemask);
+    return (flags & ~(KERNPG_TABLE | USER)) != 0;
+  }
+  case Level::P4d: // p4d_bad with page-table isolation: NX ignored too
+    return ((word & ~ptemask) & ~(KERNPG_TABLE | USER | NX)) != 0;
+  case Level::Pgd:
+    if (g.levels == 4) return ((word & ~ptemask) & ~(KERNPG_TABLE | USER | NX)) != 0;
+    return ((word & ~ptemask) & ~(USER | NX)) != KERNPG_TABLE; // pgd_bad, 5-level
+  }
+  return false;
+}
+
+Entry classify(const Geometry& g, Level l, u64 word, u64 zero_pfn, Context ctx) {
+  if (word_none(l, g.levels, word)) return Entry{.kind = Kind::None, .word = word};
+  if (l == Level::Pte || ctx == Context::HugetlbSlot)
+    return classify_pte_like(g, l, word, zero_pfn);
+  switch (l) {
+  case Level::Pmd:
+    if (!(word & (PRESENT | PROTNONE | PSE))) return classify_swap(word); // !pmd_present
+    if ((word & DEVMAP) || (word & PSE)) return classify_huge(g, l, word); // devmap||trans_huge
+    return classify_table_or_bad(g, l, word);
+  case Level::Pud:
+    if ((word & (PSE | DEVMAP)) == PSE || (word & DEVMAP)) return classify_huge(g, l, word);
+    return classify_table_or_bad(g, l, word);
+  default:
+    return classify_table_or_bad(g, l, word);
+  }
+}
+
+Encoded encode(const Geometry& g, Level l, const Entry& e, Context ctx) {
+  const unsigned ps = g.page_shift;
+  const bool leaf_level = l == Level::Pte || ctx == Context::HugetlbSlot;
+  auto fail = [](std::string msg) { return Encoded{0, std::move(msg)}; };
+  auto need_pfn = [&]() -> std::optional<std::string> {
+    if (!fits_pfn(g, e.pfn)) return "pfn " + hex(e.pfn) + " does not fit in 52 physical bits";
+    return std::nullopt;
+  };
+  switch (e.kind) {
+  case Kind::None:
+    return {0, std::nullopt};
+  case Kind::Table:
+    if (l == Level::Pte || ctx == Context::HugetlbSlot) return fail("a table pointer cannot be a leaf");
+    if (auto err = need_pfn()) return fail(*err);
+    return {PAGE_TABLE | (e.pfn << ps), std::nullopt};
+  case Kind::Page:
+  case Kind::Zero: {
+    if (l != Level::Pte) return fail(std::string(kind_name(e.kind)) + " entries exist only in PTEs");
+    if (auto err = need_pfn()) return fail(*err);
+    u64 w = PRESENT | USER | ACCESSED | (e.pfn << ps);
+    if (e.write) w |= RW | DIRTY;
+    if (e.special || e.kind == Kind::Zero) w |= SPECIAL;
+    if (e.devmap) w |= DEVMAP | SPECIAL; // pte_mkdevmap sets both
+    return {w, std::nullopt};
+  }
+  case Kind::Protnone: {
+    if (!leaf_level) return fail("protnone at a PMD or PUD is written 'huge ... protnone'");
+    if (auto err = need_pfn()) return fail(*err);
+    u64 w = PROTNONE | ACCESSED | (~(e.pfn << ps) & pfn_mask(ps));
+    if (l != Level::Pte) w |= PSE;
+    if (e.write) w |= RW;
+    return {w, std::nullopt};
+  }
+  case Kind::Swap:
+  case Kind::Migration:
+  case Kind::Device:
+  case Kind::Hwpoison: {
+    if (l != Level::Pte && l != Level::Pmd && ctx != Context::HugetlbSlot)
+      return fail(std::string(kind_name(e.kind)) + " entries exist only in PTEs, PMDs and hugetlb slots");
+    unsigned type = 0;
+    u64 offset = e.pfn;
+    if (e.kind == Kind::Swap) {
+      if (e.swap_type >= MAX_SWAPFILES) return fail("swap type must be below 27");
+      type = e.swap_type;
+      offset = e.offset;
+    } else if (e.kind == Kind::Migration) {
+      type = e.write ? SWP_MIGRATION_WRITE : SWP_MIGRATION_READ;
+    } else if (e.kind == Kind::Device) {
+      type = e.write ? SWP_DEVICE_WRITE : SWP_DEVICE_READ;
+    } else {
+      type = SWP_HWPOISON;
+    }
+    if (offset > SWP_OFFSET_MAX) return fail("swap offset " + hex(offset) + " does not fit in 50 bits");
+    return {swp_word(type, offset), std::nullopt};
+  }
+  case Kind::Huge: {
+    if (l != Level::Pmd && l != Level::Pud) return fail("huge entries exist only in PMDs and PUDs");
+    if (auto err = need_pfn()) return fail(*err);
+    u64 align = (1ull << (g.shift(l) - ps)) - 1;
+    if (e.pfn & align)
+      return fail("huge pfn " + hex(e.pfn) + " is not aligned to the " +
+                  std::string(level_name(l)) + " page size");
+    if (e.protnone && ctx == Context::HugetlbSlot)
+      return fail("a protnone hugetlb slot is written 'protnone'");
+    u64 w = PSE | USER | ACCESSED;
+    w |= e.protnone ? (PROTNONE | (~(e.pfn << ps) & huge_pfn_mask(g.shift(l)))) : (PRESENT | (e.pfn << ps));
+    if (e.write) w |= RW | DIRTY;
+    if (e.devmap) w |= DEVMAP;
+    if (e.special) w |= SPECIAL;
+    return {w, std::nullopt};
+  }
+  case Kind::Bad:
+    if (l == Level::Pte || ctx == Context::HugetlbSlot) return fail("a leaf entry is never bad");
+    if (!word_bad(g, l, e.word) || word_none(l, g.levels, e.word))
+      return fail(hex(e.word) + " is not a bad " + std::string(level_name(l)) + " word");
+    return {e.word, std::nullopt};
+  }
+  return fail("unknown kind");
+}
+
+std::string describe(const Entry& e) {
+  std::string s(kind_name(e.kind));
+  switch (e.kind) {
+  case Kind::None:
+    break;
+  case Kind::Zero:
+    if (e.write) s += " write";
+    break;
+  case Kind::Bad:
+    s += " " + hex(e.word);
+    break;
+  case Kind::Swap:
+    s += " type=" + std::to_string(e.swap_type) + " offset=" + hex(e.offset);
+    break;
+  default:
+    s += " pfn=" + hex(e.pfn);
+    if (e.write) s += " write";
+    if (e.special) s += " special";
+    if (e.devmap) s += " devmap";
+    if (e.protnone) s += " protnone";
+    break;
+  }
+  return s;
+}
+
+} // namespace hmmspec

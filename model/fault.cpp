@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "model/fault.h"
+
+namespace hmmspec {
+
+using namespace x86;
+
+namespace {
+
+struct Ctx {
+  World& w;
+  const Vma& vma;
+  u64 addr;  // page aligned
+  bool write;
+  const Geometry& g() const { return w.geom; }
+  u64 page() const { return w.geom.page_size(); }
+};
+
+u64 enc(const World& w, Level l, const Entry& e, Context c = Context::Normal) {
+  return encode(w.geom, l, e, c).word;
+}
+
+// A private mapping of anonymous memory (not shmem): zero page on read, reuse on write.
+bool private_anon(const Vma& v) { return v.anonymous && !(v.flags & vm::SHARED); }
+bool shared_writable(const Vma& v) { return (v.flags & (vm::SHARED | vm::WRITE)) == (vm::SHARED | vm::WRITE); }
+
+// F-NEW-PAGE: a fresh page for a none PTE (do_anonymous_page, do_fault).
+unsigned fault_none_pte(Ctx& c, u64* slot) {
+  if (private_anon(c.vma) && !c.write) { // F-ANON-ZERO: read maps the shared zero page
+    *slot = enc(c.w, Level::Pte, Entry{.kind = Kind::Zero, .pfn = c.w.zero_pfn});
+    return 0;
+  }
+  // F-ANON-WRITE / F-FILE-READ / F-FILE-WRITE: a new page, writable only for a write fault
+  // (page-cache pages are mapped read-only on read: write-notify).
+  u64 pfn = c.w.alloc_pfns(1);
+  *slot = enc(c.w, Level::Pte, Entry{.kind = Kind::Page, .pfn = pfn, .write = c.write});
+  return 0;
+}
+
+// F-COW: wp_page_copy: a new page replaces the old one under an invalidation.
+void cow_pte(Ctx& c, u64* slot) {
+  u64 pfn = c.w.alloc_pfns(1);
+  c.w.invalidate(c.addr, c.addr + c.page());
+  *slot = enc(c.w, Level::Pte, Entry{.kind = Kind::Page, .pfn = pfn, .write = true});
+}
+
+void make_pte_writable(u64* slot) { *slot |= RW | DIRTY; }
+
+// do_wp_page on a present, read-only PTE (kernel-context.md §6.2, row "present, read-only").
+unsigned write_protect_fault(Ctx& c, u64* slot, const Entry& e) {
+  if (e.kind == Kind::Zero) { // F-COW: the zero page is always copied
+    cow_pte(c, slot);
+    return 0;
+  }
+  if (e.special) { // no struct page: wp_pfn_shared in place, or copied
+    if (shared_writable(c.vma))
+      make_pte_writable(slot); // F-MKWRITE
+    else
+      cow_pte(c, slot);
+    return 0;
+  }
+  if (c.vma.anonymous && !(c.vma.flags & vm::SHARED)) {
+    if (c.w.shared_pfns.contains(e.pfn))
+      cow_pte(c, slot); // F-COW: a page mapped more than once (fork, KSM)
+    else
+      make_pte_writable(slot); // F-REUSE: wp_page_reuse, no notifier
+    return 0;
+  }
+  if (c.vma.flags & vm::SHARED)
+    make_pte_writable(slot); // F-MKWRITE: page_mkwrite on a shared mapping
+  else
+    cow_pte(c, slot); // F-COW: private file page
+  return 0;
+}
+
+unsigned fault_pte(Ctx& c, u64* slot) {
+  Entry e = classify(c.g(), Level::Pte, *slot, c.w.zero_pfn);
+  switch (e.kind) {
+  case Kind::None:
+    return fault_none_pte(c, slot);
+  case Kind::Page:
+  case Kind::Zero:
+    if (c.write && !e.write) return write_protect_fault(c, slot, e);
+    return 0; // F-PRESENT: accessed (and dirty) bits only
+  case Kind::Protnone:
+    // F-NUMA: do_numa_page restores access with the saved write bit; the write itself is not
+    // handled by this fault (kernel-context.md §6.2).
+    *slot = enc(c.w, Level::Pte, Entry{.kind = Kind::Page, .pfn = e.pfn, .write = e.write});
+    return 0;
+  case Kind::Swap: { // F-SWAPIN: a new page; a write maps it writable (exclusively owned)
+    u64 pfn = c.w.alloc_pfns(1);
+    *slot = enc(c.w, Level::Pte, Entry{.kind = Kind::Page, .pfn = pfn, .write = c.write});
+    return 0;
+  }
+  case Kind::Migration: // F-MIGRATION-FAULT: waits, and the migration completes
+    *slot = enc(c.w, Level::Pte, Entry{.kind = Kind::Page, .pfn = e.pfn, .write = e.write});
+    return 0;
+  case Kind::Device: { // F-DEVICE-MIGRATE: migrate_to_ram, whatever the owner
+    u64 pfn = c.w.alloc_pfns(1);
+    c.w.invalidate(c.addr, c.addr + c.page());
+    *slot = enc(c.w, Level::Pte, Entry{.kind = Kind::Page, .pfn = pfn, .write = e.write});
+    return 0;
+  }
+  case Kind::Hwpoison: // F-HWPOISON
+    return fault::HWPOISON;
+  default:
+    return 0;
+  }
+}
+
+// F-THP-SPLIT: __split_huge_pmd: the PMD becomes a PTE table mapping the same pages read-only
+// (the huge zero page becomes zero-page PTEs) under an invalidation of the PMD range.
+u64* split_huge_pmd(Ctx& c, u64* pmd_slot, const Entry& e) {
+  const Geometry& g = c.g();
+  u64 base = c.addr & g.mask(Level::Pmd);
+  c.w.invalidate(base, base + g.size(Level::Pmd));
+  u64 t = *c.w.alloc_table(Level::Pte);
+  u64* ptes = c.w.table_words_mut(t);
+  bool zero = e.pfn == huge_zero_pfn(c.w);
+  for (unsigned i = 0; i < g.entries(Level::Pte); ++i) {
+    Entry pe = zero ? Entry{.kind = Kind::Zero, .pfn = c.w.zero_pfn}
+                    : Entry{.kind = Kind::Page, .pfn = e.pfn + i, .write = e.write};
+    ptes[i] = enc(c.w, Level::Pte, pe);
+  }
+  *pmd_slot = enc(c.w, Level::Pmd, Entry{.kind = Kind::Table, .pfn = t});
+  return ptes + g.index(Level::Pte, c.addr);
+}
+
+unsigned fault_pmd(Ctx& c, u64* slot) {
+  const Geometry& g = c.g();
+  Entry e = classify(g, Level::Pmd, *slot, c.w.zero_pfn);
+  switch (e.kind) {
+  case Kind::None: {
+    u64 base = c.addr & g.mask(Level::Pmd);
+    bool fits = base >= c.vma.start && base + g.size(Level::Pmd) <= c.vma.end;
+    if ((c.vma.flags & vm::HUGEPAGE) && private_anon(c.vma) && fits) {
+      if (!c.write) { // F-THP-ZERO: a read maps the huge zero page
+        *slot = enc(c.w, Level::Pmd, Entry{.kind = Kind::Huge, .pfn = huge_zero_pfn(c.w)});
+      } else { // F-THP-ALLOC: a write allocates a writable THP
+        u64 pfn = c.w.alloc_pfns(g.size(Level::Pmd) >> g.page_shift);
+        *slot = enc(c.w, Level::Pmd, Entry{.kind = Kind::Huge, .pfn = pfn, .write = true});
+      }
+      return 0;
+    }
+    u64 t = *c.w.alloc_table(Level::Pte);
+    *slot = enc(c.w, Level::Pmd, Entry{.kind = Kind::Table, .pfn = t});
+    return fault_pte(c, c.w.table_words_mut(t) + g.index(Level::Pte, c.addr));
+  }
+  case Kind::Huge:
+    if (e.protnone) { // F-THP-NUMA: do_huge_pmd_numa_page restores access
+      *slot = enc(c.w, Level::Pmd, Entry{.kind = Kind::Huge, .pfn = e.pfn, .write = e.write, .devmap = e.devmap});
+      return 0;
+    }
+    if (!(*slot & PRESENT) || !c.write || e.write) return 0; // F-PRESENT
+    if (e.devmap || (private_anon(c.vma) && !c.w.shared_pfns.contains(e.pfn) &&
+                     e.pfn != huge_zero_pfn(c.w))) {
+      *slot |= RW | DIRTY; // F-THP-REUSE: written in place (fsdax, or an exclusive THP)
+      return 0;
+    }
+    if ((c.vma.flags & vm::SHARED) && !c.vma.anonymous) {
+      *slot |= RW | DIRTY; // F-MKWRITE on a shared file THP
+      return 0;
+    }
+    // F-THP-SPLIT then F-COW of the one page (do_huge_pmd_wp_page falls back)
+    {
+      u64* pte = split_huge_pmd(c, slot, e);
+      return write_protect_fault(c, pte, classify(g, Level::Pte, *pte, c.w.zero_pfn));
+    }
+  case Kind::Migration: // F-PMD-MIGRATION-FAULT: waits, and the migration completes
+    *slot = enc(c.w, Level::Pmd,
+                Entry{.kind = Kind::Huge, .pfn = e.pfn & ~((g.size(Level::Pmd) >> g.page_shift) - 1),
+                      .write = e.write});
+    return 0;
+  case Kind::Swap:
+  case Kind::Device:
+  case Kind::Hwpoison:
+    return 0; // F-PMD-SWAP: is_swap_pmd without migration: nothing is done
+  case Kind::Table:
+  case Kind::Bad: {
+    u64* ptes = c.w.table_words_mut(table_pfn(g, *slot));
+    if (!ptes) return fault::SIGBUS; // F-NO-TABLE
+    return fault_pte(c, ptes + g.index(Level::Pte, c.addr));
+  }
+  default:
+    return 0;
+  }
+}
+
+unsigned fault_pud(Ctx& c, u64* slot) {
+  const Geometry& g = c.g();
+  Entry e = classify(g, Level::Pud, *slot, c.w.zero_pfn);
+  switch (e.kind) {
+  case Kind::None: {
+    u64 t = *c.w.alloc_table(Level::Pmd);
+    *slot = enc(c.w, Level::Pud, Entry{.kind = Kind::Table, .pfn = t});
+    return fault_pmd(c, c.w.table_words_mut(t) + g.index(Level::Pmd, c.addr));
+  }
+  case Kind::Huge:
+    // F-HUGE-PUD: a read (or a write to a writable PUD) only sets the accessed bit; a write to
+    // a read-only one goes to the filesystem's huge_fault (made writable, present) for a file
+    // VMA. Anonymous PUD THPs do not exist in v5.7: the kernel would walk the leaf as a table,
+    // the model refuses with SIGBUS.
+    if (!c.write || (e.write && !e.protnone && (*slot & PRESENT))) return 0;
+    if (c.vma.anonymous) return fault::SIGBUS;
+    *slot = enc(c.w, Level::Pud, Entry{.kind = Kind::Huge, .pfn = e.pfn, .write = true, .devmap = e.devmap});
+    return 0;
+  default: {
+    u64* pmds = c.w.table_words_mut(table_pfn(g, *slot));
+    if (!pmds) return fault::SIGBUS; // F-NO-TABLE
+    return fault_pmd(c, pmds + g.index(Level::Pmd, c.addr));
+  }
+  }
+}
+
+// hugetlb_fault at the VMA's huge page size (kernel-context.md §6.2, last row).
+unsigned fault_hugetlb(Ctx& c) {
+  const Geometry& g = c.g();
+  Level l = c.vma.hugetlb_size == g.size(Level::Pud) ? Level::Pud : Level::Pmd;
+  u64 base = c.addr & ~(c.vma.hugetlb_size - 1);
+  u64* slot = c.w.ensure_slot(l, base);
+  if (!slot) return fault::SIGBUS; // F-NO-TABLE
+  Entry e = classify(g, l, *slot, c.w.zero_pfn, Context::HugetlbSlot);
+  u64 pages = c.vma.hugetlb_size >> g.page_shift;
+  auto put = [&](u64 pfn, bool write) {
+    *slot = enc(c.w, l, Entry{.kind = Kind::Huge, .pfn = pfn, .write = write}, Context::HugetlbSlot);
+  };
+  switch (e.kind) {
+  case Kind::None: // F-HUGETLB-NEW: writable on a write, or on a shared writable mapping
+    put(c.w.alloc_pfns(pages), c.write || shared_writable(c.vma));
+    return 0;
+  case Kind::Migration: // F-HUGETLB-MIGRATION: waits, and the migration completes
+    put(e.pfn & ~(pages - 1), e.write);
+    return 0;
+  case Kind::Hwpoison: // F-HUGETLB-HWPOISON
+    return fault::HWPOISON_LARGE;
+  case Kind::Huge:
+  case Kind::Protnone:
+    if (!c.write || e.write) return 0; // F-PRESENT (a protnone slot stays protnone)
+    if (c.vma.flags & vm::SHARED) {
+      put(e.pfn, true); // F-MKWRITE
+    } else { // F-HUGETLB-COW
+      c.w.invalidate(base, base + c.vma.hugetlb_size);
+      put(c.w.alloc_pfns(pages), true);
+    }
+    return 0;
+  default:
+    return 0; // F-HUGETLB-NOTPRESENT: other non-present slots are left alone
+  }
+}
+
+unsigned fault_body(Ctx& c) {
+  auto inj = c.w.injections.find(c.addr);
+  if (inj != c.w.injections.end()) {
+    Injection& i = inj->second;
+    if (i.error) return i.error; // F-INJECT-ERROR
+    if (i.no_progress) {         // F-INJECT-NO-PROGRESS
+      if (i.no_progress != kForever) --i.no_progress;
+      return 0;
+    }
+    if (i.invalidate) { // F-INJECT-INVALIDATE: once, then the fault proceeds
+      i.invalidate = false;
+      c.w.invalidate(c.addr, c.addr + c.page());
+    }
+  }
+  if (c.vma.hugetlb()) return fault_hugetlb(c);
+  const Geometry& g = c.g();
+  // PGD and P4D: none entries get a table (p4d_alloc, pud_alloc); others are followed.
+  u64 table = c.w.root_pfn();
+  for (Level l = Level::Pgd; l != Level::Pud; l = below(l)) {
+    if (l == Level::P4d && g.p4d_folded()) continue;
+    u64* words = c.w.table_words_mut(table);
+    if (!words) return fault::SIGBUS; // F-NO-TABLE
+    u64* slot = words + g.index(l, c.addr);
+    if (word_none(l, g.levels, *slot)) {
+      Level next = below(l);
+      if (next == Level::P4d && g.p4d_folded()) next = Level::Pud;
+      u64 t = *c.w.alloc_table(next);
+      *slot = enc(c.w, l, Entry{.kind = Kind::Table, .pfn = t});
+    }
+    table = table_pfn(g, *slot);
+  }
+  u64* puds = c.w.table_words_mut(table);
+  if (!puds) return fault::SIGBUS;
+  return fault_pud(c, puds + g.index(Level::Pud, c.addr));
+}
+
+} // namespace
+
+u64 huge_zero_pfn(const World& w) {
+  u64 pages = w.geom.size(Level::Pmd) >> w.geom.page_shift;
+  return (w.zero_pfn + pages) & ~(pages - 1);
+}
+
+unsigned handle_mm_fault(World& w, const Vma& vma, u64 addr, unsigned flags) {
+  Ctx c{w, vma, addr & ~(w.geom.page_size() - 1), (flags & fault::FLAG_WRITE) != 0};
+  unsigned result = fault_body(c);
+  w.log.push_back(Event{Event::Type::Fault, c.addr, flags, result});
+  return result;
+}
+
+void migration_entry_wait(World& w, u64 addr) {
+  addr &= ~(w.geom.page_size() - 1);
+  w.log.push_back(Event{.type = Event::Type::Wait, .addr = addr, .level = Level::Pte});
+  u64* slot = w.find_slot_mut(Level::Pte, addr);
+  if (!slot) return;
+  Entry e = classify(w.geom, Level::Pte, *slot, w.zero_pfn);
+  if (e.kind == Kind::Migration)
+    *slot = enc(w, Level::Pte, Entry{.kind = Kind::Page, .pfn = e.pfn, .write = e.write});
+}
+
+void pmd_migration_entry_wait(World& w, u64 addr) {
+  const Geometry& g = w.geom;
+  addr &= g.mask(Level::Pmd);
+  w.log.push_back(Event{.type = Event::Type::Wait, .addr = addr, .level = Level::Pmd});
+  u64* slot = w.find_slot_mut(Level::Pmd, addr);
+  if (!slot) return;
+  Entry e = classify(g, Level::Pmd, *slot, w.zero_pfn);
+  if (e.kind == Kind::Migration)
+    *slot = enc(w, Level::Pmd,
+                Entry{.kind = Kind::Huge, .pfn = e.pfn & ~((g.size(Level::Pmd) >> g.page_shift) - 1),
+                      .write = e.write});
+}
+
+void split_huge_pud(World& w, u64 addr) {
+  u64* slot = w.find_slot_mut(Level::Pud, addr);
+  if (!slot) return;
+  u64 v = *slot;
+  if ((v & (PSE | DEVMAP)) == PSE || (v & DEVMAP)) { // pud_trans_huge || pud_devmap
+    u64 base = addr & w.geom.mask(Level::Pud);
+    w.invalidate(base, base + w.geom.size(Level::Pud));
+    *slot = 0;
+  }
+}
+
+} // namespace hmmspec

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// TRUSTED: part of the specification. The kernel services hmm.c calls that change the world:
+// handle_mm_fault (mm/memory.c, v5.7; kernel-context.md §6.2), migration_entry_wait and
+// pmd_migration_entry_wait (mm/migrate.c), and split_huge_pud (mm/huge_memory.c), which the
+// walker calls on ACTION_SUBTREE. Every party calls these same functions, so the outcome of a
+// fault is part of the world, not of any party. Each behaviour is a named rule (F-...) listed
+// in docs/fault-model.md.
+#pragma once
+
+#include "model/world.h"
+
+namespace hmmspec {
+
+// handle_mm_fault(vma, addr, flags): resolves one fault at the page holding addr and logs
+// the call. Returns VM_FAULT_* bits (0 on success).
+unsigned handle_mm_fault(World& w, const Vma& vma, u64 addr, unsigned flags);
+
+// migration_entry_wait(mm, pmdp, addr): logs the wait; the migration then completes, so a
+// PTE migration entry at addr becomes the migrated page (writable for a write entry).
+void migration_entry_wait(World& w, u64 addr);
+// pmd_migration_entry_wait(mm, pmdp): the same for a PMD migration entry (it becomes a THP).
+void pmd_migration_entry_wait(World& w, u64 addr);
+
+// split_huge_pud(vma, pud, addr): a trans-huge or devmap PUD is cleared under an invalidation
+// of its whole range (there is no lower table to split into). Other PUDs are left alone.
+void split_huge_pud(World& w, u64 addr);
+
+// The huge zero page used by read faults on THP-enabled anonymous memory (F-THP-ZERO).
+u64 huge_zero_pfn(const World& w);
+
+} // namespace hmmspec

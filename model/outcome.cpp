@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "model/outcome.h"
+
+#include <fmt/format.h>
+
+namespace hmmspec {
+
+std::string errno_name(long ret) {
+  switch (ret) {
+  case -err::kEPERM: return "-EPERM";
+  case -err::kENOMEM: return "-ENOMEM";
+  case -err::kEFAULT: return "-EFAULT";
+  case -err::kEBUSY: return "-EBUSY";
+  case -err::kEINVAL: return "-EINVAL";
+  default: return std::to_string(ret);
+  }
+}
+
+namespace {
+
+std::string ret_text(const Outcome& o) { return o.livelock ? "livelock" : errno_name(o.ret); }
+
+// The first differing word of the reachable page tables, as (level, address) pairs, walking
+// both worlds from the root in address order. Falls back to comparing whole tables.
+std::optional<Difference> table_difference(const World& a, const World& b) {
+  const Geometry& g = a.geom;
+  for (const auto& [pfn, ta] : a.tables()) {
+    auto it = b.tables().find(pfn);
+    if (it == b.tables().end())
+      return Difference{fmt::format("table {:#x}", pfn), "present", "absent", std::nullopt};
+    for (unsigned i = 0; i < ta.words.size(); ++i) {
+      if (ta.words[i] == it->second.words[i]) continue;
+      return Difference{fmt::format("table {:#x} ({}) word {}", pfn, level_name(ta.level), i),
+                        describe(classify(g, ta.level, ta.words[i], a.zero_pfn)) +
+                            fmt::format(" [{:#x}]", ta.words[i]),
+                        describe(classify(g, ta.level, it->second.words[i], b.zero_pfn)) +
+                            fmt::format(" [{:#x}]", it->second.words[i]),
+                        std::nullopt};
+    }
+  }
+  for (const auto& [pfn, tb] : b.tables())
+    if (!a.tables().contains(pfn))
+      return Difference{fmt::format("table {:#x}", pfn), "absent", "present", std::nullopt};
+  return std::nullopt;
+}
+
+} // namespace
+
+std::optional<Difference> first_difference(const HmmRange& range, const Outcome& a, const Outcome& b) {
+  if (a.livelock != b.livelock || (!a.livelock && a.ret != b.ret))
+    return Difference{"ret", ret_text(a), ret_text(b), std::nullopt};
+  size_t n = std::max(a.pfns.size(), b.pfns.size());
+  for (size_t i = 0; i < n; ++i) {
+    u64 wa = i < a.pfns.size() ? a.pfns[i] : 0, wb = i < b.pfns.size() ? b.pfns[i] : 0;
+    if (wa != wb || i >= a.pfns.size() || i >= b.pfns.size())
+      return Difference{fmt::format("pfns[{}]", i),
+                        fmt::format("{:#x} ({})", wa, describe_output(range, wa)),
+                        fmt::format("{:#x} ({})", wb, describe_output(range, wb)),
+                        range.start + (u64(i) << a.world.geom.page_shift)};
+  }
+  size_t m = std::max(a.world.log.size(), b.world.log.size());
+  for (size_t i = 0; i < m; ++i) {
+    if (i < a.world.log.size() && i < b.world.log.size() && a.world.log[i] == b.world.log[i]) continue;
+    auto text = [&](const World& w) { return i < w.log.size() ? describe(w.log[i]) : std::string("(end)"); };
+    std::optional<u64> addr;
+    if (i < a.world.log.size()) addr = a.world.log[i].addr;
+    return Difference{fmt::format("log[{}]", i), text(a.world), text(b.world), addr};
+  }
+  if (auto d = table_difference(a.world, b.world)) return d;
+  if (a.world.notifier != b.world.notifier)
+    return Difference{"notifier", fmt::format("seq={} invalidations={}", a.world.notifier.seq, a.world.notifier.invalidations),
+                      fmt::format("seq={} invalidations={}", b.world.notifier.seq, b.world.notifier.invalidations),
+                      std::nullopt};
+  if (a.world.next_pfn != b.world.next_pfn)
+    return Difference{"allocator", fmt::format("{:#x}", a.world.next_pfn), fmt::format("{:#x}", b.world.next_pfn), std::nullopt};
+  if (a.world.injections != b.world.injections)
+    return Difference{"injections", "differ", "differ", std::nullopt};
+  if (!(a.world == b.world)) return Difference{"world", "differs", "differs", std::nullopt};
+  return std::nullopt;
+}
+
+} // namespace hmmspec

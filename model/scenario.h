@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// A scenario: a world, a range and what the call is expected to do (design-brief §6).
+// The text format is in docs/scenario-format.md; parse and print live in scenario_format.h.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/outcome.h"
+#include "model/range.h"
+#include "model/world.h"
+
+namespace hmmspec {
+
+// Where a line came from, for messages.
+struct SourceLoc {
+  std::string file;
+  unsigned line = 0;
+  unsigned col = 0;
+};
+
+struct Expectation {
+  enum class Type : std::uint8_t {
+    Ret,      // return value (or livelock)
+    Pfn,      // the output word of one page (or a run of pages)
+    Entry,    // a final page-table entry
+    Log,      // the complete ordered log of faults and waits
+    Notifier, // the final notifier sequence
+  } type = Type::Ret;
+  SourceLoc loc;
+  // Ret
+  bool livelock = false;
+  long ret = 0;
+  // Pfn: pages [first, first+count); each expected word is `word`, plus `pfn_step << pfn_shift`
+  // per page when the expectation names a pfn that increments
+  u64 first = 0;
+  u64 count = 1;
+  u64 word = 0;
+  bool pfn_increments = false;
+  // Entry
+  Level level = Level::Pte;
+  u64 addr = 0;
+  u64 entry_word = 0;
+  // Log
+  std::vector<Event> log;
+  // Notifier
+  u64 seq = 0;
+};
+
+struct Scenario {
+  std::string name;             // from the file name or a `scenario` line
+  std::vector<std::string> rules; // rules it pins (R-...), from `rule` lines
+  std::string text;             // the comment block describing it
+  World world;
+  HmmRange range;
+  RunOptions options;
+  std::vector<Expectation> expectations;
+};
+
+// A failed expectation: where it was written and what was seen instead.
+struct Failure {
+  SourceLoc loc;
+  std::string message;
+};
+std::vector<Failure> check_expectations(const Scenario& s, const Outcome& o);
+
+} // namespace hmmspec

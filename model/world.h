@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// TRUSTED: part of the specification. The simulated world every party reads and changes:
+// geometry, page tables as raw words, VMAs, ZONE_DEVICE owners, the zero pfn, the interval
+// notifier, the fault-injection plan and the log of faults and migration waits.
+//
+// Page tables live in physical memory: each table has a pfn (from a reserved region) and
+// `geom.max_entries()` contiguous 64-bit words, so a PTE pointer can be incremented across a
+// PMD chunk as hmm.c:383 does. A pointer word is followed through its raw pfn bits; physical
+// memory that holds no table reads as zeros and is never written (rule W-ZERO-MEMORY).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "model/entry.h"
+#include "model/geometry.h"
+#include "model/vma.h"
+
+namespace hmmspec {
+
+// handle_mm_fault flags (FAULT_FLAG_*) and result bits (VM_FAULT_*), kernel values.
+namespace fault {
+inline constexpr unsigned FLAG_WRITE = 0x01;
+inline constexpr unsigned FLAG_REMOTE = 0x80;
+inline constexpr unsigned OOM = 0x1;
+inline constexpr unsigned SIGBUS = 0x2;
+inline constexpr unsigned MAJOR = 0x4;
+inline constexpr unsigned WRITE = 0x8;
+inline constexpr unsigned HWPOISON = 0x10;
+inline constexpr unsigned HWPOISON_LARGE = 0x20;
+inline constexpr unsigned SIGSEGV = 0x40;
+inline constexpr unsigned NOPAGE = 0x100;
+inline constexpr unsigned LOCKED = 0x200;
+inline constexpr unsigned RETRY = 0x400;
+inline constexpr unsigned FALLBACK = 0x800;
+inline constexpr unsigned ERROR = OOM | SIGBUS | SIGSEGV | HWPOISON | HWPOISON_LARGE | FALLBACK;
+} // namespace fault
+
+struct Table {
+  Level level = Level::Pte;   // the level whose entries it holds
+  std::vector<u64> words;     // geom.max_entries() words
+  bool operator==(const Table&) const = default;
+};
+
+// The mmu interval notifier of the range (kernel-context.md §3): one subscription over
+// [start, end); any invalidation that overlaps it moves `seq` to a new value.
+struct Notifier {
+  u64 start = 0;
+  u64 end = 0;
+  u64 seq = 0;           // the subscription's invalidate_seq
+  u64 invalidations = 0; // how many invalidations hit it
+  bool operator==(const Notifier&) const = default;
+};
+
+// What the fault model does instead of, or besides, its normal outcome at one page.
+struct Injection {
+  unsigned error = 0;       // VM_FAULT_* bits returned, with no change to the world
+  bool invalidate = false;  // fire an invalidation over the page, then fault normally
+  unsigned no_progress = 0; // this many calls return 0 and change nothing (0xffffffff: forever)
+  bool operator==(const Injection&) const = default;
+};
+inline constexpr unsigned kForever = 0xffffffffu;
+
+// One line of the log of what the parties asked of the world.
+struct Event {
+  enum class Type : std::uint8_t { Fault, Wait } type = Type::Fault;
+  u64 addr = 0;
+  unsigned flags = 0;  // Fault: FAULT_FLAG_* passed
+  unsigned result = 0; // Fault: VM_FAULT_* returned
+  Level level = Level::Pte; // Wait: PTE (migration_entry_wait) or PMD (pmd_migration_entry_wait)
+  bool operator==(const Event&) const = default;
+};
+std::string describe(const Event& e);
+
+class World {
+public:
+  explicit World(Geometry g = Geometry{});
+
+  Geometry geom;
+  VmaList vmas;
+  u64 zero_pfn = 0x100;                 // the shared zero page
+  u64 next_pfn = 0x10000;               // the deterministic page allocator (grows upwards)
+  std::map<u64, u64> device_owner;      // ZONE_DEVICE pfn -> pgmap->owner (0 is NULL)
+  std::set<u64> shared_pfns;            // pages mapped more than once: a write fault copies them
+  std::map<u64, Injection> injections;  // page address -> injection
+  Notifier notifier;
+  std::vector<Event> log;
+
+  // --- physical memory holding page tables ---
+  static constexpr u64 kTablePfnBase = 0x8000000; // tables are allocated from here upwards
+  u64 root_pfn() const { return root_; }
+  const std::map<u64, Table>& tables() const { return tables_; }
+  // The words at a physical table pfn: a table's words, or zeros where no table is.
+  const u64* table_words(u64 pfn) const;
+  u64* table_words_mut(u64 pfn); // nullptr where no table is (W-ZERO-MEMORY)
+  // Allocates a zeroed table for `level` (at `pfn` if given and free); returns its pfn.
+  std::optional<u64> alloc_table(Level level, std::optional<u64> pfn = std::nullopt);
+  u64 next_table_pfn() const { return next_table_; }
+
+  // --- entries by address, following Table-classified pointers from the root ---
+  // The word of `level` covering addr, or nullptr when an upper entry on the way is not a
+  // table pointer (or points where no table is).
+  const u64* find_slot(Level level, u64 addr) const;
+  u64* find_slot_mut(Level level, u64 addr);
+  // Like find_slot_mut, but allocates tables for none upper entries on the way. Returns
+  // nullptr and the blocking level when an upper entry is neither none nor a table.
+  u64* ensure_slot(Level level, u64 addr, Level* blocked_at = nullptr);
+  // The classified entry at a level (None where the path is missing).
+  Entry entry_at(Level level, u64 addr, Context ctx = Context::Normal) const;
+
+  // --- services the kernel provides to hmm, shared by every party ---
+  // The device page's owner (pgmap->owner); an unregistered pfn has the NULL owner 0.
+  u64 owner_of(u64 pfn) const;
+  // An invalidation of [start, end): moves the notifier's seq if it overlaps.
+  void invalidate(u64 start, u64 end);
+  // Allocates `count` pages aligned to `count` (a power of two); returns the first pfn.
+  u64 alloc_pfns(u64 count);
+  // The Context in which the entry at (level, addr) is read: HugetlbSlot when addr lies in a
+  // hugetlb VMA whose huge page size is that level's size.
+  Context context_at(Level level, u64 addr) const;
+
+  // Every table word and every part of the state, in one comparison (the log included).
+  bool operator==(const World&) const = default;
+
+private:
+  std::map<u64, Table> tables_;
+  u64 root_ = 0;
+  u64 next_table_ = kTablePfnBase;
+  std::vector<u64> zeros_; // the contents of memory that holds no table
+};
+
+} // namespace hmmspec
