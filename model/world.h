@@ -111,6 +111,15 @@ public:
   u64* ensure_slot(Level level, u64 addr, Level* blocked_at = nullptr);
   // The classified entry at a level (None where the path is missing).
   Entry entry_at(Level level, u64 addr, Context ctx = Context::Normal) const;
+  // Calls f(level, first address covered, word, context) for every non-zero word reachable
+  // from the root, depth first in address order, going below Table and Bad entries that
+  // point to a table (hugetlb slots are leaves).
+  // A table reached through several pointers is visited once, under the first.
+  template <typename F>
+  void visit(F&& f) const {
+    std::set<u64> seen;
+    visit_table(root_, Level::Pgd, 0, f, seen);
+  }
 
   // --- services the kernel provides to hmm, shared by every party ---
   // The device page's owner (pgmap->owner); an unregistered pfn has the NULL owner 0.
@@ -127,6 +136,24 @@ public:
   bool operator==(const World&) const = default;
 
 private:
+  template <typename F>
+  void visit_table(u64 pfn, Level l, u64 base, F& f, std::set<u64>& seen) const {
+    if (l == Level::P4d && geom.p4d_folded()) l = Level::Pud;
+    auto it = tables_.find(pfn);
+    if (it == tables_.end() || !seen.insert(pfn).second) return;
+    const std::vector<u64>& words = it->second.words;
+    for (unsigned i = 0; i < geom.entries(l); ++i) {
+      u64 w = words[i];
+      if (w == 0) continue;
+      u64 addr = base + (u64(i) << geom.shift(l));
+      Context ctx = context_at(l, addr);
+      f(l, addr, w, ctx);
+      if (l == Level::Pte || ctx == Context::HugetlbSlot) continue;
+      Kind k = classify(geom, l, w, zero_pfn).kind;
+      if (k == Kind::Table || k == Kind::Bad) visit_table(table_pfn(geom, w), below(l), addr, f, seen);
+    }
+  }
+
   std::map<u64, Table> tables_;
   u64 root_ = 0;
   u64 next_table_ = kTablePfnBase;

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Shared pieces of the hmmspec subcommands: exit codes, loading scenarios (from files or the
+// built-in suite) with errors reported as file:line:col, and the command table.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/scenario.h"
+
+namespace hmmspec {
+
+enum ExitCode : int { kExitOk = 0, kExitDivergence = 1, kExitBadInput = 2 };
+
+// A scenario's text and where it came from.
+struct ScenarioSource {
+  std::string path; // file path, or "builtin:<name>"
+  std::string text;
+};
+const std::vector<ScenarioSource>& builtin_scenarios();
+
+// Parses a source; on error prints "file:line:col: message" to stderr and returns nothing.
+std::optional<Scenario> load_or_report(const ScenarioSource& src);
+// Reads a file; on error prints "path: cannot read ..." to stderr and returns nothing.
+std::optional<ScenarioSource> read_source(const std::string& path);
+
+void add_show_command(CLI::App& app, int& exit_code);
+void add_run_command(CLI::App& app, int& exit_code);
+void add_explain_command(CLI::App& app, int& exit_code);
+
+} // namespace hmmspec

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// hmmspec: the command line. Exit codes: 0 ok, 1 divergence or failed expectation, 2 bad input.
+#include <CLI/CLI.hpp>
+
+#include "tools/cli.h"
+#ifdef HMMSPEC_HAVE_PROOFS
+#include "proofs/prove.h"
+#endif
+
+int main(int argc, char** argv) {
+  using namespace hmmspec;
+  CLI::App app{"hmmspec: an executable, checked specification of Linux v5.7 hmm_range_fault()\n"
+               "Runs the naive reference, the optimized walker and (when built) the kernel's own\n"
+               "hmm.c on scenario files, and checks them against each other and the expectations."};
+  app.require_subcommand(1);
+  int exit_code = kExitOk;
+  add_show_command(app, exit_code);
+  add_run_command(app, exit_code);
+#ifdef HMMSPEC_HAVE_PROOFS
+  add_prove_command(app, exit_code);
+#endif
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? kExitOk : kExitBadInput;
+  }
+  return exit_code;
+}

@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "tools/render.h"
+
+#include <fmt/format.h>
+
+#include <functional>
+
+namespace hmmspec {
+
+using nlohmann::json;
+
+std::string hex(u64 v) { return fmt::format("{:#x}", v); }
+
+namespace {
+
+std::string size_text(u64 bytes) {
+  const char* units[] = {"", "K", "M", "G", "T", "P"};
+  unsigned u = 0;
+  while (u < 5 && bytes >= 1024 && bytes % 1024 == 0) bytes /= 1024, ++u;
+  return fmt::format("{}{}", bytes, units[u]);
+}
+
+std::string geometry_text(const Geometry& g) {
+  std::string bits;
+  for (Level l : kAllLevels) {
+    if (l == Level::P4d && g.p4d_folded()) continue;
+    bits += fmt::format("{}{}", bits.empty() ? "" : "/", g.bits[idx(l)]);
+  }
+  return fmt::format("{} ({}-level, {} pages, index bits pte..pgd {}, address space {})", g.name,
+                     g.levels, size_text(g.page_size()), bits, size_text(g.va_limit()));
+}
+
+// One run of consecutive entries at one level that differ only by an incrementing pfn.
+struct EntryRun {
+  Level level;
+  u64 first;
+  unsigned count;
+  Entry entry; // the first entry
+  Context ctx;
+};
+
+bool has_pfn(Kind k) {
+  return k == Kind::Page || k == Kind::Protnone || k == Kind::Huge || k == Kind::Migration ||
+         k == Kind::Device || k == Kind::Hwpoison;
+}
+
+std::vector<EntryRun> entry_runs(const World& w) {
+  std::vector<EntryRun> runs;
+  const Geometry& g = w.geom;
+  w.visit([&](Level l, u64 addr, u64 word, Context ctx) {
+    Entry e = classify(g, l, word, w.zero_pfn, ctx);
+    if (!runs.empty()) {
+      EntryRun& r = runs.back();
+      u64 step = g.size(l) >> g.page_shift;
+      Entry expect = r.entry;
+      expect.pfn += step * r.count;
+      bool next_addr = r.level == l && r.first + u64(r.count) * g.size(l) == addr && r.ctx == ctx;
+      bool same = has_pfn(e.kind) ? (e.kind == expect.kind && e.pfn == expect.pfn &&
+                                     e.write == expect.write && e.special == expect.special &&
+                                     e.devmap == expect.devmap && e.protnone == expect.protnone &&
+                                     word == r.entry.word + ((step * r.count) << g.page_shift))
+                                  : (e.kind != Kind::Table && word == r.entry.word);
+      if (next_addr && same) {
+        ++r.count;
+        return;
+      }
+    }
+    runs.push_back(EntryRun{l, addr, 1, e, ctx});
+  });
+  return runs;
+}
+
+std::string entry_text(const EntryRun& r, const Geometry& g) {
+  std::string what = describe(r.entry);
+  if (r.count > 1 && has_pfn(r.entry.kind)) {
+    auto pos = what.find("pfn=");
+    auto end = what.find(' ', pos);
+    what.insert(end == std::string::npos ? what.size() : end, "+");
+  }
+  std::string where = r.count > 1 ? fmt::format("{:#x}-{:#x}", r.first, r.first + r.count * g.size(r.level))
+                                  : hex(r.first);
+  std::string note = r.ctx == Context::HugetlbSlot ? " (hugetlb slot)" : "";
+  std::string count = r.count > 1 ? fmt::format(" ({} entries)", r.count) : "";
+  return fmt::format("  {} {:<30} {}{}{}  [{:#x}]\n", level_name(r.level), where, what, note, count,
+                     r.entry.word);
+}
+
+// Requests or outputs grouped into runs of equal words.
+template <typename Describe>
+std::string word_runs(const World& w, const HmmRange& r, const std::vector<u64>& words, Describe d,
+                      bool pfn_runs) {
+  std::string s;
+  size_t i = 0;
+  const unsigned ps = w.geom.page_shift;
+  while (i < words.size()) {
+    size_t j = i + 1;
+    while (j < words.size()) {
+      bool equal = words[j] == words[i];
+      bool stepping = pfn_runs && output_has_page(r, words[i]) && pfn_runs &&
+                      words[j] == words[i] + (u64(j - i) << r.pfn_shift) && r.pfn_shift < 64;
+      if (!equal && !stepping) break;
+      if (stepping && j == i + 1 && words[j] == words[i]) break;
+      ++j;
+    }
+    u64 a = r.start + (u64(i) << ps), b = r.start + (u64(j) << ps);
+    std::string idx = j - i > 1 ? fmt::format("[{}-{}]", i, j - 1) : fmt::format("[{}]", i);
+    std::string text = d(words[i]);
+    if (j - i > 1 && words[i + 1] != words[i] && text.starts_with("pfn=")) {
+      auto end = text.find(' ');
+      text.insert(end == std::string::npos ? text.size() : end, "+");
+    }
+    s += fmt::format("    {:<14} {:#x}-{:#x}  {}\n", idx, a, b, text);
+    i = j;
+  }
+  return s;
+}
+
+std::string req_text(const HmmRange& r, u64 v) {
+  if (v == 0) return "0";
+  if (v == ~0ull) return "all";
+  std::string d = describe_request(r, v);
+  u64 known = r.flags[HMM_PFN_VALID] | r.flags[HMM_PFN_WRITE];
+  return (v & ~known) ? fmt::format("{:#x} ({})", v, d) : fmt::format("{} ({:#x})", d, v);
+}
+
+} // namespace
+
+std::string vma_flags_text(const Vma& v) {
+  std::string s;
+  auto add = [&](bool on, const char* n) {
+    if (on) s += (s.empty() ? "" : " ") + std::string(n);
+  };
+  add(v.flags & vm::READ, "read");
+  add(v.flags & vm::WRITE, "write");
+  add(v.flags & vm::EXEC, "exec");
+  add(v.flags & vm::SHARED, "shared");
+  add(v.flags & vm::IO, "io");
+  add(v.flags & vm::PFNMAP, "pfnmap");
+  add(v.flags & vm::MIXEDMAP, "mixedmap");
+  add(v.flags & vm::HUGEPAGE, "hugepage");
+  add(true, v.anonymous ? "anon" : "file");
+  if (v.hugetlb()) s += " hugetlb=" + size_text(v.hugetlb_size);
+  return s;
+}
+
+std::string world_text(const World& w) {
+  std::string s = fmt::format("geometry {}\nzero_pfn {:#x}  next_pfn {:#x}\n", geometry_text(w.geom),
+                              w.zero_pfn, w.next_pfn);
+  s += "\nVMAs\n";
+  if (w.vmas.all().empty()) s += "  (none)\n";
+  for (const Vma& v : w.vmas.all())
+    s += fmt::format("  {:#x}-{:#x} ({})  {}\n", v.start, v.end, size_text(v.end - v.start), vma_flags_text(v));
+  s += "\nEntries (level, address, kind, raw word)\n";
+  auto runs = entry_runs(w);
+  if (runs.empty()) s += "  (no page tables below the root)\n";
+  for (const EntryRun& r : runs) s += entry_text(r, w.geom);
+  if (!w.device_owner.empty()) {
+    s += "\nDevice-private pages (pfn -> pgmap owner)\n";
+    for (const auto& [pfn, owner] : w.device_owner)
+      s += fmt::format("  {:#x} -> {}\n", pfn, owner ? hex(owner) : std::string("null"));
+  }
+  if (!w.shared_pfns.empty()) {
+    s += "\nPages mapped more than once\n ";
+    for (u64 p : w.shared_pfns) s += " " + hex(p);
+    s += "\n";
+  }
+  if (!w.injections.empty()) {
+    s += "\nFault injection\n";
+    for (const auto& [addr, inj] : w.injections) {
+      std::string what;
+      if (inj.error) what += fmt::format(" error={:#x}", inj.error);
+      if (inj.invalidate) what += " invalidate";
+      if (inj.no_progress)
+        what += inj.no_progress == kForever ? std::string(" noprogress=forever")
+                                            : fmt::format(" noprogress={}", inj.no_progress);
+      s += fmt::format("  {:#x}{}\n", addr, what);
+    }
+  }
+  s += fmt::format("\nNotifier [{:#x}, {:#x}) seq {} ({} invalidations)\n", w.notifier.start,
+                   w.notifier.end, w.notifier.seq, w.notifier.invalidations);
+  return s;
+}
+
+std::string range_text(const World& w, const HmmRange& r) {
+  u64 pages = r.pfns.size();
+  std::string s = fmt::format("Range [{:#x}, {:#x}) {} pages\n", r.start, r.end, pages);
+  s += fmt::format("  flags valid={:#x} write={:#x}  values error={:#x} none={:#x} special={:#x}  pfn_shift {}\n",
+                   r.flags[HMM_PFN_VALID], r.flags[HMM_PFN_WRITE], r.values[HMM_PFN_ERROR],
+                   r.values[HMM_PFN_NONE], r.values[HMM_PFN_SPECIAL], unsigned(r.pfn_shift));
+  s += fmt::format("  default_flags {}  pfn_flags_mask {}  dev_private_owner {}\n",
+                   req_text(r, r.default_flags), req_text(r, r.pfn_flags_mask),
+                   r.dev_private_owner ? hex(r.dev_private_owner) : std::string("null"));
+  s += fmt::format("  notifier_seq {}{}\n", r.notifier_seq,
+                   r.notifier_seq == w.notifier.seq ? " (current)" : " (stale: the call returns -EBUSY)");
+  s += "  requests (as hmm reads them: (pfns[i] & mask) | default_flags):\n";
+  std::vector<u64> eff(r.pfns.size());
+  for (size_t i = 0; i < eff.size(); ++i) eff[i] = (r.pfns[i] & r.pfn_flags_mask) | r.default_flags;
+  s += word_runs(w, r, eff, [&](u64 v) { return describe_request(r, v); }, false);
+  return s;
+}
+
+std::string outputs_text(const World& w, const HmmRange& r, const std::vector<u64>& pfns) {
+  return word_runs(w, r, pfns, [&](u64 v) { return describe_output(r, v); }, true);
+}
+
+json world_json(const World& w) {
+  json j;
+  const Geometry& g = w.geom;
+  j["geometry"] = {{"name", g.name}, {"page_shift", g.page_shift}, {"levels", g.levels},
+                   {"bits", g.bits}, {"va_bits", g.va_bits()}};
+  j["zero_pfn"] = w.zero_pfn;
+  j["next_pfn"] = w.next_pfn;
+  j["vmas"] = json::array();
+  for (const Vma& v : w.vmas.all())
+    j["vmas"].push_back({{"start", v.start}, {"end", v.end}, {"flags", v.flags},
+                         {"flags_text", vma_flags_text(v)}, {"anonymous", v.anonymous},
+                         {"hugetlb_size", v.hugetlb_size}});
+  j["entries"] = json::array();
+  w.visit([&](Level l, u64 addr, u64 word, Context ctx) {
+    Entry e = classify(g, l, word, w.zero_pfn, ctx);
+    j["entries"].push_back({{"level", std::string(level_name(l))}, {"addr", addr}, {"word", word},
+                            {"kind", std::string(kind_name(e.kind))}, {"text", describe(e)},
+                            {"hugetlb_slot", ctx == Context::HugetlbSlot}});
+  });
+  j["device_owner"] = json::array();
+  for (const auto& [pfn, owner] : w.device_owner) j["device_owner"].push_back({{"pfn", pfn}, {"owner", owner}});
+  j["shared_pfns"] = w.shared_pfns;
+  j["injections"] = json::array();
+  for (const auto& [addr, inj] : w.injections)
+    j["injections"].push_back({{"addr", addr}, {"error", inj.error}, {"invalidate", inj.invalidate},
+                               {"no_progress", inj.no_progress}});
+  j["notifier"] = {{"start", w.notifier.start}, {"end", w.notifier.end}, {"seq", w.notifier.seq},
+                   {"invalidations", w.notifier.invalidations}};
+  j["log"] = json::array();
+  for (const Event& e : w.log) j["log"].push_back(describe(e));
+  return j;
+}
+
+json range_json(const World& w, const HmmRange& r) {
+  json j = {{"start", r.start}, {"end", r.end}, {"flags", r.flags}, {"values", r.values},
+            {"default_flags", r.default_flags}, {"pfn_flags_mask", r.pfn_flags_mask},
+            {"pfn_shift", r.pfn_shift}, {"dev_private_owner", r.dev_private_owner},
+            {"notifier_seq", r.notifier_seq}, {"notifier_current", r.notifier_seq == w.notifier.seq},
+            {"pfns", r.pfns}};
+  json req = json::array();
+  for (u64 p : r.pfns) req.push_back(describe_request(r, (p & r.pfn_flags_mask) | r.default_flags));
+  j["requests"] = req;
+  return j;
+}
+
+json outcome_json(const HmmRange& r, const Outcome& o) {
+  json j = {{"livelock", o.livelock}, {"ret", o.ret}, {"ret_text", o.livelock ? "livelock" : errno_name(o.ret)},
+            {"walks", o.walks}, {"pfns", o.pfns}};
+  json out = json::array();
+  for (u64 p : o.pfns) out.push_back(describe_output(r, p));
+  j["outputs"] = out;
+  j["log"] = json::array();
+  for (const Event& e : o.world.log) j["log"].push_back(describe(e));
+  j["notifier_seq"] = o.world.notifier.seq;
+  return j;
+}
+
+} // namespace hmmspec

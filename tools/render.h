@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Human-readable and JSON views of worlds, ranges and outcomes for the command line.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "model/outcome.h"
+#include "model/scenario.h"
+
+namespace hmmspec {
+
+std::string vma_flags_text(const Vma& v);
+std::string world_text(const World& w);   // geometry, VMAs, entries per level, owners, ...
+std::string range_text(const World& w, const HmmRange& r); // fields and requests as V/W
+std::string outputs_text(const World& w, const HmmRange& r, const std::vector<u64>& pfns);
+
+nlohmann::json world_json(const World& w);
+nlohmann::json range_json(const World& w, const HmmRange& r);
+nlohmann::json outcome_json(const HmmRange& r, const Outcome& o);
+std::string hex(u64 v);
+
+} // namespace hmmspec
