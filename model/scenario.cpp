@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "model/scenario.h"
+
+#include <fmt/format.h>
+
+namespace hmmspec {
+
+namespace {
+
+std::string ret_text(bool livelock, long ret) {
+  return livelock ? "livelock" : errno_name(ret);
+}
+
+std::string output_text(const HmmRange& r, u64 word) {
+  return fmt::format("{} ({:#x})", describe_output(r, word), word);
+}
+
+std::string entry_text(const World& w, Level l, u64 addr, u64 word) {
+  Entry e = classify(w.geom, l, word, w.zero_pfn, w.context_at(l, addr));
+  return fmt::format("{} ({:#x})", describe(e), word);
+}
+
+std::string event_text(const std::vector<Event>& log, size_t i) {
+  return i < log.size() ? describe(log[i]) : std::string("the end of the log");
+}
+
+// The expected output of page `i` of a Pfn expectation.
+u64 expected_output(const Scenario& s, const Expectation& e, u64 i) {
+  u64 step = e.pfn_increments ? (i - e.first) << s.range.pfn_shift : 0;
+  return e.word + step;
+}
+
+std::optional<std::string> check_pfn(const Scenario& s, const Expectation& e, const Outcome& o) {
+  const unsigned ps = s.world.geom.page_shift;
+  std::optional<std::string> first;
+  u64 differing = 0;
+  for (u64 i = e.first; i < e.first + e.count; ++i) {
+    u64 want = expected_output(s, e, i);
+    bool have = i < o.pfns.size();
+    if (have && o.pfns[i] == want) continue;
+    ++differing;
+    if (first) continue;
+    first = fmt::format("pfns[{}] ({:#x}): expected {}, got {}", i, s.range.start + (i << ps),
+                        output_text(s.range, want),
+                        have ? output_text(s.range, o.pfns[i])
+                             : fmt::format("nothing (pfns[] has {} entries)", o.pfns.size()));
+  }
+  if (first && differing > 1) *first += fmt::format(" (and {} more pages differ)", differing - 1);
+  return first;
+}
+
+std::optional<std::string> check_log(const Expectation& e, const Outcome& o) {
+  const std::vector<Event>& got = o.world.log;
+  size_t n = std::max(e.log.size(), got.size());
+  for (size_t i = 0; i < n; ++i) {
+    if (i < e.log.size() && i < got.size() && e.log[i] == got[i]) continue;
+    return fmt::format("log[{}]: expected {}, got {} (expected {} events, got {})", i,
+                       event_text(e.log, i), event_text(got, i), e.log.size(), got.size());
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+std::vector<Failure> check_expectations(const Scenario& s, const Outcome& o) {
+  std::vector<Failure> out;
+  for (const Expectation& e : s.expectations) {
+    std::optional<std::string> msg;
+    switch (e.type) {
+    case Expectation::Type::Ret:
+      if (e.livelock != o.livelock || (!e.livelock && e.ret != o.ret))
+        msg = fmt::format("ret: expected {}, got {}", ret_text(e.livelock, e.ret),
+                          ret_text(o.livelock, o.ret));
+      break;
+    case Expectation::Type::Pfn:
+      msg = check_pfn(s, e, o);
+      break;
+    case Expectation::Type::Entry: {
+      const u64* slot = o.world.find_slot(e.level, e.addr);
+      u64 got = slot ? *slot : 0;
+      if (got != e.entry_word)
+        msg = fmt::format("{} {:#x}: expected {}, got {}{}", level_name(e.level), e.addr,
+                          entry_text(o.world, e.level, e.addr, e.entry_word),
+                          entry_text(o.world, e.level, e.addr, got),
+                          slot ? "" : " (no table reaches it)");
+      break;
+    }
+    case Expectation::Type::Log:
+      msg = check_log(e, o);
+      break;
+    case Expectation::Type::Notifier:
+      if (o.world.notifier.seq != e.seq)
+        msg = fmt::format("notifier_seq: expected {}, got {}", e.seq, o.world.notifier.seq);
+      break;
+    }
+    if (msg) out.push_back(Failure{e.loc, *msg});
+  }
+  return out;
+}
+
+} // namespace hmmspec
