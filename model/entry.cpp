@@ -223,7 +223,9 @@ Encoded encode(const Geometry& g, Level l, const Entry& e, Context ctx) {
   }
   case Kind::Bad:
     if (l == Level::Pte || ctx == Context::HugetlbSlot) return fail("a leaf entry is never bad");
-    if (!word_bad(g, l, e.word) || word_none(l, g.levels, e.word))
+    // The word must read as bad where it is stored: *_bad alone also accepts PSE/DEVMAP words
+    // (huge at PMD/PUD) and non-present PMD words (swap-type), which are tested first.
+    if (classify(g, l, e.word, 0).kind != Kind::Bad)
       return fail(hex(e.word) + " is not a bad " + std::string(level_name(l)) + " word");
     return {e.word, std::nullopt};
   }

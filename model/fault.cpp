@@ -108,8 +108,9 @@ unsigned fault_pte(Ctx& c, u64* slot) {
   }
 }
 
-// F-THP-SPLIT: __split_huge_pmd: the PMD becomes a PTE table mapping the same pages read-only
-// (the huge zero page becomes zero-page PTEs) under an invalidation of the PMD range.
+// F-THP-SPLIT: __split_huge_pmd in an anonymous VMA: the PMD becomes a PTE table mapping the
+// same pages read-only (the huge zero page becomes zero-page PTEs) under an invalidation of
+// the PMD range. (In other VMAs the PMD is cleared instead: F-THP-ZAP.)
 u64* split_huge_pmd(Ctx& c, u64* pmd_slot, const Entry& e) {
   const Geometry& g = c.g();
   u64 base = c.addr & g.mask(Level::Pmd);
@@ -161,11 +162,18 @@ unsigned fault_pmd(Ctx& c, u64* slot) {
       *slot |= RW | DIRTY; // F-MKWRITE on a shared file THP
       return 0;
     }
-    // F-THP-SPLIT then F-COW of the one page (do_huge_pmd_wp_page falls back)
-    {
-      u64* pte = split_huge_pmd(c, slot, e);
-      return write_protect_fault(c, pte, classify(g, Level::Pte, *pte, c.w.zero_pfn));
+    if (!private_anon(c.vma)) {
+      // F-THP-ZAP: __split_huge_pmd_locked clears a PMD of a VMA that is not anonymous
+      // (huge_memory.c:2236-2255); the fault falls back and refaults the page from a none PMD.
+      u64 base = c.addr & g.mask(Level::Pmd);
+      c.w.invalidate(base, base + g.size(Level::Pmd));
+      *slot = 0;
+      return fault_pmd(c, slot);
     }
+    // F-THP-SPLIT then F-COW of the one page (do_huge_pmd_wp_page falls back). Only a shared
+    // THP or the huge zero page gets here, so the subpage is shared too: it is copied.
+    cow_pte(c, split_huge_pmd(c, slot, e));
+    return 0;
   case Kind::Migration: // F-PMD-MIGRATION-FAULT: waits, and the migration completes
     *slot = enc(c.w, Level::Pmd,
                 Entry{.kind = Kind::Huge, .pfn = e.pfn & ~((g.size(Level::Pmd) >> g.page_shift) - 1),
@@ -175,8 +183,12 @@ unsigned fault_pmd(Ctx& c, u64* slot) {
   case Kind::Device:
   case Kind::Hwpoison:
     return 0; // F-PMD-SWAP: is_swap_pmd without migration: nothing is done
-  case Kind::Table:
-  case Kind::Bad: {
+  case Kind::Bad:
+    // F-PMD-BAD: handle_pte_fault's pmd_trans_unstable check finds pmd_bad and clears the
+    // entry (pmd_clear_bad, include/asm-generic/pgtable.h:1003-1045); nothing else is done.
+    *slot = 0;
+    return 0;
+  case Kind::Table: {
     u64* ptes = c.w.table_words_mut(table_pfn(g, *slot));
     if (!ptes) return fault::SIGBUS; // F-NO-TABLE
     return fault_pte(c, ptes + g.index(Level::Pte, c.addr));
@@ -238,6 +250,8 @@ unsigned fault_hugetlb(Ctx& c) {
     if (!c.write || e.write) return 0; // F-PRESENT (a protnone slot stays protnone)
     if (c.vma.flags & vm::SHARED) {
       put(e.pfn, true); // F-MKWRITE
+    } else if (c.vma.anonymous && !c.w.shared_pfns.contains(e.pfn)) {
+      put(e.pfn, true); // F-HUGETLB-REUSE: hugetlb_cow keeps an anonymous page mapped once
     } else { // F-HUGETLB-COW
       c.w.invalidate(base, base + c.vma.hugetlb_size);
       put(c.w.alloc_pfns(pages), true);

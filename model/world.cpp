@@ -37,9 +37,9 @@ std::optional<u64> World::alloc_table(Level level, std::optional<u64> pfn) {
 }
 
 namespace {
-// Whether the walk and the fault path go below an upper entry: a table pointer, or a bad
-// PUD/PMD word (neither the walker nor __handle_mm_fault checks pud_bad; hmm checks pmd_bad
-// itself, the fault path does not).
+// Whether a lookup goes below an upper entry: a table pointer, or a bad word (neither the
+// walker nor __handle_mm_fault checks pud_bad; a bad PMD is refused by hmm itself and cleared
+// by the fault path, F-PMD-BAD, so going below one only serves readers of the raw tables).
 bool descends(Kind k) { return k == Kind::Table || k == Kind::Bad; }
 } // namespace
 
