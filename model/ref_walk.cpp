@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "model/ref_walk.h"
+
+#include <fmt/format.h>
+
+#include <optional>
+#include <span>
+#include <stdexcept>
+
+#include "model/fault.h"
+#include "model/outcome.h"
+#include "model/ref_lookup.h"
+
+namespace hmmspec {
+
+using namespace x86;
+
+namespace {
+
+constexpr long kBusy = -err::kEBUSY;
+constexpr long kFault = -err::kEFAULT;
+constexpr long kPerm = -err::kEPERM;
+constexpr long kInval = -err::kEINVAL;
+
+// What a chunk decision leaves for the pages of the chunk when the walk goes on.
+enum class Fill : std::uint8_t {
+  Value,  // one of values[]: NONE or ERROR (hmm_pfns_fill, hmm.c:52-63)
+  Pfn,    // a huge entry's pfn plus the page's offset in it, | V | cpu_flags
+  PerPte, // every page decided on its own by the PTE table (hmm.c:382-392)
+};
+
+// The decision taken at a chunk's first page, for every page of [start, end).
+struct Verdict {
+  u64 start = 0;
+  u64 end = 0;
+  Fill fill = Fill::Value;
+  HmmPfnValue value = HMM_PFN_NONE;
+  u64 cpu_flags = 0;
+  std::vector<RuleId> rules; // recorded for every page of the chunk
+  bool covers(u64 addr) const { return start <= addr && addr < end; }
+};
+
+const Geometry& geom(const RefCall& c) {
+  return c.world.geom;
+}
+u64 page_size(const RefCall& c) {
+  return c.world.geom.page_size();
+}
+u64 V(const RefCall& c) {
+  return c.range.flags[HMM_PFN_VALID];
+}
+u64 W(const RefCall& c) {
+  return c.range.flags[HMM_PFN_WRITE];
+}
+
+// The page index of an address: (addr - range->start) >> PAGE_SHIFT, as everywhere in hmm.c.
+std::size_t index_of(const RefCall& c, u64 addr) {
+  return std::size_t((addr - c.range.start) >> geom(c).page_shift);
+}
+
+void note(RefCall& c, u64 addr, RuleId r) {
+  if (c.trace) c.trace->page(addr, c.walk, r);
+}
+
+// The next page after addr, or `end` when adding a page would wrap around the address space
+// (only an unaligned end near 2^64 can do that; the loops below must still end).
+u64 next_page(const RefCall& c, u64 addr, u64 end) {
+  u64 n = addr + page_size(c);
+  return n > addr ? n : end;
+}
+
+void note_all(RefCall& c, u64 start, u64 end, const std::vector<RuleId>& rules) {
+  for (u64 a = start; a < end; a = next_page(c, a, end))
+    for (RuleId r : rules) note(c, a, r);
+}
+
+void event(RefCall& c, std::string text) {
+  if (c.trace && !c.trace->walks.empty()) c.trace->walks.back().events.push_back(std::move(text));
+}
+
+// The logged event the world just appended, as an event of this walk.
+void event_from_log(RefCall& c) {
+  if (!c.world.log.empty()) event(c, describe(c.world.log.back()));
+}
+
+// The entry that maps addr at the lowest level a lookup reaches, for the trace.
+std::string leaf_text(const World& w, u64 addr) {
+  for (Level l : {Level::Pte, Level::Pmd, Level::Pud}) {
+    const u64* slot = w.find_slot(l, addr);
+    if (!slot) continue;
+    Entry e = classify(w.geom, l, *slot, w.zero_pfn, w.context_at(l, addr));
+    return fmt::format("{} {}", level_name(l), describe(e));
+  }
+  return "no table";
+}
+
+u64 request_at(const RefCall& c, u64 addr) {
+  std::size_t i = index_of(c, addr);
+  return i < c.pfns.size() ? c.pfns[i] : 0;
+}
+
+void write_output(RefCall& c, u64 addr, u64 word) {
+  std::size_t i = index_of(c, addr);
+  if (i < c.pfns.size()) c.pfns[i] = word;
+  if (c.trace) c.trace->wrote(addr, c.walk);
+}
+
+// R-REQUEST and R-NEED-NOTHING, noted for a page whose request they shape.
+void note_request(RefCall& c, u64 addr) {
+  u64 stored = request_at(c, addr);
+  u64 req = (stored & c.range.pfn_flags_mask) | c.range.default_flags; // hmm.c:113
+  u64 vw = V(c) | W(c);
+  if ((req & vw) != (stored & vw)) note(c, addr, RuleId::Request);
+  if ((req & W(c)) && !(req & V(c))) note(c, addr, RuleId::NeedNothing);
+}
+
+// The rule naming a non-zero need: a write fault or a read fault.
+RuleId need_rule(unsigned need) {
+  return (need & HMM_NEED_WRITE_FAULT) ? RuleId::NeedWrite : RuleId::NeedRead;
+}
+
+// hmm_range_need_fault (hmm.c:130-155) over the requests of a chunk, one cpu_flags for all.
+// Adds the need rules to `rules`: R-NEED-OR when the chunk needs more than its first page.
+unsigned chunk_need(const RefCall& c, u64 start, u64 end, u64 cpu_flags,
+                    std::vector<RuleId>& rules) {
+  std::size_t i = index_of(c, start), n = std::size_t((end - start) >> geom(c).page_shift);
+  if (i > c.pfns.size()) i = c.pfns.size();
+  if (n > c.pfns.size() - i) n = c.pfns.size() - i;
+  unsigned need = range_need_fault(c.range, std::span<const u64>(c.pfns.data() + i, n), cpu_flags);
+  if (need) {
+    rules.push_back(need_rule(need));
+    if (need != pte_need_fault(c.range, request_at(c, start), cpu_flags))
+      rules.push_back(RuleId::NeedOr);
+  }
+  return need;
+}
+
+// The CPU flags of a mapping in the driver's encoding (hmm.c:181-188, 227-234, 401-408).
+u64 cpu_flags(const RefCall& c, bool accessible, bool writable) {
+  return cpu_flags_for(c.range, accessible, writable);
+}
+
+// Writes a pfn output (hmm_device_entry_from_pfn | cpu_flags), noting R-OUTPUT-VALID when
+// the CPU flags lack VALID (the encoder adds it anyway).
+void write_pfn(RefCall& c, u64 addr, u64 pfn, u64 cpu) {
+  write_output(c, addr, device_entry_from_pfn(c.range, pfn) | cpu);
+  if (!(cpu & V(c))) note(c, addr, RuleId::OutputValid);
+}
+
+// R-OUTPUT-WRITE, noted when an output carries W that the page's request did not ask for
+// (a request asks for write only with both V and W, hmm.c:116-122).
+void note_output_write(RefCall& c, u64 addr, u64 req, u64 cpu) {
+  u64 eff = (req & c.range.pfn_flags_mask) | c.range.default_flags;
+  bool asked = (eff & V(c)) && (eff & W(c));
+  if ((cpu & W(c)) && !asked) note(c, addr, RuleId::OutputWrite);
+}
+
+// hmm_vma_fault (hmm.c:76-96): last = start of the span; -EPERM for a write fault on a VMA
+// without VM_WRITE; else handle_mm_fault on every page of [start, end) in order, -EFAULT at the
+// first VM_FAULT_ERROR, -EBUSY when all succeed. The notifier is not looked at in between.
+long vma_fault(RefCall& c, const Vma& vma, u64 start, u64 end, unsigned need) {
+  c.last = start;
+  const bool write = need & HMM_NEED_WRITE_FAULT;
+  if (write && !(vma.flags & vm::WRITE)) {
+    note(c, start, RuleId::FaultEperm);
+    return kPerm;
+  }
+  const unsigned flags = fault::FLAG_REMOTE | (write ? fault::FLAG_WRITE : 0);
+  for (u64 a = start; a < end; a = next_page(c, a, end)) {
+    note(c, a, RuleId::FaultSpan);
+    if (write) note(c, a, RuleId::FaultWrite);
+    std::string before = c.trace ? leaf_text(c.world, a) : std::string();
+    u64 seq = c.world.notifier.seq;
+    unsigned result = handle_mm_fault(c.world, vma, a, flags);
+    if (c.trace && !c.world.log.empty()) {
+      std::string after = leaf_text(c.world, a);
+      std::string text = describe(c.world.log.back()) + ": " + before;
+      if (after != before) text += " -> " + after;
+      if (c.world.notifier.seq != seq)
+        text += fmt::format("; notifier seq {} -> {}", seq, c.world.notifier.seq);
+      event(c, std::move(text));
+    }
+    if (result & fault::ERROR) {
+      note(c, a, RuleId::FaultEfault);
+      return kFault;
+    }
+  }
+  note(c, start, RuleId::FaultEbusy);
+  return kBusy;
+}
+
+// Ends the walk at a chunk decision: its rules go to every page of the chunk first.
+long stop(RefCall& c, const Verdict& v, long ret) {
+  note_all(c, v.start, v.end, v.rules);
+  return ret;
+}
+
+long stop_with_fault(RefCall& c, const Verdict& v, const Vma& vma, unsigned need) {
+  note_all(c, v.start, v.end, v.rules);
+  return vma_fault(c, vma, v.start, v.end, need);
+}
+
+// hmm_vma_walk_hole (hmm.c:157-179) over the verdict's chunk.
+std::optional<long> decide_hole(RefCall& c, const Portion& p, Verdict& v) {
+  unsigned need = chunk_need(c, v.start, v.end, 0, v.rules);
+  if (!p.vma) {
+    if (need) {
+      v.rules.push_back(RuleId::HoleGapEfault);
+      return stop(c, v, kFault);
+    }
+    v.rules.push_back(RuleId::HoleGapError); // last is left alone
+    v.value = HMM_PFN_ERROR;
+    return std::nullopt;
+  }
+  if (need) {
+    v.rules.push_back(RuleId::HoleVmaFault);
+    return stop_with_fault(c, v, *p.vma, need);
+  }
+  v.rules.push_back(RuleId::HoleVmaNone);
+  v.value = HMM_PFN_NONE;
+  c.last = v.start; // the hole's start, not its end
+  return std::nullopt;
+}
+
+// hmm_vma_walk_test for a rejected VMA portion (hmm.c:533-543).
+std::optional<long> decide_unsupported(RefCall& c, Verdict& v) {
+  unsigned need = chunk_need(c, v.start, v.end, 0, v.rules);
+  if (need) {
+    v.rules.push_back(RuleId::VmaUnsupportedEfault);
+    return stop(c, v, kFault);
+  }
+  v.rules.push_back(RuleId::VmaUnsupportedFill);
+  v.value = HMM_PFN_ERROR;
+  c.last = v.end;
+  return std::nullopt;
+}
+
+// A huge entry handled whole (hmm_vma_handle_pmd hmm.c:191-212, the devmap PUD hmm.c:442-459):
+// the OR of the chunk's needs against its cpu flags faults the chunk, else a pfn fill.
+std::optional<long> decide_huge(RefCall& c, const Portion& p, Verdict& v, u64 cpu, RuleId fill,
+                                RuleId fault) {
+  unsigned need = chunk_need(c, v.start, v.end, cpu, v.rules);
+  if (need) {
+    v.rules.push_back(fault);
+    return stop_with_fault(c, v, *p.vma, need);
+  }
+  v.rules.push_back(fill);
+  v.fill = Fill::Pfn;
+  v.cpu_flags = cpu;
+  c.last = v.end;
+  return std::nullopt;
+}
+
+// A PMD decided for its whole chunk without a fault: migration (hmm.c:337-344), another
+// non-present entry (hmm.c:346-350) or pmd_bad (hmm.c:376-380).
+std::optional<long> decide_pmd_other(RefCall& c, const Site& s, Verdict& v) {
+  unsigned need = chunk_need(c, v.start, v.end, 0, v.rules);
+  switch (s.kind) {
+  case SiteKind::PmdMigration:
+    if (need) {
+      v.rules.push_back(RuleId::PmdMigrationWait);
+      note_all(c, v.start, v.end, v.rules);
+      c.last = v.start;
+      pmd_migration_entry_wait(c.world, v.start);
+      event_from_log(c);
+      return kBusy;
+    }
+    v.rules.push_back(RuleId::PmdMigrationNone);
+    v.value = HMM_PFN_NONE;
+    return std::nullopt;
+  case SiteKind::PmdNotPresent:
+    v.rules.push_back(need ? RuleId::PmdNotPresentEfault : RuleId::PmdNotPresentError);
+    break;
+  default: // pmd_bad: the entry is left as it is
+    v.rules.push_back(need ? RuleId::PmdBadEfault : RuleId::PmdBadError);
+    break;
+  }
+  if (need) return stop(c, v, kFault);
+  v.value = HMM_PFN_ERROR;
+  return std::nullopt;
+}
+
+// hmm_vma_walk_hugetlb_entry (hmm.c:474-506): only the chunk's first request is read.
+std::optional<long> decide_hugetlb(RefCall& c, const Portion& p, const Site& s, Verdict& v) {
+  // pte_to_hmm_pfn_flags on the slot: 0 when none, not present or protnone.
+  bool accessible =
+      s.entry.kind == Kind::Huge || s.entry.kind == Kind::Page || s.entry.kind == Kind::Zero;
+  u64 cpu = cpu_flags(c, accessible, s.word & RW);
+  v.rules.push_back(RuleId::HugetlbFirstRequest);
+  unsigned need = pte_need_fault(c.range, request_at(c, v.start), cpu);
+  if (need) {
+    v.rules.push_back(need_rule(need));
+    v.rules.push_back(RuleId::HugetlbFault);
+    return stop_with_fault(c, v, *p.vma, need);
+  }
+  v.rules.push_back(RuleId::HugetlbFill);
+  v.fill = Fill::Pfn;
+  v.cpu_flags = cpu;
+  c.last = v.end;
+  return std::nullopt;
+}
+
+// The decision for the chunk starting at the current page, from that page's site. Returns
+// the walk's result when the decision ends the walk, else leaves the verdict in `v`.
+std::optional<long> decide_chunk(RefCall& c, const Portion& p, const Site& s, Verdict& v) {
+  v = Verdict{s.chunk.start, s.chunk.end, Fill::Value, HMM_PFN_NONE, 0, {}};
+  if (p.vma && s.kind != SiteKind::Unsupported) v.rules.push_back(RuleId::VmaSupported);
+  // A PMD-level site was reached by descending through a PUD (R-PUD-TABLE).
+  if ((s.level == Level::Pmd || s.level == Level::Pte) && s.kind != SiteKind::HugetlbSlot &&
+      s.cause != RuleId::HugetlbNoSlot)
+    v.rules.push_back(RuleId::PudTable);
+  switch (s.kind) {
+  case SiteKind::Unsupported:
+    return decide_unsupported(c, v);
+  case SiteKind::BadTop: { // p?d_none_or_clear_bad: cleared, then a hole
+    u64* words = c.world.table_words_mut(s.table);
+    if (words) words[s.index] = 0;
+    event(c, fmt::format("clear bad {} entry for {:#x} (was {:#x})", level_name(s.level),
+                         s.chunk.start, s.word));
+    v.rules.push_back(s.cause);
+    return decide_hole(c, p, v);
+  }
+  case SiteKind::Hole:
+    if (s.cause == RuleId::HugetlbNoSlot) v.rules.push_back(RuleId::HugetlbChunk);
+    v.rules.push_back(s.cause);
+    return decide_hole(c, p, v);
+  case SiteKind::PudSplit: { // ACTION_SUBTREE: split_huge_pud clears it, then it is none
+    u64 seq = c.world.notifier.seq;
+    split_huge_pud(c.world, s.chunk.start);
+    event(c, fmt::format("split (clear) pud for {:#x} (was {:#x}); notifier seq {} -> {}",
+                         s.chunk.start, s.word, seq, c.world.notifier.seq));
+    v.rules.push_back(RuleId::PudSplit);
+    return decide_hole(c, p, v);
+  }
+  case SiteKind::PudDevmap: // pud_to_hmm_pfn_flags: present here, so V or V|W
+    return decide_huge(c, p, v, cpu_flags(c, true, s.word & RW), RuleId::PudDevmap,
+                       RuleId::PudDevmapFault);
+  case SiteKind::PmdHuge: // pmd_to_hmm_pfn_flags: 0 when protnone
+    return decide_huge(c, p, v, cpu_flags(c, !s.entry.protnone, s.word & RW), RuleId::PmdHuge,
+                       RuleId::PmdHugeFault);
+  case SiteKind::PmdMigration:
+  case SiteKind::PmdNotPresent:
+  case SiteKind::PmdBad:
+    return decide_pmd_other(c, s, v);
+  case SiteKind::Pte:
+    v.rules.push_back(RuleId::PmdTable);
+    v.fill = Fill::PerPte;
+    return std::nullopt;
+  case SiteKind::HugetlbSlot:
+    v.rules.push_back(RuleId::HugetlbChunk);
+    return decide_hugetlb(c, p, s, v);
+  }
+  return std::nullopt;
+}
+
+// The pfn a page of a huge entry maps: the entry's pfn plus the page's offset inside it
+// (hmm.c:207, 454, 499; the kernel increments from the chunk start, which is the same).
+u64 huge_page_pfn(const RefCall& c, const Site& s, u64 addr) {
+  const Geometry& g = geom(c);
+  switch (s.kind) {
+  case SiteKind::PmdHuge:
+    return huge_pfn(g, Level::Pmd, s.word) + ((addr & ~g.mask(Level::Pmd)) >> g.page_shift);
+  case SiteKind::PudDevmap:
+    return huge_pfn(g, Level::Pud, s.word) + ((addr & ~g.mask(Level::Pud)) >> g.page_shift);
+  case SiteKind::HugetlbSlot:
+    return pte_pfn(g, s.word) + ((addr & ~s.hmask) >> g.page_shift);
+  default:
+    throw std::logic_error("reference: a pfn fill over a page that is not in a huge entry");
+  }
+}
+
+// hmm_vma_handle_pte (hmm.c:236-317) for one page of a PMD table chunk ending at chunk_end.
+long decide_pte(RefCall& c, const Portion& p, const Site& s, u64 addr, u64 chunk_end) {
+  const HmmRange& r = c.range;
+  const u64 req = request_at(c, addr);
+  const Entry& e = s.entry;
+  const Geometry& g = geom(c);
+  // A fault span from this page to the end of the PMD chunk (hmm.c:313-316).
+  auto fault = [&](RuleId row, unsigned need) {
+    note(c, addr, row);
+    note(c, addr, need_rule(need));
+    note(c, addr, RuleId::PteFaultSpan);
+    return vma_fault(c, *p.vma, addr, chunk_end, need);
+  };
+  switch (e.kind) {
+  case Kind::None: {
+    unsigned need = pte_need_fault(r, req, 0);
+    if (need) return fault(RuleId::PteNoneFault, need);
+    note(c, addr, RuleId::PteNone);
+    write_output(c, addr, r.values[HMM_PFN_NONE]);
+    return 0;
+  }
+  case Kind::Swap:
+  case Kind::Migration:
+  case Kind::Device:
+  case Kind::Hwpoison: {
+    if (e.kind == Kind::Device && c.world.owner_of(e.pfn) == r.dev_private_owner) {
+      note(c, addr, RuleId::PteDeviceOwned);
+      u64 out = device_entry_from_pfn(r, e.pfn) | V(c);
+      if (e.write) out |= W(c);
+      write_output(c, addr, out);
+      return 0;
+    }
+    unsigned need = pte_need_fault(r, req, 0);
+    if (!need) {
+      note(c, addr, RuleId::PteNonPresentNone);
+      write_output(c, addr, r.values[HMM_PFN_NONE]);
+      return 0;
+    }
+    if (e.kind == Kind::Swap) return fault(RuleId::PteSwapFault, need);
+    c.last = addr;
+    if (e.kind == Kind::Migration) {
+      note(c, addr, RuleId::PteMigrationWait);
+      migration_entry_wait(c.world, addr);
+      event_from_log(c);
+      return kBusy;
+    }
+    note(c, addr, RuleId::PteNonPresentEfault);
+    return kFault;
+  }
+  default: { // present: a page, the zero page, or protnone (pte_present includes PROTNONE)
+    const bool protnone = e.kind == Kind::Protnone;
+    const u64 cpu = cpu_flags(c, !protnone, s.word & RW);
+    if (protnone) note(c, addr, RuleId::PteProtnone);
+    unsigned need = pte_need_fault(r, req, cpu);
+    if (need) return fault(RuleId::PtePresentFault, need);
+    const u64 pfn = pte_pfn(g, s.word);
+    if ((s.word & SPECIAL) && pfn != c.world.zero_pfn) {
+      if (pte_need_fault(r, req, 0)) {
+        note(c, addr, RuleId::PteSpecialEfault);
+        c.last = addr;
+        return kFault;
+      }
+      note(c, addr, RuleId::PteSpecial);
+      write_output(c, addr, r.values[HMM_PFN_SPECIAL]);
+      return 0;
+    }
+    note(c, addr, pfn == c.world.zero_pfn && !protnone ? RuleId::PteZero : RuleId::PtePage);
+    write_pfn(c, addr, pfn, cpu);
+    note_output_write(c, addr, req, cpu);
+    return 0;
+  }
+  }
+}
+
+// One page of the walk: its output from the chunk's verdict, or its own PTE decision.
+long visit_page(RefCall& c, const Portion& p, const Site& s, const Verdict& v, u64 addr) {
+  for (RuleId rule : v.rules) note(c, addr, rule);
+  note_request(c, addr);
+  switch (v.fill) {
+  case Fill::Value:
+    write_output(c, addr, c.range.values[v.value]);
+    return 0;
+  case Fill::Pfn: {
+    u64 req = request_at(c, addr);
+    write_pfn(c, addr, huge_page_pfn(c, s, addr), v.cpu_flags);
+    note_output_write(c, addr, req, v.cpu_flags);
+    return 0;
+  }
+  case Fill::PerPte: {
+    if (s.kind != SiteKind::Pte)
+      throw std::logic_error("reference: a page of a PMD table chunk is not under that table");
+    long ret = decide_pte(c, p, s, addr, v.end);
+    if (ret) {
+      c.last = addr; // hmm.c:389
+      return ret;
+    }
+    u64 next = next_page(c, addr, v.end);
+    if (next >= v.end) c.last = next; // hmm.c:395: the address the loop stopped at
+    return 0;
+  }
+  }
+  return 0;
+}
+
+} // namespace
+
+long reference_walk(RefCall& c) {
+  const u64 from = c.last, end = c.range.end;
+  if (from >= end) return kInval; // pagewalk.c:392-393
+  Verdict v;
+  for (u64 addr = from; addr < end; addr = next_page(c, addr, end)) {
+    Portion p = portion_of(c.world, addr, from, end);
+    Site s = look_up(c.world, addr, p);
+    if (!v.covers(addr)) { // the first page of a new chunk: the walker's callback is called
+      if (s.chunk.start != addr)
+        throw std::logic_error(
+            fmt::format("reference: chunk of {:#x} starts at {:#x}", addr, s.chunk.start));
+      if (addr == p.start) note(c, addr, RuleId::Regions);
+      note(c, addr, RuleId::Chunk);
+      if (std::optional<long> ret = decide_chunk(c, p, s, v)) return *ret;
+    }
+    if (long ret = visit_page(c, p, s, v, addr)) return ret;
+  }
+  return 0;
+}
+
+} // namespace hmmspec

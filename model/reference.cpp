@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "model/reference.h"
+
+#include <algorithm>
+
+#include "model/ref_walk.h"
+
+namespace hmmspec {
+
+namespace {
+
+void note_call(Trace* t, unsigned walk, RuleId r) {
+  if (t) t->call.push_back(RuleHit{walk, r});
+}
+
+} // namespace
+
+Outcome reference_hmm_range_fault(const World& w, const HmmRange& r, const RunOptions& o,
+                                  Trace* trace) {
+  Outcome out{.livelock = false, .ret = 0, .walks = 0, .pfns = r.pfns, .world = w};
+  const unsigned shift = w.geom.page_shift;
+  if (trace) { // one entry per page that has a pfns[] entry
+    u64 npages = r.end > r.start ? (r.end - r.start) >> shift : 0;
+    trace->reset(r.start, shift, std::size_t(std::min<u64>(npages, r.pfns.size())));
+  }
+
+  RefCall call{out.world, r, out.pfns, r.start, 0, trace};
+  // hmm.c:586-593: check the notifier, walk from `last`, again while the walk says -EBUSY.
+  for (;;) {
+    if (out.world.notifier.seq != r.notifier_seq) { // R-NOTIFIER-CHECK (hmm.c:588-590)
+      note_call(trace, out.walks, RuleId::NotifierCheck);
+      out.ret = -err::kEBUSY;
+      return out;
+    }
+    if (out.walks >= o.restart_budget) { // R-LIVELOCK: another attempt would be needed
+      note_call(trace, out.walks, RuleId::Livelock);
+      out.livelock = true;
+      out.ret = -err::kEBUSY;
+      return out;
+    }
+    call.walk = ++out.walks;
+    if (trace) trace->walks.push_back(WalkTrace{call.walk, call.last, 0, call.last, {}});
+    long ret = reference_walk(call);
+    if (trace) {
+      trace->walks.back().result = ret;
+      trace->walks.back().last_after = call.last;
+    }
+    if (ret == -err::kEINVAL && call.last >= r.end) note_call(trace, call.walk, RuleId::Einval);
+    if (ret != -err::kEBUSY) {
+      // R-RETURN (hmm.c:595-597): an error as is, else the distance of `last` in pages.
+      note_call(trace, call.walk, RuleId::Return);
+      out.ret = ret ? ret : long((call.last - r.start) >> shift);
+      return out;
+    }
+    note_call(trace, call.walk, RuleId::Restart); // R-RESTART: walk again from `last`
+  }
+}
+
+} // namespace hmmspec
