@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// <linux/rmap.h> for the seed: nothing hmm.c uses beyond the common idioms.
+#ifndef HMMSPEC_LINUX_RMAP_H
+#define HMMSPEC_LINUX_RMAP_H
+
+#include <hmmspec/compiler.h>
+
+#endif // HMMSPEC_LINUX_RMAP_H

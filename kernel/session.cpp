@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "kernel/session.h"
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <fmt/format.h>
+
+#include "model/fault.h"
+
+extern "C" {
+__thread struct hmmspec_arch hmmspec_arch_now;
+}
+
+namespace hmmspec::kernel {
+
+namespace {
+
+thread_local Session* current_session = nullptr;
+
+void* owner_pointer(u64 owner) {
+  return reinterpret_cast<void*>(static_cast<std::uintptr_t>(owner));
+}
+
+// The machine the shim's macros describe, from the world's geometry.
+hmmspec_arch arch_of(const World& w) {
+  hmmspec_arch a{};
+  a.page_shift = w.geom.page_shift;
+  a.levels = w.geom.levels;
+  for (Level l : kAllLevels) {
+    a.shift[idx(l)] = w.geom.shift(l);
+    a.ptrs[idx(l)] = w.geom.entries(l);
+  }
+  a.zero_pfn = w.zero_pfn;
+  return a;
+}
+
+} // namespace
+
+Session::Session(World& world, const RunOptions& options) : world_(world), options_(options) {
+  saved_arch_ = hmmspec_arch_now;
+  saved_current_ = current_session;
+  hmmspec_arch_now = arch_of(world_);
+  current_session = this;
+
+  mm_.hmmspec_session = this;
+  mm_.pgd = reinterpret_cast<pgd_t*>(phys_table(world_.root_pfn()));
+  notifier_.mm = &mm_;
+  notifier_.invalidate_seq = world_.notifier.seq;
+
+  // The VMA list, linked in address order as the kernel's mm->mmap.
+  const std::vector<Vma>& all = world_.vmas.all();
+  vmas_.resize(all.size());
+  for (size_t i = 0; i < all.size(); ++i) {
+    vm_area_struct& v = vmas_[i];
+    v.vm_start = all[i].start;
+    v.vm_end = all[i].end;
+    v.vm_flags = all[i].flags;
+    v.vm_mm = &mm_;
+    v.vm_next = i + 1 < all.size() ? &vmas_[i + 1] : nullptr;
+    v.vm_prev = i > 0 ? &vmas_[i - 1] : nullptr;
+    v.hmmspec_hstate.size = all[i].hugetlb_size;
+    v.hmmspec_vma = &all[i];
+  }
+  mm_.mmap = vmas_.empty() ? nullptr : &vmas_[0];
+}
+
+Session::~Session() {
+  hmmspec_arch_now = saved_arch_;
+  current_session = saved_current_;
+}
+
+Session& Session::of(mm_struct* mm) {
+  if (!mm || !mm->hmmspec_session) return current();
+  return *static_cast<Session*>(mm->hmmspec_session);
+}
+
+Session& Session::current() {
+  if (!current_session) {
+    std::fputs("hmmspec: kernel shim called outside a kernel::Session\n", stderr);
+    std::abort();
+  }
+  return *current_session;
+}
+
+unsigned long* Session::phys_table(unsigned long pfn) {
+  // W-ZERO-MEMORY: a page without a table reads as zeros. The shim writes a table word only to
+  // clear a bad (hence non-zero) PGD or P4D entry, so the zeros are never written.
+  return const_cast<unsigned long*>(world_.table_words(pfn));
+}
+
+struct page* Session::page(unsigned long pfn) {
+  std::unique_ptr<DevicePage>& slot = pages_[pfn];
+  if (!slot) {
+    slot = std::make_unique<DevicePage>();
+    slot->pgmap.owner = owner_pointer(world_.owner_of(pfn));
+    slot->page.pgmap = &slot->pgmap;
+    slot->page.hmmspec_pfn = pfn;
+  }
+  return &slot->page;
+}
+
+bool Session::check_retry(unsigned long seq) {
+  notifier_.invalidate_seq = world_.notifier.seq;
+  if (notifier_.invalidate_seq != seq) return true; // hmm.c:588-590: a real -EBUSY
+  if (walks_ >= options_.restart_budget) {
+    // The seed would walk again; every walk so far ended in -EBUSY (hmm.c:586-593).
+    livelock_ = true;
+    return true;
+  }
+  return false;
+}
+
+void Session::note_pmd(pmd_t* slot, unsigned long addr) {
+  pmd_slot_ = slot;
+  pmd_addr_ = addr;
+}
+
+unsigned long Session::pmd_addr(pmd_t* slot) {
+  if (slot != pmd_slot_) warn("pmd_migration_entry_wait on a PMD slot the walker did not hand out");
+  return pmd_addr_;
+}
+
+void Session::split_huge_pud(pud_t* slot, unsigned long addr) {
+  // model/fault.h finds the slot from the root by address; it is the walker's slot unless a
+  // table is reachable along two paths, which the shim reports rather than hides.
+  if (world_.find_slot_mut(Level::Pud, addr) != reinterpret_cast<u64*>(slot))
+    warn(fmt::format("split_huge_pud at {:#x}: the world's PUD slot is not the walker's", addr));
+  hmmspec::split_huge_pud(world_, addr);
+}
+
+void Session::lock(spinlock_t* l) {
+  if (l->held) warn("a page-table lock was taken twice (the kernel would deadlock)");
+  l->held = 1;
+  ++locks_held_;
+}
+
+void Session::unlock(spinlock_t* l) {
+  if (!l->held) warn("a page-table lock was released while not held");
+  l->held = 0;
+  --locks_held_;
+}
+
+void Session::warn(std::string what) {
+  warnings_.push_back(std::move(what));
+}
+
+} // namespace hmmspec::kernel
+
+// --- The C services of kernel/include/hmmspec/*.h -----------------------------------------------
+
+using hmmspec::kernel::Session;
+
+extern "C" {
+
+unsigned long* hmmspec_phys_table(unsigned long pfn) {
+  return Session::current().phys_table(pfn);
+}
+
+bool mmu_interval_check_retry(struct mmu_interval_notifier* mni, unsigned long seq) {
+  return Session::of(mni->mm).check_retry(seq);
+}
+
+vm_fault_t handle_mm_fault(struct vm_area_struct* vma, unsigned long address, unsigned int flags) {
+  Session& s = Session::of(vma->vm_mm);
+  const auto& model_vma = *static_cast<const hmmspec::Vma*>(vma->hmmspec_vma);
+  return hmmspec::handle_mm_fault(s.world(), model_vma, address, flags);
+}
+
+void migration_entry_wait(struct mm_struct* mm, pmd_t* pmd, unsigned long address) {
+  (void)pmd;
+  hmmspec::migration_entry_wait(Session::of(mm).world(), address);
+}
+
+void pmd_migration_entry_wait(struct mm_struct* mm, pmd_t* pmd) {
+  Session& s = Session::of(mm);
+  hmmspec::pmd_migration_entry_wait(s.world(), s.pmd_addr(pmd));
+}
+
+struct page* pfn_to_page(unsigned long pfn) {
+  return Session::current().page(pfn);
+}
+
+void spin_lock(spinlock_t* lock) {
+  Session::current().lock(lock);
+}
+void spin_unlock(spinlock_t* lock) {
+  Session::current().unlock(lock);
+}
+
+spinlock_t* pud_trans_huge_lock(pud_t* pud, struct vm_area_struct* vma) {
+  if (!pud_trans_huge(*pud) && !pud_devmap(*pud)) return nullptr;
+  spinlock_t* ptl = &vma->vm_mm->page_table_lock;
+  spin_lock(ptl);
+  return ptl; // single-threaded: the entry cannot change between the test and the lock
+}
+
+spinlock_t* huge_pte_lock(struct hstate* h, struct mm_struct* mm, pte_t* pte) {
+  (void)pte;
+  spinlock_t* ptl = huge_page_size(h) == PMD_SIZE ? &mm->pmd_split_lock : &mm->page_table_lock;
+  spin_lock(ptl);
+  return ptl;
+}
+
+void hmmspec_warn(const char* file, int line) {
+  Session::current().warn(fmt::format("WARN at {}:{}", file, line));
+}
+
+struct vm_area_struct* find_vma(struct mm_struct* mm, unsigned long addr) {
+  for (vm_area_struct* v = mm->mmap; v; v = v->vm_next)
+    if (v->vm_end > addr) return v;
+  return nullptr;
+}
+
+} // extern "C"

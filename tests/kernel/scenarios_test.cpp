@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Every spec scenario (tests/scenarios/spec/*.hmm) run on the kernel party: the outcome must
+// meet the scenario's own expectations and be identical to the reference's. The kernel is the
+// ground truth for v5.7; a difference names the first differing item of the two outcomes.
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "kernel/kernel_party.h"
+#include "model/scenario_format.h"
+
+#if __has_include("model/reference.h")
+#include "model/reference.h"
+#define HMMSPEC_HAVE_REFERENCE 1
+#endif
+
+// After the model: <signal.h> (through gtest) defines SIGBUS and SIGSEGV as macros, which
+// model/world.h also uses as names inside namespace hmmspec::fault.
+#include <gtest/gtest.h>
+
+namespace hmmspec {
+namespace {
+
+std::vector<std::string> spec_scenarios() {
+  std::vector<std::string> files;
+  std::filesystem::path dir = std::filesystem::path(HMMSPEC_SOURCE_DIR) / "tests/scenarios/spec";
+  if (!std::filesystem::is_directory(dir)) return files;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().extension() == ".hmm") files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+class SpecScenario : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(SpecScenario, KernelMeetsExpectationsAndAgreesWithTheReference) {
+  ParseResult parsed = load_scenario(GetParam());
+  ASSERT_TRUE(std::holds_alternative<Scenario>(parsed)) << std::get<ParseError>(parsed).str();
+  const Scenario& s = std::get<Scenario>(parsed);
+
+  KernelRun k = kernel_run(s.world, s.range, s.options);
+  EXPECT_TRUE(k.warnings.empty()) << k.warnings.front();
+  EXPECT_EQ(k.locks_held, 0);
+  for (const Failure& f : check_expectations(s, k.outcome))
+    ADD_FAILURE() << f.loc.file << ":" << f.loc.line << ": kernel: " << f.message;
+
+#ifdef HMMSPEC_HAVE_REFERENCE
+  Outcome ref = reference_hmm_range_fault(s.world, s.range, s.options);
+  if (auto d = first_difference(s.range, k.outcome, ref))
+    ADD_FAILURE() << "kernel and reference differ at " << d->what << ": kernel " << d->left
+                  << ", reference " << d->right;
+  EXPECT_EQ(k.outcome.walks, ref.walks);
+#endif
+}
+
+std::string scenario_name(const ::testing::TestParamInfo<std::string>& info) {
+  std::string name = std::filesystem::path(info.param).stem().string();
+  std::replace_if(
+      name.begin(), name.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); },
+      '_');
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Spec, SpecScenario, ::testing::ValuesIn(spec_scenarios()), scenario_name);
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(SpecScenario);
+
+} // namespace
+} // namespace hmmspec
