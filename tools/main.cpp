@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   int exit_code = kExitOk;
   add_show_command(app, exit_code);
   add_run_command(app, exit_code);
+  add_explain_command(app, exit_code);
 #ifdef HMMSPEC_HAVE_PROOFS
   add_prove_command(app, exit_code);
 #endif

@@ -1,13 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "tools/parties.h"
 
-#if __has_include("model/reference.h")
 #include "model/reference.h"
-#define HMMSPEC_HAVE_REFERENCE 1
-#endif
-#if __has_include("impl/walker.h")
+#ifdef HMMSPEC_HAVE_WALKER
 #include "impl/walker.h"
-#define HMMSPEC_HAVE_WALKER 1
 #endif
 #ifdef HMMSPEC_HAVE_KERNEL
 #include "kernel/kernel_party.h"
@@ -17,11 +13,9 @@ namespace hmmspec {
 
 std::vector<Party> built_parties() {
   std::vector<Party> parties;
-#ifdef HMMSPEC_HAVE_REFERENCE
   parties.push_back(Party{"reference", [](const World& w, const HmmRange& r, const RunOptions& o) {
                             return reference_hmm_range_fault(w, r, o);
                           }});
-#endif
 #ifdef HMMSPEC_HAVE_WALKER
   parties.push_back(Party{"walker", [](const World& w, const HmmRange& r, const RunOptions& o) {
                             return walker_hmm_range_fault(w, r, o);

@@ -148,16 +148,28 @@ std::string world_text(const World& w) {
                               w.zero_pfn, w.next_pfn);
   s += "\nVMAs\n";
   if (w.vmas.all().empty()) s += "  (none)\n";
-  for (const Vma& v : w.vmas.all())
+  u64 prev_end = 0;
+  for (const Vma& v : w.vmas.all()) {
+    if (v.start > prev_end && prev_end != 0)
+      s += fmt::format("  {:#x}-{:#x} ({})  gap: no VMA\n", prev_end, v.start, size_text(v.start - prev_end));
     s += fmt::format("  {:#x}-{:#x} ({})  {}\n", v.start, v.end, size_text(v.end - v.start), vma_flags_text(v));
+    prev_end = v.end;
+  }
   s += "\nEntries (level, address, kind, raw word)\n";
   auto runs = entry_runs(w);
   if (runs.empty()) s += "  (no page tables below the root)\n";
   for (const EntryRun& r : runs) s += entry_text(r, w.geom);
   if (!w.device_owner.empty()) {
     s += "\nDevice-private pages (pfn -> pgmap owner)\n";
-    for (const auto& [pfn, owner] : w.device_owner)
-      s += fmt::format("  {:#x} -> {}\n", pfn, owner ? hex(owner) : std::string("null"));
+    for (auto it = w.device_owner.begin(); it != w.device_owner.end();) {
+      auto end = std::next(it);
+      u64 last = it->first;
+      while (end != w.device_owner.end() && end->first == last + 1 && end->second == it->second)
+        last = end->first, ++end;
+      std::string pfns = last == it->first ? hex(it->first) : fmt::format("{:#x}-{:#x}", it->first, last + 1);
+      s += fmt::format("  {} -> {}\n", pfns, it->second ? hex(it->second) : std::string("null"));
+      it = end;
+    }
   }
   if (!w.shared_pfns.empty()) {
     s += "\nPages mapped more than once\n ";
