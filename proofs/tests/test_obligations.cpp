@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Runs the obligations of docs/proofs.md and checks every verdict, the preconditions each
+// proof needs (the minimized unsat cores the documentation states), that each of them is
+// shown necessary by a counterexample, and that every counterexample reproduces in the C++
+// model (CheckResult::ok).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <iostream>
+#include <set>
+
+#include "proofs/proof_result.h"
+
+namespace hmmspec::proofs {
+namespace {
+
+std::vector<CheckResult> run(const Encoding& e) {
+  ProveOptions opt;
+  opt.encodings = {e};
+  opt.classifier = false;
+  return run_proofs(opt);
+}
+
+const CheckResult& row(const std::vector<CheckResult>& rows, const std::string& id) {
+  for (const CheckResult& r : rows)
+    if (r.id == id) return r;
+  static CheckResult missing;
+  missing.id = "missing:" + id;
+  ADD_FAILURE() << "no row " << id;
+  return missing;
+}
+
+using Names = std::set<std::string>;
+Names needs(const std::vector<CheckResult>& rows, const std::string& id) {
+  const CheckResult& r = row(rows, id);
+  EXPECT_EQ(r.verdict, Verdict::Proved) << id;
+  return Names(r.needs.begin(), r.needs.end());
+}
+
+void expect_all_ok(const std::vector<CheckResult>& rows) {
+  for (const CheckResult& r : rows)
+    EXPECT_TRUE(r.ok()) << r.encoding << " " << r.id << ": " << verdict_name(r.verdict)
+                        << " (expected " << verdict_name(r.expected) << ") " << r.replay << " "
+                        << format_assignment(r.counterexample);
+}
+
+// Every precondition a proof needs has a Necessity row whose counterexample reproduces.
+void expect_each_needed(const std::vector<CheckResult>& rows, const std::string& id) {
+  for (const std::string& n : row(rows, id).needs) {
+    const CheckResult& nr = row(rows, id + "/needs:" + n);
+    EXPECT_EQ(nr.verdict, Verdict::Refuted) << nr.id;
+    EXPECT_TRUE(nr.replay_ok) << nr.id << ": " << nr.replay;
+  }
+}
+
+TEST(ProofObligations, SymbolicEncodingAsDocumented) {
+  auto rows = run(symbolic_encoding());
+  std::cout << format_table(rows, false);
+  expect_all_ok(rows);
+  for (const CheckResult& r : rows) EXPECT_FALSE(r.vacuous) << r.id;
+  // P1, P3, P4 and the loop inductions need no precondition on the encoding.
+  for (const char* id :
+       {"P1.pte", "P1.range.unrolled", "P3.pte", "P3.range.unrolled", "P4.unrolled",
+        "P4.induction.step", "P7.S3.writable_never_faults", "P7.S4.aggregate.unrolled"})
+    EXPECT_EQ(needs(rows, id), Names{}) << id;
+  EXPECT_EQ(needs(rows, "P2.pte"), Names{"vw_disjoint"});
+  EXPECT_EQ(needs(rows, "P2.range.unrolled"), Names{"vw_disjoint"});
+  EXPECT_EQ(needs(rows, "P2.range.induction.step"), Names{"vw_disjoint"});
+  EXPECT_EQ(needs(rows, "P2.weakest"), Names{"vw_overlap"});
+  for (const char* id : {"P5.pte", "P5.pmd", "P5.pud"})
+    EXPECT_EQ(needs(rows, id), Names{"v_nonzero"}) << id;
+  EXPECT_EQ(needs(rows, "P6.shape"), Names{"flags_below_pfn_shift"});
+  EXPECT_EQ(needs(rows, "P6.sentinel"),
+            (Names{"none_is_no_output", "error_is_no_output", "special_is_no_output"}));
+  EXPECT_EQ(needs(rows, "P6.page"), (Names{"v_nonzero", "none_is_no_output", "error_is_no_output",
+                                           "special_is_no_output"}));
+  EXPECT_EQ(needs(rows, "P6.pfn"), (Names{"flags_below_pfn_shift", "pfn_bits_plus_shift_le_64"}));
+  EXPECT_EQ(needs(rows, "P6.write"), (Names{"w_nonzero", "vw_disjoint", "flags_below_pfn_shift"}));
+  EXPECT_EQ(needs(rows, "P6.write_implies_valid"), Names{"v_nonzero"});
+  EXPECT_EQ(needs(rows, "P7.S1.uniform_mask_zero.unrolled"), Names{"mask_zero"});
+  EXPECT_EQ(needs(rows, "P7.S5.raw_or.unrolled"), Names{"every_write_request_asks_read"});
+  EXPECT_EQ(needs(rows, "P7.S6.output_increment"), Names{"flags_below_pfn_shift"});
+  for (const char* id :
+       {"P2.pte", "P2.range.unrolled", "P5.pte", "P5.pmd", "P5.pud", "P6.shape", "P6.sentinel",
+        "P6.page", "P6.pfn", "P6.write", "P6.write_implies_valid",
+        "P7.S1.uniform_mask_zero.unrolled", "P7.S5.raw_or.unrolled", "P7.S6.output_increment"})
+    expect_each_needed(rows, id);
+  // The documented findings of the seed itself.
+  EXPECT_EQ(row(rows, "P2.write_without_valid").verdict, Verdict::Refuted);
+  EXPECT_EQ(row(rows, "P6.valid_means_accessible").verdict, Verdict::Refuted);
+}
+
+TEST(ProofObligations, NouveauEncoding) {
+  auto rows = run(*builtin_encoding("nouveau"));
+  expect_all_ok(rows);
+  for (const CheckResult& r : rows)
+    if (r.kind == RowKind::Obligation) {
+      EXPECT_EQ(r.verdict, Verdict::Proved) << r.id;
+    }
+  EXPECT_EQ(row(rows, "P2.write_without_valid").verdict,
+            Verdict::Refuted);                                        // requests come from pfns[]
+  EXPECT_TRUE(row(rows, "P7.S1.uniform_mask_zero.unrolled").vacuous); // mask is all ones
+  EXPECT_FALSE(row(rows, "P7.S6.output_increment").vacuous);
+  EXPECT_EQ(row(rows, "P6.valid_means_accessible").verdict, Verdict::Refuted);
+  EXPECT_EQ(row(rows, "P6.sentinels.error_special_distinct").verdict, Verdict::Refuted); // ~1 twice
+  EXPECT_EQ(row(rows, "P6.sentinels.none_distinct").verdict, Verdict::Proved);
+  const CheckResult& wv = row(rows, "P6.sentinels.write_implies_valid");
+  EXPECT_EQ(wv.verdict, Verdict::Refuted);
+  EXPECT_NE(wv.replay.find("ERROR = 0xfffffffffffffffe has W and not V"), std::string::npos)
+      << wv.replay;
+  EXPECT_NE(wv.replay.find("SPECIAL = 0xfffffffffffffffe has W and not V"), std::string::npos)
+      << wv.replay;
+}
+
+TEST(ProofObligations, AmdgpuEncoding) {
+  auto rows = run(*builtin_encoding("amdgpu"));
+  expect_all_ok(rows);
+  for (const CheckResult& r : rows)
+    if (r.kind == RowKind::Obligation) {
+      EXPECT_EQ(r.verdict, Verdict::Proved) << r.id;
+    }
+  EXPECT_EQ(row(rows, "P2.write_without_valid").verdict, Verdict::Proved); // mask 0: defaults only
+  EXPECT_FALSE(
+      row(rows, "P7.S1.uniform_mask_zero.unrolled").vacuous); // mask 0: the shortcut applies
+  EXPECT_EQ(row(rows, "P6.sentinels.error_special_distinct").verdict, Verdict::Proved);
+  const CheckResult& wv = row(rows, "P6.sentinels.write_implies_valid");
+  EXPECT_EQ(wv.verdict, Verdict::Refuted);
+  EXPECT_NE(wv.replay.find("ERROR = 0xfffffffffffffffe has W and not V"), std::string::npos)
+      << wv.replay;
+  EXPECT_EQ(wv.replay.find("SPECIAL"), std::string::npos) << wv.replay; // ~3 has neither V nor W
+}
+
+TEST(ProofObligations, BrokenEncodingsAreRefutedWithReplayedCounterexamples) {
+  std::string err;
+  // V and W share bit 0; NONE is the output of pfn 1, read-only.
+  auto overlap = parse_encoding(
+      "valid 1\nwrite 3\nerror ~1\nnone 0x1001\nspecial ~1\npfn_shift 12\n", "overlap", err);
+  ASSERT_TRUE(overlap) << err;
+  auto rows = run(*overlap);
+  for (const char* id : {"P2.pte", "P2.range.unrolled", "P6.sentinel", "P6.page", "P6.write"}) {
+    const CheckResult& r = row(rows, id);
+    EXPECT_EQ(r.verdict, Verdict::Refuted) << id;
+    EXPECT_TRUE(r.replay_ok) << id << ": " << r.replay;
+    EXPECT_FALSE(r.ok()) << id; // an obligation the encoding fails
+  }
+  EXPECT_EQ(row(rows, "P6.pfn").verdict, Verdict::Proved);
+  EXPECT_EQ(row(rows, "P5.pte").verdict, Verdict::Proved); // needs only V != 0
+  // VALID above pfn_shift: decoding loses the pfn and consecutive outputs do not step.
+  auto high = parse_encoding(
+      "valid 0x100000\nwrite 2\nerror ~1\nnone 0\nspecial ~1\npfn_shift 12\n", "high", err);
+  ASSERT_TRUE(high) << err;
+  rows = run(*high);
+  for (const char* id : {"P6.shape", "P6.pfn", "P7.S6.output_increment"}) {
+    const CheckResult& r = row(rows, id);
+    EXPECT_EQ(r.verdict, Verdict::Refuted) << id;
+    EXPECT_TRUE(r.replay_ok) << id << ": " << r.replay;
+  }
+}
+
+TEST(ProofObligations, ClassifierDisagreementClasses) {
+  ProveOptions opt;
+  opt.encodings.clear();
+  auto rows = run_proofs(opt);
+  std::cout << format_table(rows, false);
+  expect_all_ok(rows);
+  std::map<std::string, Names> classes;
+  for (const CheckResult& r : rows) {
+    if (r.kind != RowKind::Class) continue;
+    auto slash = r.id.find('/');
+    classes[r.id.substr(0, slash)].insert(r.id.substr(slash + 1));
+    EXPECT_TRUE(r.replay_ok) << r.id << ": " << r.replay;
+  }
+  for (const char* id : {"P8.pte", "P8.pmd", "P8.pgd_4level", "P8.p4d_5level", "P8.pgd_5level"}) {
+    EXPECT_EQ(row(rows, id).verdict, Verdict::Proved) << id;
+    EXPECT_EQ(classes.count(id), 0u) << id;
+  }
+  EXPECT_EQ(classes["P8.pud"],
+            (Names{"kernel-split.model-huge-devmap-fill", "kernel-hole.model-huge-devmap-fill",
+                   "kernel-split.model-huge-hole"}));
+  Names hugetlb;
+  for (const char* k : {"none", "swap", "migration", "device", "hwpoison"})
+    hugetlb.insert(std::string("kernel-hugetlb-entry.model-") + k + "-hugetlb-entry.differ-pfn");
+  EXPECT_EQ(classes["P8.pmd_hugetlb"], hugetlb);
+  EXPECT_EQ(classes["P8.pud_hugetlb"], hugetlb);
+}
+
+} // namespace
+} // namespace hmmspec::proofs

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// `hmmspec prove`: the Z3 obligations of docs/proofs.md for the symbolic encoding (every
+// driver at once) or for named driver encodings, as a table; --smt2 DIR writes every query as
+// SMT-LIB2 for proofs/recheck.sh (z3 and cvc5 from the command line).
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "proofs/driver_encoding.h"
+#include "proofs/proof_result.h"
+#include "proofs/prove.h"
+#include "tools/cli.h"
+
+namespace hmmspec {
+
+namespace {
+
+struct ProveArgs {
+  std::vector<std::string> drivers;
+  std::string smt2_dir;
+  bool no_classifier = false;
+  bool verbose = false;
+  unsigned timeout_s = 30;
+};
+
+int run_prove(const ProveArgs& a) {
+  proofs::ProveOptions opt;
+  opt.smt2_dir = a.smt2_dir;
+  opt.timeout_ms = a.timeout_s * 1000;
+  if (!a.drivers.empty()) {
+    opt.encodings.clear();
+    for (const std::string& d : a.drivers) {
+      if (auto b = proofs::builtin_encoding(d)) {
+        opt.encodings.push_back(*b);
+        continue;
+      }
+      std::string err;
+      auto e = proofs::load_encoding(d, err);
+      if (!e) {
+        std::cerr << err << "\n";
+        return kExitBadInput;
+      }
+      opt.encodings.push_back(*e);
+    }
+  }
+  opt.classifier = !a.no_classifier;
+  if (!a.smt2_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(a.smt2_dir, ec);
+    if (ec || !std::filesystem::is_directory(a.smt2_dir)) {
+      std::cerr << a.smt2_dir << ": cannot create the --smt2 directory: " << ec.message() << "\n";
+      return kExitBadInput;
+    }
+  }
+  for (const proofs::Encoding& e : opt.encodings)
+    std::cout << fmt::format("encoding {}: {}\n", e.name, proofs::describe_encoding(e));
+  std::vector<proofs::CheckResult> rows = proofs::run_proofs(opt);
+  std::cout << proofs::format_table(rows, a.verbose);
+  if (!a.smt2_dir.empty())
+    std::cout << fmt::format("SMT-LIB2 queries written to {} (re-check: proofs/recheck.sh {})\n",
+                             a.smt2_dir, a.smt2_dir);
+  for (const proofs::CheckResult& r : rows)
+    if (!r.ok()) return kExitDivergence;
+  return kExitOk;
+}
+
+} // namespace
+
+void add_prove_command(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand(
+      "prove", "Prove the Z3 obligations P1-P8 (docs/proofs.md) for every encoding or "
+               "for driver encodings; exit 1 when one fails");
+  auto a = std::make_shared<ProveArgs>();
+  cmd->add_option(
+      "--driver", a->drivers,
+      "nouveau, amdgpu, or an encoding FILE (docs/proofs.md); repeatable; default: symbolic");
+  cmd->add_option("--smt2", a->smt2_dir,
+                  "write every query as SMT-LIB2 (QF_BV) into this directory");
+  cmd->add_flag("--no-classifier", a->no_classifier,
+                "skip P8 (the classifier against the x86 predicates)");
+  cmd->add_flag("-v,--verbose", a->verbose, "print every counterexample's variables");
+  cmd->add_option("--timeout", a->timeout_s, "seconds per solver call")
+      ->check(CLI::Range(1u, 3600u));
+  cmd->callback([a, &exit_code] { exit_code = run_prove(*a); });
+}
+
+} // namespace hmmspec
