@@ -241,7 +241,8 @@ std::string describe(const Entry& e) {
     if (e.write) s += " write";
     break;
   case Kind::Bad:
-    s += " " + hex(e.word);
+    s += ' ';
+    s += hex(e.word); // (two steps: GCC 12 -Wrestrict false positive, bug 105329)
     break;
   case Kind::Swap:
     s += " type=" + std::to_string(e.swap_type) + " offset=" + hex(e.offset);

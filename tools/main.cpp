@@ -6,6 +6,9 @@
 #ifdef HMMSPEC_HAVE_PROOFS
 #include "proofs/prove.h"
 #endif
+#ifdef HMMSPEC_HAVE_BENCH
+#include "bench/bench_command.h"
+#endif
 
 int main(int argc, char** argv) {
   using namespace hmmspec;
@@ -19,6 +22,9 @@ int main(int argc, char** argv) {
   add_explain_command(app, exit_code);
 #ifdef HMMSPEC_HAVE_PROOFS
   add_prove_command(app, exit_code);
+#endif
+#ifdef HMMSPEC_HAVE_BENCH
+  add_bench_command(app, exit_code);
 #endif
   try {
     app.parse(argc, argv);

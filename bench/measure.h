@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Timing the benchmark tables: the contenders (the parties, the walker's walk alone, the copies
+// every party call makes, and the physical bound), one timed call at a time, and the report
+// with pages per second and ratios. Shared by hmmspec_bench (Google Benchmark) and
+// `hmmspec bench`.
+//
+// Times are the calling thread's CPU time (CLOCK_THREAD_CPUTIME_ID): user and system time,
+// page faults on fresh memory included, time lost to other processes excluded.
+//
+// What is timed, exactly:
+//   walker, kernel, reference  one Party::run call (tools/parties.h) as `hmmspec run` makes it:
+//                              it copies the world and pfns[] into the Outcome, walks, and
+//                              returns; freeing the Outcome afterwards is not timed
+//   walker-walk                walker_hmm_range_fault_in_place on a world and pfns[] restored
+//                              before each call (the restore is not timed): the walk alone,
+//                              as the kernel's hmm_range_fault works on the caller's memory
+//   copy                       one copy of the world and one of pfns[]: what every party call
+//                              pays before it walks (the kernel party copies pfns[] twice more)
+//   memset                     memset of the pfns[] bytes (a buffer touched beforehand)
+//   memcpy                     memcpy of the pfns[] bytes into a buffer touched beforehand
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bench/tables.h"
+#include "model/party.h"
+
+namespace hmmspec::bench {
+
+enum class Contender : unsigned { WalkerWalk, Walker, Kernel, Reference, Copy, Memset, Memcpy };
+std::string_view contender_name(Contender c); // "walker-walk", "walker", ...
+std::optional<Contender> contender_from_name(std::string_view s);
+// Every contender this build has (kernel and reference only when built), in report order.
+std::vector<Contender> available_contenders();
+
+// One contender on one table: prepares what the timed part needs once, then each call
+// restores its inputs (untimed) and returns the seconds of the timed part.
+class Runner {
+public:
+  Runner(const BenchTable& t, Contender c);
+  double run_once();
+
+private:
+  const BenchTable& t_;
+  Contender c_;
+  std::optional<Party> party_;
+  World world_;
+  std::vector<u64> a_, b_;
+};
+
+struct Cell {
+  Contender contender;
+  double seconds = 0; // median seconds per call
+  unsigned calls = 0;
+};
+
+struct TableResult {
+  std::string id, title, bound;
+  u64 pages = 0;
+  std::vector<Cell> cells;
+  std::vector<std::string> disagreements; // parties whose outcome differs from the walker's
+  const Cell* cell(Contender c) const;
+  std::optional<double> pages_per_second(Contender c) const;
+};
+
+struct Options {
+  double min_time = 0.5;  // seconds of timed calls per cell, at least
+  unsigned min_calls = 3; // timed calls per cell, at least
+  std::vector<Contender> contenders = available_contenders();
+};
+
+// Whether every built party gives the walker's outcome on t; the names of those that do not.
+std::vector<std::string> check_agreement(const BenchTable& t);
+
+// Times every contender of o on t (the median of its calls) and checks agreement.
+TableResult run_table(const BenchTable& t, const Options& o);
+
+// The report: one line per table with pages per second per contender, then the ratios
+// issue 5 sets targets for, each marked met or missed.
+std::string report_text(const std::vector<TableResult>& results);
+
+} // namespace hmmspec::bench

@@ -1,0 +1,713 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The walker (impl/): the spec scenarios with their expectations, agreement with the
+// reference (and the kernel party when built) on those scenarios and on seeded random tiny
+// worlds holding every entry kind at every level, the in-place API, and the bit-level
+// shortcuts of impl/shortcuts.h against the formulas they replace.
+// The model headers come first: model/world.h names fault::SIGBUS and fault::SIGSEGV, which
+// <signal.h> (pulled in by GoogleTest) defines as macros.
+#include "impl/shortcuts.h"
+#include "impl/walker.h"
+#include "impl/walker_in_place.h"
+#include "model/fault.h"
+#include "model/scenario_format.h"
+#include "tools/parties.h"
+#if __has_include("model/reference.h")
+#include "model/reference.h"
+#define HMMSPEC_TEST_REFERENCE 1
+#endif
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fmt/format.h>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace hmmspec {
+namespace {
+
+using namespace x86;
+
+// ---- the spec scenarios ----------------------------------------------------------------
+
+std::vector<std::string> spec_files() {
+  std::vector<std::string> files;
+  std::filesystem::path dir = std::filesystem::path(HMMSPEC_SOURCE_DIR) / "tests/scenarios/spec";
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+    if (e.is_regular_file() && e.path().extension() == ".hmm") files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// The other parties of this build, by name (the kernel only when built).
+const Party* party_named(const std::string& name) {
+  static const std::vector<Party> parties = built_parties();
+  for (const Party& p : parties)
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+std::string failures_text(const std::vector<Failure>& fs) {
+  std::string s;
+  for (const Failure& f : fs)
+    s += fmt::format("  {}:{}:{}: {}\n", f.loc.file, f.loc.line, f.loc.col, f.message);
+  return s;
+}
+
+std::string difference_text(const std::string& left, const std::string& right,
+                            const Difference& d) {
+  return fmt::format("{} vs {} differ at {}:\n  {}: {}\n  {}: {}\n", left, right, d.what, left,
+                     d.left, right, d.right);
+}
+
+TEST(WalkerSpec, DirectoryHoldsScenarios) {
+  if (spec_files().empty()) GTEST_SKIP() << "tests/scenarios/spec/ holds no .hmm file yet";
+  SUCCEED();
+}
+
+class WalkerSpecFile : public ::testing::TestWithParam<std::string> {};
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(WalkerSpecFile);
+
+TEST_P(WalkerSpecFile, MeetsExpectationsAndAgrees) {
+  ParseResult parsed = load_scenario(GetParam());
+  if (const auto* e = std::get_if<ParseError>(&parsed)) FAIL() << e->str();
+  const Scenario& s = std::get<Scenario>(parsed);
+  Outcome walker = walker_hmm_range_fault(s.world, s.range, s.options);
+  std::vector<Failure> fs = check_expectations(s, walker);
+  EXPECT_TRUE(fs.empty()) << "walker fails expectations of " << GetParam() << ":\n"
+                          << failures_text(fs);
+  for (const char* other : {"reference", "kernel"}) {
+    const Party* p = party_named(other);
+    if (!p) continue;
+    Outcome o = p->run(s.world, s.range, s.options);
+    if (auto d = first_difference(s.range, o, walker))
+      ADD_FAILURE() << GetParam() << ": " << difference_text(other, "walker", *d);
+  }
+}
+
+std::string file_test_name(const ::testing::TestParamInfo<std::string>& info) {
+  std::string n = std::filesystem::path(info.param).stem().string();
+  for (char& c : n)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return n;
+}
+INSTANTIATE_TEST_SUITE_P(Spec, WalkerSpecFile, ::testing::ValuesIn(spec_files()), file_test_name);
+
+// ---- seeded random tiny worlds ---------------------------------------------------------
+
+class Gen {
+public:
+  explicit Gen(u64 seed) : rng_(seed) {}
+  u64 below(u64 n) { return n ? rng_() % n : 0; }
+  bool chance(unsigned percent) { return below(100) < percent; }
+  u64 bits() { return rng_(); }
+  template <typename T>
+  T pick(std::initializer_list<T> xs) {
+    return *(xs.begin() + below(xs.size()));
+  }
+
+private:
+  std::mt19937_64 rng_;
+};
+
+constexpr u64 kDevBase = 0x2000; // device pfns kDevBase.. kDevBase+7; the first 4 registered
+
+// A word at `l` the level's bad test rejects (and that is not none), or 0.
+u64 bad_word(Gen& g, const Geometry& geom, Level l) {
+  for (int tries = 0; tries < 64; ++tries) {
+    u64 w = (0x3000 + g.below(16)) << geom.page_shift;
+    w |= g.pick<u64>({PRESENT, PRESENT | RW, KERNPG_TABLE, PAGE_TABLE, USER, 0});
+    w |= g.pick<u64>({0, SPECIAL, NX, PCD, PWT, GLOBAL, DEVMAP, 1ull << 11});
+    if (word_bad(geom, l, w) && !word_none(l, geom.levels, w)) return w;
+  }
+  return 0;
+}
+
+u64 some_pfn(Gen& g, const World& w) {
+  if (g.chance(15)) return w.zero_pfn;
+  return 0x1000 + g.below(64);
+}
+
+// A random entry word for slot (l, addr): every kind the level can hold, bad and raw words.
+// With `rare`, only the kinds few words would otherwise hold (migration, devmap, device).
+u64 random_word(Gen& g, World& w, Level l, Context ctx, bool rare = false) {
+  const Geometry& geom = w.geom;
+  if (!rare && g.chance(8)) return 0;
+  if (!rare && g.chance(8)) { // raw: interesting bits with a pfn or swap fields
+    u64 word = g.bits() & g.pick<u64>({0xfff, 0xffffull << 12, ~0ull, 0xf800000000000fffull});
+    return word | g.pick<u64>({0, PRESENT, PSE, PROTNONE, DEVMAP, SPECIAL});
+  }
+  Entry e;
+  const bool leaf = l == Level::Pte || ctx == Context::HugetlbSlot;
+  if (leaf) {
+    e.kind = g.pick({Kind::Page, Kind::Page, Kind::Page, Kind::Zero, Kind::Protnone, Kind::Swap,
+                     Kind::Migration, Kind::Migration, Kind::Device, Kind::Device, Kind::Hwpoison,
+                     Kind::None});
+    if (l != Level::Pte && (e.kind == Kind::Page || e.kind == Kind::Zero)) e.kind = Kind::Huge;
+  } else if (l == Level::Pmd) {
+    e.kind = g.pick({Kind::Table, Kind::Table, Kind::Huge, Kind::Huge, Kind::Migration, Kind::Swap,
+                     Kind::Device, Kind::Hwpoison, Kind::Bad});
+  } else if (l == Level::Pud) {
+    e.kind = g.pick({Kind::Table, Kind::Table, Kind::Table, Kind::Huge, Kind::Bad});
+  } else {
+    e.kind = g.pick({Kind::Table, Kind::Table, Kind::Table, Kind::Bad});
+  }
+  if (rare) {
+    if (leaf) e.kind = g.pick({Kind::Migration, Kind::Device, Kind::Hwpoison, Kind::Protnone});
+    if (l == Level::Pmd && !leaf) e.kind = g.pick({Kind::Migration, Kind::Huge});
+    if (l == Level::Pud && !leaf) e.kind = Kind::Huge;
+  }
+  e.write = g.chance(50);
+  e.pfn = some_pfn(g, w);
+  switch (e.kind) {
+  case Kind::Page:
+    e.special = g.chance(15);
+    e.devmap = g.chance(8);
+    break;
+  case Kind::Zero:
+    e.pfn = w.zero_pfn;
+    break;
+  case Kind::Swap:
+    e.swap_type = unsigned(g.below(MAX_SWAPFILES));
+    e.offset = g.below(1000);
+    break;
+  case Kind::Device:
+    e.pfn = kDevBase + g.below(8);
+    break;
+  case Kind::Huge: {
+    u64 pages = geom.size(l) >> geom.page_shift;
+    e.pfn = (0x4000 + g.below(8) * pages) & ~(pages - 1);
+    if (g.chance(10)) e.pfn = huge_zero_pfn(w);
+    e.devmap = g.chance(rare ? 70 : 30);
+    e.protnone = ctx == Context::Normal && g.chance(15);
+    e.special = g.chance(10);
+    break;
+  }
+  case Kind::Table: {
+    Level next = below(l);
+    if (next == Level::P4d && geom.p4d_folded()) next = Level::Pud;
+    if (g.chance(75)) {
+      if (auto t = w.alloc_table(next)) e.pfn = *t;
+    } else if (g.chance(50) && !w.tables().empty()) {
+      auto it = w.tables().begin();
+      std::advance(it, g.below(w.tables().size()));
+      e.pfn = it->first; // a table reachable along two paths
+    } else {
+      e.pfn = w.next_table_pfn() + 100 + g.below(4); // memory holding no table
+    }
+    break;
+  }
+  case Kind::Bad:
+    return bad_word(g, geom, l);
+  default:
+    break;
+  }
+  Encoded enc = encode(geom, l, e, ctx);
+  return enc.error ? 0 : enc.word;
+}
+
+// A VMA: anywhere, or (around) the part of the address space [lo, hi) the range covers.
+Vma random_vma(Gen& g, const Geometry& geom, u64 lo, u64 hi) {
+  Vma v;
+  v.flags = 0;
+  if (g.chance(92)) v.flags |= vm::READ;
+  if (g.chance(65)) v.flags |= vm::WRITE;
+  if (g.chance(20)) v.flags |= vm::SHARED;
+  if (g.chance(30)) v.flags |= vm::HUGEPAGE;
+  if (g.chance(4)) v.flags |= vm::IO;
+  if (g.chance(4)) v.flags |= vm::PFNMAP;
+  if (g.chance(4)) v.flags |= vm::MIXEDMAP;
+  v.anonymous = g.chance(70);
+  u64 align = geom.page_size();
+  if (g.chance(15)) {
+    v.flags |= vm::HUGETLB;
+    v.hugetlb_size = g.chance(70) ? geom.size(Level::Pmd) : geom.size(Level::Pud);
+    align = v.hugetlb_size;
+  }
+  u64 slots = geom.va_limit() / align;
+  u64 a = g.below(slots), b = g.below(slots);
+  if (g.chance(60)) { // around the range: most pages of the range lie in VMAs
+    a = lo / align - std::min(lo / align, g.below(3));
+    b = std::min(slots, (hi + align - 1) / align + g.below(3));
+    if (g.chance(40)) a += g.below(b - a);
+  }
+  if (a > b) std::swap(a, b);
+  if (a == b) b = a + 1;
+  if (g.chance(30) && b - a > 16) b = a + 1 + g.below(16);
+  v.start = a * align;
+  v.end = b * align;
+  return v;
+}
+
+Scenario random_scenario(u64 seed) {
+  Gen g(seed);
+  const char* gname = g.pick<const char*>({"tiny", "tiny", "tiny-la57", "tiny3"});
+  Scenario s;
+  s.name = fmt::format("walker-random-{}", seed);
+  s.world = World(*builtin_geometry(gname));
+  World& w = s.world;
+  const Geometry& geom = w.geom;
+  const u64 page = geom.page_size();
+
+  const u64 pages = geom.va_limit() / page;
+  u64 a = g.below(pages), b = g.below(pages + 1);
+  if (a > b) std::swap(a, b);
+  if (a == b && !g.chance(3)) b = std::min(pages, a + 1 + g.below(pages - a));
+  for (u64 i = 0, n = g.below(5); i < n; ++i)
+    (void)w.vmas.insert(random_vma(g, geom, a * page, b * page), page);
+  for (u64 i = 0; i < 4; ++i) w.device_owner[kDevBase + i] = g.below(3);
+  if (g.chance(30)) w.shared_pfns.insert(0x1000 + g.below(64));
+
+  const std::vector<Level> levels =
+      geom.p4d_folded()
+          ? std::vector<Level>{Level::Pgd, Level::Pud, Level::Pmd, Level::Pte}
+          : std::vector<Level>{Level::Pgd, Level::P4d, Level::Pud, Level::Pmd, Level::Pte};
+  // Mostly lower levels, written after the paths to them exist.
+  for (u64 i = 0, n = 4 + g.below(60); i < n; ++i) {
+    Level l = g.chance(70) ? g.pick({Level::Pte, Level::Pte, Level::Pmd})
+                           : levels[g.below(levels.size())];
+    u64 addr = g.below(geom.va_limit() / page) * page;
+    u64* slot = w.ensure_slot(l, addr);
+    if (!slot) continue;
+    *slot = random_word(g, w, l, w.context_at(l, addr));
+  }
+  // Dense PTE runs, so plain runs and fault spans are exercised.
+  for (u64 i = 0, n = g.below(4); i < n; ++i) {
+    u64 base = g.below(geom.va_limit() / geom.size(Level::Pmd)) * geom.size(Level::Pmd);
+    for (u64 a = base; a < base + geom.size(Level::Pmd); a += page) {
+      u64* slot = w.ensure_slot(Level::Pte, a);
+      if (!slot || w.context_at(Level::Pte, a) != Context::Normal) break;
+      *slot = g.chance(80)
+                  ? encode(geom, Level::Pte,
+                           Entry{.kind = Kind::Page, .pfn = some_pfn(g, w), .write = g.chance(50)})
+                        .word
+                  : random_word(g, w, Level::Pte, Context::Normal);
+    }
+  }
+
+  // Rare kinds inside the range.
+  for (u64 i = 0, n = b > a ? g.below(6) : 0; i < n; ++i) {
+    Level l = g.pick({Level::Pte, Level::Pmd, Level::Pmd, Level::Pud});
+    u64 addr = (a + g.below(b - a)) * page;
+    u64* slot = w.ensure_slot(l, addr);
+    if (slot) *slot = random_word(g, w, l, w.context_at(l, addr), true);
+  }
+  for (u64 i = 0, n = g.below(4); i < n; ++i) {
+    Injection inj;
+    switch (g.below(4)) {
+    case 0:
+      inj.error = g.pick<unsigned>({0x2 /* SIGBUS */, fault::HWPOISON, fault::OOM, fault::MAJOR});
+      break;
+    case 1:
+      inj.invalidate = true;
+      break;
+    case 2:
+      inj.no_progress = unsigned(1 + g.below(3));
+      break;
+    default:
+      inj.no_progress = kForever;
+      break;
+    }
+    w.injections[g.below(geom.va_limit() / page) * page] = inj;
+  }
+
+  HmmRange& r = s.range;
+  r.start = a * page;
+  r.end = b * page;
+  if (g.chance(20))
+    r.flags = {g.pick<u64>({1, 4, 1ull << 63, 3}), g.pick<u64>({2, 0, 1, 6, 1ull << 62})};
+  if (g.chance(20))
+    r.values = {g.pick<u64>({~1ull, 0, 7}), g.pick<u64>({0, 1, ~1ull}),
+                g.pick<u64>({~3ull, ~1ull, 5})};
+  if (g.chance(25)) r.pfn_shift = std::uint8_t(g.below(20));
+  r.dev_private_owner = g.below(3);
+  const u64 V = r.flags[HMM_PFN_VALID], W = r.flags[HMM_PFN_WRITE];
+  switch (g.below(5)) {
+  case 0: // uniform (amdgpu-like)
+    r.pfn_flags_mask = 0;
+    r.default_flags = g.pick<u64>({0, V, V | W, W});
+    break;
+  case 1: // nothing can be requested
+    r.pfn_flags_mask = W;
+    r.default_flags = g.pick<u64>({0, W});
+    break;
+  case 2: // odd masks
+    r.pfn_flags_mask = g.pick<u64>({V, W, V | W, g.bits()});
+    r.default_flags = g.pick<u64>({0, V, W, g.bits() & 7});
+    break;
+  default: // per page (nouveau-like)
+    r.pfn_flags_mask = ~0ull;
+    r.default_flags = g.pick<u64>({0, 0, V});
+    break;
+  }
+  r.pfns.assign(b > a ? b - a : 0, 0);
+  const unsigned density = unsigned(g.pick<u64>({0, 2, 10, 30, 100}));
+  const bool settled = g.chance(35); // requests a present page satisfies, as a driver re-asking
+  for (u64 i = 0; i < r.pfns.size(); ++i) {
+    u64& req = r.pfns[i];
+    if (settled) {
+      Entry e = w.entry_at(Level::Pte, r.start + i * page);
+      if (e.kind == Kind::Page || e.kind == Kind::Zero) req = e.write && g.chance(50) ? V | W : V;
+      if (e.kind == Kind::Device) req = g.pick<u64>({0, V, V | W});
+      if (!g.chance(3)) continue;
+    }
+    if (g.chance(density)) req = g.pick<u64>({V, V | W, W, V, g.bits()});
+  }
+  w.notifier = Notifier{r.start, r.end, g.below(5), 0};
+  if (g.chance(20)) w.notifier = Notifier{0, geom.va_limit(), w.notifier.seq, 0};
+  r.notifier_seq = g.chance(95) ? w.notifier.seq : w.notifier.seq + 1;
+  s.options.restart_budget = unsigned(g.pick<u64>({3, 40}));
+  return s;
+}
+
+// A larger world in the x86-64 geometry: a 64 MiB stretch of PMDs of every kind, most of them
+// PTE tables of mixed entries, so runs longer than the walker's blocks are exercised.
+Scenario random_large_scenario(u64 seed) {
+  Gen g(seed);
+  Scenario s;
+  s.name = fmt::format("walker-large-{}", seed);
+  s.world = World(*builtin_geometry(g.chance(80) ? "x86_64" : "x86_64-la57"));
+  World& w = s.world;
+  const Geometry& geom = w.geom;
+  const u64 page = geom.page_size(), pmd = geom.size(Level::Pmd);
+  const u64 base = (1 + g.below(1000)) * geom.size(Level::Pud);
+  const u64 npmd = 32;
+  Vma v{.start = base, .end = base + npmd * pmd, .flags = vm::READ | vm::WRITE};
+  if (g.chance(30)) v.start += g.below(npmd) * pmd; // a gap first
+  v.anonymous = g.chance(70);
+  (void)w.vmas.insert(v, page);
+  for (u64 i = 0; i < 4; ++i) w.device_owner[kDevBase + i] = g.below(3);
+  const unsigned plain = unsigned(g.pick<u64>({50, 90, 100}));
+  for (u64 m = 0; m < npmd; ++m) {
+    const u64 at = base + m * pmd;
+    u64* slot = w.ensure_slot(Level::Pmd, at);
+    switch (g.below(10)) {
+    case 0:
+      break; // none: a hole
+    case 1:
+      *slot = random_word(g, w, Level::Pmd, Context::Normal, true);
+      break;
+    case 2:
+      *slot = random_word(g, w, Level::Pmd, Context::Normal);
+      break;
+    default:
+      for (u64 a = at; a < at + pmd; a += page) {
+        u64* pte = w.ensure_slot(Level::Pte, a);
+        if (!pte) break;
+        Entry e{.kind = Kind::Page,
+                .pfn = some_pfn(g, w),
+                .write = g.chance(50),
+                .special = g.chance(2)};
+        if (g.chance(4)) e = Entry{.kind = Kind::Zero, .pfn = w.zero_pfn}; // special, yet plain
+        *pte = g.chance(plain) ? encode(geom, Level::Pte, e).word
+                               : random_word(g, w, Level::Pte, Context::Normal);
+      }
+    }
+  }
+  HmmRange& r = s.range;
+  r.start = base + g.below(npmd * pmd / page / 2) * page;
+  r.end = base + npmd * pmd - g.below(npmd * pmd / page / 2) * page;
+  r.pfn_flags_mask = g.chance(70) ? ~0ull : 0;
+  r.default_flags = g.pick<u64>({0, 0, 1, 3});
+  r.dev_private_owner = g.below(3);
+  r.pfns.assign((r.end - r.start) / page, 0);
+  const unsigned density = unsigned(g.pick<u64>({0, 1, 20, 100}));
+  const bool settled = g.chance(50);         // requests the entries satisfy, a few others
+  const u64 stray = g.chance(50) ? 4000 : 0; // one page in `stray` asks V or V|W whatever it is
+  if (settled) {
+    r.pfn_flags_mask = ~0ull;
+    r.default_flags = 0;
+  }
+  for (u64 i = 0; i < r.pfns.size(); ++i) {
+    u64& req = r.pfns[i];
+    if (settled) {
+      Entry e = w.entry_at(Level::Pte, r.start + i * page);
+      if ((e.kind == Kind::Page && !e.special) || e.kind == Kind::Zero)
+        req = e.write && g.chance(50) ? 3 : 1;
+      if (e.kind == Kind::Device && w.owner_of(e.pfn) == r.dev_private_owner)
+        req = g.pick<u64>({0, 1, 3});
+      if (stray && g.below(stray) == 0) req = g.pick<u64>({1, 3});
+    } else if (g.chance(density)) {
+      req = g.pick<u64>({1, 3, 1, 2});
+    }
+  }
+  w.notifier = Notifier{r.start, r.end, 0, 0};
+  r.notifier_seq = 0;
+  s.options.restart_budget = 100;
+  return s;
+}
+
+constexpr u64 kRandomWorlds = 600;
+
+TEST(WalkerRandom, AgreesWithTheOtherPartiesOnSeededTinyWorlds) {
+  const Party* kernel = party_named("kernel");
+  unsigned reported = 0, differing = 0;
+  for (u64 seed = 1; seed <= kRandomWorlds; ++seed) {
+    Scenario s = random_scenario(seed);
+    Outcome walker = walker_hmm_range_fault(s.world, s.range, s.options);
+    std::vector<std::pair<std::string, Outcome>> others;
+#ifdef HMMSPEC_TEST_REFERENCE
+    others.emplace_back("reference", reference_hmm_range_fault(s.world, s.range, s.options));
+#endif
+    if (kernel) others.emplace_back("kernel", kernel->run(s.world, s.range, s.options));
+    std::string report;
+    for (const auto& [name, o] : others)
+      if (auto d = first_difference(s.range, o, walker))
+        report += difference_text(name, "walker", *d);
+    if (report.empty()) continue;
+    ++differing;
+    if (reported++ < 4) ADD_FAILURE() << "seed " << seed << ":\n" << report << print_scenario(s);
+  }
+  EXPECT_EQ(differing, 0u) << "of " << kRandomWorlds << " random worlds";
+}
+
+TEST(WalkerRandom, AgreesWithTheOtherPartiesOnLargerWorlds) {
+  const Party* kernel = party_named("kernel");
+  unsigned reported = 0, differing = 0, long_successes = 0;
+  for (u64 seed = 1; seed <= 24; ++seed) {
+    Scenario s = random_large_scenario(seed);
+    Outcome walker = walker_hmm_range_fault(s.world, s.range, s.options);
+    if (walker.ret > 4096) ++long_successes;
+    std::vector<std::pair<std::string, Outcome>> others;
+#ifdef HMMSPEC_TEST_REFERENCE
+    others.emplace_back("reference", reference_hmm_range_fault(s.world, s.range, s.options));
+#endif
+    if (kernel) others.emplace_back("kernel", kernel->run(s.world, s.range, s.options));
+    std::string report;
+    for (const auto& [name, o] : others)
+      if (auto d = first_difference(s.range, o, walker))
+        report += difference_text(name, "walker", *d);
+    if (report.empty()) continue;
+    ++differing;
+    if (reported++ < 2) ADD_FAILURE() << "large seed " << seed << ":\n" << report;
+  }
+  EXPECT_EQ(differing, 0u);
+  EXPECT_GT(long_successes, 3u);
+}
+
+// The random worlds reach the paths they are meant to: a weak check that the generator
+// keeps producing faults, restarts, errors and successes.
+TEST(WalkerRandom, WorldsCoverEveryOutcome) {
+  unsigned success = 0, efault = 0, ebusy = 0, restarts = 0, eperm = 0, livelock = 0;
+  for (u64 seed = 1; seed <= kRandomWorlds; ++seed) {
+    Scenario s = random_scenario(seed);
+    Outcome o = walker_hmm_range_fault(s.world, s.range, s.options);
+    if (o.livelock)
+      ++livelock;
+    else if (o.ret >= 0)
+      ++success;
+    else if (o.ret == -err::kEFAULT)
+      ++efault;
+    else if (o.ret == -err::kEBUSY)
+      ++ebusy;
+    else if (o.ret == -err::kEPERM)
+      ++eperm;
+    if (o.walks > 1) ++restarts;
+  }
+  EXPECT_GT(success, 50u);
+  EXPECT_GT(efault, 10u);
+  EXPECT_GT(ebusy, 5u);
+  EXPECT_GT(eperm, 2u);
+  EXPECT_GT(livelock, 2u);
+  EXPECT_GT(restarts, 50u);
+}
+
+// ---- long runs ---------------------------------------------------------------------------
+
+// A hole of a whole PUD (2^18 pages) in a read-only VMA: the first page asks V, a page far
+// into the hole asks V|W. The OR over the hole (hmm.c:148-154) needs a write fault, so the
+// call is -EPERM before any fault (hmm.c:86-88); reading only part of the hole would fault.
+TEST(WalkerRuns, WriteRequestFarIntoALongHoleDecidesTheSpan) {
+  World w;
+  const u64 gib = w.geom.size(Level::Pud);
+  ASSERT_FALSE(
+      w.vmas.insert(Vma{.start = gib, .end = 2 * gib, .flags = vm::READ}, w.geom.page_size()));
+  HmmRange r;
+  r.start = gib;
+  r.end = 2 * gib;
+  r.pfns.assign((r.end - r.start) >> w.geom.page_shift, 0);
+  r.pfns[0] = 1;
+  r.pfns[200000] = 3;
+  w.notifier = Notifier{r.start, r.end, 0, 0};
+  Outcome o = walker_hmm_range_fault(w, r, RunOptions{});
+  EXPECT_EQ(o.ret, -err::kEPERM);
+  EXPECT_TRUE(o.world.log.empty());
+  EXPECT_EQ(o.pfns, r.pfns);
+  for (const char* other : {"reference", "kernel"})
+    if (const Party* p = party_named(other)) {
+      auto d = first_difference(r, p->run(w, r, RunOptions{}), o);
+      EXPECT_FALSE(d) << difference_text(other, "walker", *d);
+    }
+}
+
+// ---- the in-place API ------------------------------------------------------------------
+
+TEST(WalkerInPlace, SameOutcomeAsTheCopyingCall) {
+  for (u64 seed = 1; seed <= 100; ++seed) {
+    Scenario s = random_scenario(seed);
+    Outcome o = walker_hmm_range_fault(s.world, s.range, s.options);
+    World w = s.world;
+    std::vector<u64> pfns = s.range.pfns;
+    pfns.resize(std::max(pfns.size(), walker_pfns_needed(w.geom, s.range)));
+    WalkerResult r = walker_hmm_range_fault_in_place(w, s.range, pfns, s.options);
+    pfns.resize(s.range.pfns.size());
+    EXPECT_EQ(r.ret, o.ret) << seed;
+    EXPECT_EQ(r.walks, o.walks) << seed;
+    EXPECT_EQ(r.livelock, o.livelock) << seed;
+    EXPECT_EQ(pfns, o.pfns) << seed;
+    EXPECT_TRUE(w == o.world) << seed;
+  }
+}
+
+// An unaligned range (the scenario format refuses one, the seed does not check): the walker
+// mirrors the seed's loops, so it agrees with the kernel party, which writes one spare entry.
+TEST(WalkerInPlace, UnalignedRangesAgreeWithTheKernelParty) {
+  const Party* kernel = party_named("kernel");
+  if (!kernel) GTEST_SKIP() << "no kernel party in this build";
+  for (u64 seed = 1; seed <= 200; ++seed) {
+    Scenario s = random_scenario(seed);
+    if (s.range.start >= s.range.end) continue;
+    Gen g(seed * 7919);
+    s.range.start += g.below(s.world.geom.page_size());
+    if (g.chance(50)) s.range.end -= g.below(s.world.geom.page_size());
+    if (s.range.start >= s.range.end) continue;
+    s.range.pfns.resize((s.range.end - s.range.start) >> s.world.geom.page_shift);
+    Outcome k = kernel->run(s.world, s.range, s.options);
+    Outcome w = walker_hmm_range_fault(s.world, s.range, s.options);
+    if (auto d = first_difference(s.range, k, w))
+      ADD_FAILURE() << "seed " << seed << " start " << std::hex << s.range.start << " end "
+                    << s.range.end << ": " << difference_text("kernel", "walker", *d);
+  }
+}
+
+// ---- the shortcuts (impl/shortcuts.h) against the formulas they replace ----------------
+
+u64 interesting_word(Gen& g) {
+  u64 w = g.bits();
+  switch (g.below(4)) {
+  case 0:
+    return w & (0xfffull | (0xffull << 12) | (1ull << 58) | (1ull << 63));
+  case 1:
+    return w & 0xfff;
+  case 2:
+    return (w & ~0xfffull) |
+           g.pick<u64>({PRESENT, PROTNONE, PRESENT | RW, PSE | PRESENT, 0, ACCESSED});
+  default:
+    return w;
+  }
+}
+
+HmmRange random_encoding(Gen& g) {
+  HmmRange r;
+  r.flags = {g.pick<u64>({1, 2, 4, 3, 0, 1ull << 63, g.bits()}),
+             g.pick<u64>({2, 1, 0, 6, 1ull << 62, g.bits()})};
+  r.pfn_flags_mask = g.pick<u64>({0, ~0ull, r.flags[0], r.flags[1], g.bits()});
+  r.default_flags = g.pick<u64>({0, r.flags[0], r.flags[0] | r.flags[1], r.flags[1], g.bits()});
+  return r;
+}
+
+u64 random_request(Gen& g, const HmmRange& r) {
+  return g.pick<u64>({0, r.flags[0], r.flags[1], r.flags[0] | r.flags[1], g.bits()});
+}
+
+TEST(WalkerShortcuts, AgreeWithTheSeedFormulasOnRandomWords) {
+  Gen g(2024);
+  const Geometry geom;
+  for (int i = 0; i < 200000; ++i) {
+    const u64 w = interesting_word(g);
+    const HmmRange r = random_encoding(g);
+    const u64 V = r.flags[0], W = r.flags[1];
+    const u64 req = random_request(g, r);
+    // S1: pte_to_hmm_pfn_flags through the kernel predicates (hmm.c:227-234).
+    bool none = word_none(Level::Pte, 4, w);
+    bool present = w & (PRESENT | PROTNONE);
+    bool prot = (w & (PROTNONE | PRESENT)) == PROTNONE;
+    u64 cpu = (none || !present || prot) ? 0 : cpu_flags_for(r, true, w & RW);
+    ASSERT_EQ(shortcut::pte_cpu_flags(w, V, W), cpu) << std::hex << w;
+    // S2, S3: the need of a page.
+    if (shortcut::never_needs(r.default_flags, r.pfn_flags_mask, V)) {
+      ASSERT_EQ(pte_need_fault(r, req, cpu), 0u);
+    }
+    if (shortcut::uniform_request(r.pfn_flags_mask, V, W)) {
+      ASSERT_EQ(pte_need_fault(r, req, cpu), pte_need_fault(r, 0, cpu));
+    }
+    // S6: a present word's need.
+    if (w & PRESENT) {
+      ASSERT_EQ(shortcut::present_needs_fault(w, req, r.default_flags, r.pfn_flags_mask, V, W),
+                pte_need_fault(r, req, cpu) != 0);
+    }
+    // S7, S8, S9: the plain row of hmm_vma_handle_pte (hmm.c:292-310).
+    const u64 zero_pfn = g.pick<u64>({0x100, pte_pfn(geom, w), g.bits()});
+    const u64 zb = shortcut::zero_bits(zero_pfn, geom.page_shift);
+    bool plain = (w & PRESENT) && !((w & SPECIAL) && pte_pfn(geom, w) != zero_pfn);
+    ASSERT_EQ(shortcut::plain_pte(w, zb, geom.page_shift), plain)
+        << std::hex << w << " " << zero_pfn;
+    if (w & PRESENT) {
+      ASSERT_EQ(shortcut::present_pfn(w, geom.page_shift), pte_pfn(geom, w));
+      const unsigned shift = unsigned(g.below(64));
+      ASSERT_EQ(shortcut::plain_output(w, geom.page_shift, shift, V, W),
+                ((pte_pfn(geom, w) << shift) | V) | cpu);
+    }
+    // S10-S15: the level predicates against the classifier's reading.
+    Entry pud = classify(geom, Level::Pud, w, 0x100);
+    if (!word_none(Level::Pud, 4, w)) {
+      ASSERT_EQ(shortcut::pud_huge_or_devmap(w), pud.kind == Kind::Huge) << std::hex << w;
+    }
+    Entry pmd = classify(geom, Level::Pmd, w, 0x100);
+    if (!word_none(Level::Pmd, 4, w)) {
+      bool swapish = pmd.kind == Kind::Swap || pmd.kind == Kind::Migration ||
+                     pmd.kind == Kind::Device || pmd.kind == Kind::Hwpoison;
+      ASSERT_EQ(shortcut::pmd_present(w), !swapish) << std::hex << w;
+      if (!swapish) {
+        ASSERT_EQ(shortcut::pmd_huge_or_devmap(w), pmd.kind == Kind::Huge) << std::hex << w;
+      } else {
+        ASSERT_EQ(shortcut::swap_type(w), swp_type(w));
+      }
+    }
+    ASSERT_EQ(shortcut::protnone(w), prot);
+    // S16: the pfn run by addition.
+    const unsigned s = unsigned(g.below(64));
+    const u64 f = g.pick<u64>({V, V | W, cpu | V, g.bits() & 0xfff, g.bits()});
+    const u64 pfn = g.pick<u64>({pte_pfn(geom, w), g.bits(), ~0ull - g.below(4)}),
+              idx = g.below(1 << 20);
+    if (shortcut::flags_below_shift(f, s)) {
+      ASSERT_EQ(shortcut::pfn_run_entry(pfn, idx, f, s), ((pfn + idx) << s) | f)
+          << std::hex << pfn << " " << idx << " " << f << " " << s;
+    }
+    ASSERT_EQ(shortcut::pmd_huge(w),
+              !word_none(Level::Pmd, 4, w) && ((w & PRESENT) == 0 || (w & PSE) != 0));
+  }
+}
+
+TEST(WalkerShortcuts, RangeNeedFromTwoFactsEqualsTheOrOverPages) {
+  Gen g(77);
+  for (int i = 0; i < 20000; ++i) {
+    const HmmRange r = random_encoding(g);
+    const u64 V = r.flags[0], W = r.flags[1];
+    std::vector<u64> reqs(1 + g.below(6));
+    for (u64& q : reqs) q = random_request(g, r);
+    for (u64 cpu : {u64(0), V, V | W}) {
+      bool any_v = false, any_vw = false;
+      for (u64 q : reqs) {
+        u64 t = (q & r.pfn_flags_mask) | r.default_flags;
+        any_v |= (t & V) != 0;
+        any_vw |= (t & V) != 0 && (t & W) != 0;
+      }
+      unsigned want = range_need_fault(r, reqs, cpu);
+      if (shortcut::never_needs(r.default_flags, r.pfn_flags_mask, V)) {
+        ASSERT_EQ(want, 0u);
+        continue;
+      }
+      ASSERT_EQ(shortcut::range_need_from(any_v, any_vw, cpu, V, W), want);
+      if (shortcut::cpu_satisfies_all(cpu, V, W)) {
+        ASSERT_EQ(want, 0u);
+      }
+    }
+  }
+}
+
+} // namespace
+} // namespace hmmspec
