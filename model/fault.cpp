@@ -20,6 +20,17 @@ u64 enc(const World& w, Level l, const Entry& e, Context c = Context::Normal) {
   return encode(w.geom, l, e, c).word;
 }
 
+// F-OOM: the allocators can run dry (a table already at the last physical pfn, or the page
+// allocator past 52 physical bits); __handle_mm_fault then returns VM_FAULT_OOM and nothing
+// changes.
+std::optional<u64> new_pfns(World& w, u64 count) {
+  const u64 max_pfn = x86::PHYSICAL_MASK >> w.geom.page_shift;
+  if (w.next_pfn > max_pfn || count > max_pfn - w.next_pfn) return std::nullopt;
+  u64 p = (w.next_pfn + count - 1) & ~(count - 1);
+  if (p > max_pfn || count - 1 > max_pfn - p) return std::nullopt;
+  return w.alloc_pfns(count);
+}
+
 // A private mapping of anonymous memory (not shmem): zero page on read, reuse on write.
 bool private_anon(const Vma& v) { return v.anonymous && !(v.flags & vm::SHARED); }
 bool shared_writable(const Vma& v) { return (v.flags & (vm::SHARED | vm::WRITE)) == (vm::SHARED | vm::WRITE); }
@@ -32,44 +43,39 @@ unsigned fault_none_pte(Ctx& c, u64* slot) {
   }
   // F-ANON-WRITE / F-FILE-READ / F-FILE-WRITE: a new page, writable only for a write fault
   // (page-cache pages are mapped read-only on read: write-notify).
-  u64 pfn = c.w.alloc_pfns(1);
-  *slot = enc(c.w, Level::Pte, Entry{.kind = Kind::Page, .pfn = pfn, .write = c.write});
+  auto pfn = new_pfns(c.w, 1);
+  if (!pfn) return fault::OOM;
+  *slot = enc(c.w, Level::Pte, Entry{.kind = Kind::Page, .pfn = *pfn, .write = c.write});
   return 0;
 }
 
 // F-COW: wp_page_copy: a new page replaces the old one under an invalidation.
-void cow_pte(Ctx& c, u64* slot) {
-  u64 pfn = c.w.alloc_pfns(1);
+unsigned cow_pte(Ctx& c, u64* slot) {
+  auto pfn = new_pfns(c.w, 1);
+  if (!pfn) return fault::OOM;
   c.w.invalidate(c.addr, c.addr + c.page());
-  *slot = enc(c.w, Level::Pte, Entry{.kind = Kind::Page, .pfn = pfn, .write = true});
+  *slot = enc(c.w, Level::Pte, Entry{.kind = Kind::Page, .pfn = *pfn, .write = true});
+  return 0;
 }
 
 void make_pte_writable(u64* slot) { *slot |= RW | DIRTY; }
 
 // do_wp_page on a present, read-only PTE (kernel-context.md §6.2, row "present, read-only").
 unsigned write_protect_fault(Ctx& c, u64* slot, const Entry& e) {
-  if (e.kind == Kind::Zero) { // F-COW: the zero page is always copied
-    cow_pte(c, slot);
-    return 0;
-  }
+  if (e.kind == Kind::Zero) return cow_pte(c, slot); // F-COW: the zero page is always copied
   if (e.special) { // no struct page: wp_pfn_shared in place, or copied
-    if (shared_writable(c.vma))
-      make_pte_writable(slot); // F-MKWRITE
-    else
-      cow_pte(c, slot);
+    if (!shared_writable(c.vma)) return cow_pte(c, slot);
+    make_pte_writable(slot); // F-MKWRITE
     return 0;
   }
   if (c.vma.anonymous && !(c.vma.flags & vm::SHARED)) {
     if (c.w.shared_pfns.contains(e.pfn))
-      cow_pte(c, slot); // F-COW: a page mapped more than once (fork, KSM)
-    else
-      make_pte_writable(slot); // F-REUSE: wp_page_reuse, no notifier
+      return cow_pte(c, slot); // F-COW: a page mapped more than once (fork, KSM)
+    make_pte_writable(slot);   // F-REUSE: wp_page_reuse, no notifier
     return 0;
   }
-  if (c.vma.flags & vm::SHARED)
-    make_pte_writable(slot); // F-MKWRITE: page_mkwrite on a shared mapping
-  else
-    cow_pte(c, slot); // F-COW: private file page
+  if (!(c.vma.flags & vm::SHARED)) return cow_pte(c, slot); // F-COW: private file page
+  make_pte_writable(slot); // F-MKWRITE: page_mkwrite on a shared mapping
   return 0;
 }
 
@@ -88,17 +94,19 @@ unsigned fault_pte(Ctx& c, u64* slot) {
     *slot = enc(c.w, Level::Pte, Entry{.kind = Kind::Page, .pfn = e.pfn, .write = e.write});
     return 0;
   case Kind::Swap: { // F-SWAPIN: a new page; a write maps it writable (exclusively owned)
-    u64 pfn = c.w.alloc_pfns(1);
-    *slot = enc(c.w, Level::Pte, Entry{.kind = Kind::Page, .pfn = pfn, .write = c.write});
+    auto pfn = new_pfns(c.w, 1);
+    if (!pfn) return fault::OOM;
+    *slot = enc(c.w, Level::Pte, Entry{.kind = Kind::Page, .pfn = *pfn, .write = c.write});
     return 0;
   }
   case Kind::Migration: // F-MIGRATION-FAULT: waits, and the migration completes
     *slot = enc(c.w, Level::Pte, Entry{.kind = Kind::Page, .pfn = e.pfn, .write = e.write});
     return 0;
   case Kind::Device: { // F-DEVICE-MIGRATE: migrate_to_ram, whatever the owner
-    u64 pfn = c.w.alloc_pfns(1);
+    auto pfn = new_pfns(c.w, 1);
+    if (!pfn) return fault::OOM;
     c.w.invalidate(c.addr, c.addr + c.page());
-    *slot = enc(c.w, Level::Pte, Entry{.kind = Kind::Page, .pfn = pfn, .write = e.write});
+    *slot = enc(c.w, Level::Pte, Entry{.kind = Kind::Page, .pfn = *pfn, .write = e.write});
     return 0;
   }
   case Kind::Hwpoison: // F-HWPOISON
@@ -114,16 +122,17 @@ unsigned fault_pte(Ctx& c, u64* slot) {
 u64* split_huge_pmd(Ctx& c, u64* pmd_slot, const Entry& e) {
   const Geometry& g = c.g();
   u64 base = c.addr & g.mask(Level::Pmd);
+  auto t = c.w.alloc_table(Level::Pte); // (the kernel uses the table deposited with the THP)
+  if (!t) return nullptr;
   c.w.invalidate(base, base + g.size(Level::Pmd));
-  u64 t = *c.w.alloc_table(Level::Pte);
-  u64* ptes = c.w.table_words_mut(t);
+  u64* ptes = c.w.table_words_mut(*t);
   bool zero = e.pfn == huge_zero_pfn(c.w);
   for (unsigned i = 0; i < g.entries(Level::Pte); ++i) {
     Entry pe = zero ? Entry{.kind = Kind::Zero, .pfn = c.w.zero_pfn}
                     : Entry{.kind = Kind::Page, .pfn = e.pfn + i, .write = e.write};
     ptes[i] = enc(c.w, Level::Pte, pe);
   }
-  *pmd_slot = enc(c.w, Level::Pmd, Entry{.kind = Kind::Table, .pfn = t});
+  *pmd_slot = enc(c.w, Level::Pmd, Entry{.kind = Kind::Table, .pfn = *t});
   return ptes + g.index(Level::Pte, c.addr);
 }
 
@@ -138,14 +147,16 @@ unsigned fault_pmd(Ctx& c, u64* slot) {
       if (!c.write) { // F-THP-ZERO: a read maps the huge zero page
         *slot = enc(c.w, Level::Pmd, Entry{.kind = Kind::Huge, .pfn = huge_zero_pfn(c.w)});
       } else { // F-THP-ALLOC: a write allocates a writable THP
-        u64 pfn = c.w.alloc_pfns(g.size(Level::Pmd) >> g.page_shift);
-        *slot = enc(c.w, Level::Pmd, Entry{.kind = Kind::Huge, .pfn = pfn, .write = true});
+        auto pfn = new_pfns(c.w, g.size(Level::Pmd) >> g.page_shift);
+        if (!pfn) return fault::OOM;
+        *slot = enc(c.w, Level::Pmd, Entry{.kind = Kind::Huge, .pfn = *pfn, .write = true});
       }
       return 0;
     }
-    u64 t = *c.w.alloc_table(Level::Pte);
-    *slot = enc(c.w, Level::Pmd, Entry{.kind = Kind::Table, .pfn = t});
-    return fault_pte(c, c.w.table_words_mut(t) + g.index(Level::Pte, c.addr));
+    auto t = c.w.alloc_table(Level::Pte);
+    if (!t) return fault::OOM;
+    *slot = enc(c.w, Level::Pmd, Entry{.kind = Kind::Table, .pfn = *t});
+    return fault_pte(c, c.w.table_words_mut(*t) + g.index(Level::Pte, c.addr));
   }
   case Kind::Huge:
     if (e.protnone) { // F-THP-NUMA: do_huge_pmd_numa_page restores access
@@ -172,8 +183,8 @@ unsigned fault_pmd(Ctx& c, u64* slot) {
     }
     // F-THP-SPLIT then F-COW of the one page (do_huge_pmd_wp_page falls back). Only a shared
     // THP or the huge zero page gets here, so the subpage is shared too: it is copied.
-    cow_pte(c, split_huge_pmd(c, slot, e));
-    return 0;
+    if (u64* pte = split_huge_pmd(c, slot, e)) return cow_pte(c, pte);
+    return fault::OOM; // F-OOM
   case Kind::Migration: // F-PMD-MIGRATION-FAULT: waits, and the migration completes
     *slot = enc(c.w, Level::Pmd,
                 Entry{.kind = Kind::Huge, .pfn = e.pfn & ~((g.size(Level::Pmd) >> g.page_shift) - 1),
@@ -203,9 +214,10 @@ unsigned fault_pud(Ctx& c, u64* slot) {
   Entry e = classify(g, Level::Pud, *slot, c.w.zero_pfn);
   switch (e.kind) {
   case Kind::None: {
-    u64 t = *c.w.alloc_table(Level::Pmd);
-    *slot = enc(c.w, Level::Pud, Entry{.kind = Kind::Table, .pfn = t});
-    return fault_pmd(c, c.w.table_words_mut(t) + g.index(Level::Pmd, c.addr));
+    auto t = c.w.alloc_table(Level::Pmd);
+    if (!t) return fault::OOM;
+    *slot = enc(c.w, Level::Pud, Entry{.kind = Kind::Table, .pfn = *t});
+    return fault_pmd(c, c.w.table_words_mut(*t) + g.index(Level::Pmd, c.addr));
   }
   case Kind::Huge:
     // F-HUGE-PUD: a read (or a write to a writable PUD) only sets the accessed bit; a write to
@@ -237,9 +249,12 @@ unsigned fault_hugetlb(Ctx& c) {
     *slot = enc(c.w, l, Entry{.kind = Kind::Huge, .pfn = pfn, .write = write}, Context::HugetlbSlot);
   };
   switch (e.kind) {
-  case Kind::None: // F-HUGETLB-NEW: writable on a write, or on a shared writable mapping
-    put(c.w.alloc_pfns(pages), c.write || shared_writable(c.vma));
+  case Kind::None: { // F-HUGETLB-NEW: writable on a write, or on a shared writable mapping
+    auto pfn = new_pfns(c.w, pages);
+    if (!pfn) return fault::OOM;
+    put(*pfn, c.write || shared_writable(c.vma));
     return 0;
+  }
   case Kind::Migration: // F-HUGETLB-MIGRATION: waits, and the migration completes
     put(e.pfn & ~(pages - 1), e.write);
     return 0;
@@ -253,8 +268,10 @@ unsigned fault_hugetlb(Ctx& c) {
     } else if (c.vma.anonymous && !c.w.shared_pfns.contains(e.pfn)) {
       put(e.pfn, true); // F-HUGETLB-REUSE: hugetlb_cow keeps an anonymous page mapped once
     } else { // F-HUGETLB-COW
+      auto pfn = new_pfns(c.w, pages);
+      if (!pfn) return fault::OOM;
       c.w.invalidate(base, base + c.vma.hugetlb_size);
-      put(c.w.alloc_pfns(pages), true);
+      put(*pfn, true);
     }
     return 0;
   default:
@@ -288,8 +305,9 @@ unsigned fault_body(Ctx& c) {
     if (word_none(l, g.levels, *slot)) {
       Level next = below(l);
       if (next == Level::P4d && g.p4d_folded()) next = Level::Pud;
-      u64 t = *c.w.alloc_table(next);
-      *slot = enc(c.w, l, Entry{.kind = Kind::Table, .pfn = t});
+      auto t = c.w.alloc_table(next);
+      if (!t) return fault::OOM; // F-OOM
+      *slot = enc(c.w, l, Entry{.kind = Kind::Table, .pfn = *t});
     }
     table = table_pfn(g, *slot);
   }

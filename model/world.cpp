@@ -77,8 +77,12 @@ u64* World::ensure_slot(Level level, u64 addr, Level* blocked_at) {
     if (next == Level::P4d && geom.p4d_folded()) next = Level::Pud;
     Entry e = classify(geom, l, *slot, zero_pfn);
     if (e.kind == Kind::None) {
-      u64 t = *alloc_table(next);
-      *slot = encode(geom, l, Entry{.kind = Kind::Table, .pfn = t}).word;
+      auto t = alloc_table(next);
+      if (!t) { // no table pfn left
+        if (blocked_at) *blocked_at = l;
+        return nullptr;
+      }
+      *slot = encode(geom, l, Entry{.kind = Kind::Table, .pfn = *t}).word;
     } else if (!descends(e.kind)) {
       if (blocked_at) *blocked_at = l;
       return nullptr;
