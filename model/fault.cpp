@@ -16,8 +16,14 @@ struct Ctx {
   u64 page() const { return w.geom.page_size(); }
 };
 
+// The word for an entry the fault model installs. A pfn that came from a raw word may not
+// fit: like pfn_pte and pfn_pmd, the pfn is masked to the entry's pfn field (and a huge pfn to
+// its alignment) rather than the entry being dropped.
 u64 enc(const World& w, Level l, const Entry& e, Context c = Context::Normal) {
-  return encode(w.geom, l, e, c).word;
+  Entry m = e;
+  m.pfn &= x86::PHYSICAL_MASK >> w.geom.page_shift;
+  if (m.kind == Kind::Huge) m.pfn &= ~((w.geom.size(l) >> w.geom.page_shift) - 1);
+  return encode(w.geom, l, m, c).word;
 }
 
 // F-OOM: the allocators can run dry (a table already at the last physical pfn, or the page
@@ -159,8 +165,10 @@ unsigned fault_pmd(Ctx& c, u64* slot) {
     return fault_pte(c, c.w.table_words_mut(*t) + g.index(Level::Pte, c.addr));
   }
   case Kind::Huge:
-    if (e.protnone) { // F-THP-NUMA: do_huge_pmd_numa_page restores access
-      *slot = enc(c.w, Level::Pmd, Entry{.kind = Kind::Huge, .pfn = e.pfn, .write = e.write, .devmap = e.devmap});
+    if (e.protnone) { // F-THP-NUMA: do_huge_pmd_numa_page restores access in place:
+      // PRESENT replaces PROTNONE and the pfn bits are stored uninverted again (pmd_modify).
+      u64 field = (*slot & PSE) ? huge_pfn_mask(g.shift(Level::Pmd)) : pfn_mask(g.page_shift);
+      *slot = ((*slot & ~PROTNONE) | PRESENT) ^ field;
       return 0;
     }
     if (!(*slot & PRESENT) || !c.write || e.write) return 0; // F-PRESENT
@@ -236,6 +244,15 @@ unsigned fault_pud(Ctx& c, u64* slot) {
   }
 }
 
+// set_huge_ptep_writable: the slot's word gains RW and DIRTY in place. A protnone slot (which
+// only raw words make: change_prot_numa skips hugetlb VMAs) is made present first, its pfn bits
+// stored uninverted, so the written page is accessible (F-HUGETLB-PROTNONE-WRITE).
+void make_slot_writable(Ctx& c, u64* slot) {
+  if ((*slot & (PROTNONE | PRESENT)) == PROTNONE)
+    *slot = ((*slot & ~PROTNONE) | PRESENT) ^ pfn_mask(c.g().page_shift);
+  *slot |= RW | DIRTY;
+}
+
 // hugetlb_fault at the VMA's huge page size (kernel-context.md §6.2, last row).
 unsigned fault_hugetlb(Ctx& c) {
   const Geometry& g = c.g();
@@ -264,9 +281,9 @@ unsigned fault_hugetlb(Ctx& c) {
   case Kind::Protnone:
     if (!c.write || e.write) return 0; // F-PRESENT (a protnone slot stays protnone)
     if (c.vma.flags & vm::SHARED) {
-      put(e.pfn, true); // F-MKWRITE
+      make_slot_writable(c, slot); // F-MKWRITE: huge_pte_mkwrite in place
     } else if (c.vma.anonymous && !c.w.shared_pfns.contains(e.pfn)) {
-      put(e.pfn, true); // F-HUGETLB-REUSE: hugetlb_cow keeps an anonymous page mapped once
+      make_slot_writable(c, slot); // F-HUGETLB-REUSE: hugetlb_cow keeps an anonymous page mapped once
     } else { // F-HUGETLB-COW
       auto pfn = new_pfns(c.w, pages);
       if (!pfn) return fault::OOM;
