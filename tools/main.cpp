@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "tools/cli.h"
+#include "tools/exhaustive.h"
 #ifdef HMMSPEC_HAVE_PROOFS
 #include "proofs/prove.h"
 #endif
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
   add_show_command(app, exit_code);
   add_run_command(app, exit_code);
   add_explain_command(app, exit_code);
+  add_exhaustive_command(app, exit_code);
 #ifdef HMMSPEC_HAVE_PROOFS
   add_prove_command(app, exit_code);
 #endif

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Property: a counterexample printed by these tests replays. The scenario file a description
+// prints (print_scenario) parses back to the same world, range and run options, so the file
+// RapidCheck shows on a failure is the failing case itself.
+#include "model/scenario_format.h"
+#include "tests/properties/generators.h"
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+namespace hmmspec::props {
+namespace {
+
+void counterexamples_replay(const WorldDesc& d) {
+  const Scenario s = build_scenario(d);
+  const std::string text = print_scenario(s);
+  ParseResult parsed = parse_scenario(text, "counterexample.hmm");
+  if (auto* e = std::get_if<ParseError>(&parsed))
+    RC_FAIL("the printed scenario does not parse: " + e->str());
+  const Scenario& back = std::get<Scenario>(parsed);
+  RC_ASSERT(back.world == s.world);
+  RC_ASSERT(back.range == s.range);
+  RC_ASSERT(back.options.restart_budget == s.options.restart_budget);
+}
+
+} // namespace
+
+TEST(Property, CounterexamplesReplay) {
+  rc::detail::checkGTest(&counterexamples_replay);
+}
+
+} // namespace hmmspec::props

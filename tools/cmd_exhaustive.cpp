@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// `hmmspec exhaustive --geometry tiny --pages N`: every case of the small-scope space of
+// tools/exhaustive.h on every built party; progress on stderr, a summary with the number of
+// cases, and the first divergence as a scenario file. Exit 1 on a divergence.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "model/scenario_format.h"
+#include "tools/cli.h"
+#include "tools/exhaustive.h"
+#include "tools/parties.h"
+
+namespace hmmspec {
+
+namespace {
+
+struct ExhaustiveArgs {
+  std::string geometry = "tiny";
+  unsigned pages = 0;
+  bool json = false;
+  bool all = false;
+  bool count = false;
+  std::optional<std::uint64_t> only;
+  std::uint64_t from = 0;
+};
+
+std::string clock_text(double seconds) {
+  auto s = static_cast<unsigned long>(seconds);
+  return fmt::format("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60);
+}
+
+struct Found {
+  std::uint64_t index = 0;
+  Scenario scenario;
+  Divergence divergence;
+};
+
+std::string divergence_text(const Found& f) {
+  const Divergence& d = f.divergence;
+  return fmt::format("first divergence: case {}: {} departs from {} at {}\n  {}: {}\n  {}: {}\n"
+                     "scenario file:\n{}",
+                     f.index, d.party, d.against, d.diff.what, d.against, d.diff.left, d.party,
+                     d.diff.right, print_scenario(f.scenario));
+}
+
+int run_exhaustive(const ExhaustiveArgs& a) {
+  auto g = builtin_geometry(a.geometry);
+  if (!g) {
+    std::cerr << "hmmspec exhaustive: no built-in geometry " << a.geometry << "\n";
+    return kExitBadInput;
+  }
+  std::string error;
+  auto space = ExhaustiveSpace::make(*g, a.pages, &error);
+  if (!space) {
+    std::cerr << "hmmspec exhaustive: " << error << "\n";
+    return kExitBadInput;
+  }
+  const std::vector<Party> parties = ground_truth_first(built_parties());
+  std::string names;
+  for (const Party& p : parties) names += (names.empty() ? "" : " ") + p.name;
+  const std::uint64_t total = space->count();
+  if (a.count) {
+    std::cout << total << "\n";
+    return kExitOk;
+  }
+
+  if (a.only) { // one case: print it, run it, report
+    if (*a.only >= total) {
+      std::cerr << fmt::format("hmmspec exhaustive: case {} does not exist (0..{})\n", *a.only,
+                               total - 1);
+      return kExitBadInput;
+    }
+    Scenario s = space->scenario(*a.only);
+    ScenarioRun run = run_scenario(s, parties);
+    std::cout << print_scenario(s);
+    if (!run.divergence) {
+      std::cout << fmt::format("# case {}: parties [{}] agree\n", *a.only, names);
+      return kExitOk;
+    }
+    std::cout << divergence_text(Found{*a.only, s, *run.divergence});
+    return kExitDivergence;
+  }
+
+  if (parties.size() < 2)
+    std::cerr << "hmmspec exhaustive: only one party is built (" << names
+              << "): the cases run, but there is nothing to compare\n";
+  const bool tty = isatty(STDERR_FILENO);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto last_report = t0;
+  std::uint64_t divergences = 0;
+  std::optional<Found> first;
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  auto progress = [&](std::uint64_t done) {
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_report < std::chrono::seconds(tty ? 1 : 10)) return;
+    last_report = now;
+    double secs = elapsed(), rate = done / std::max(secs, 1e-9);
+    double left = (total - a.from - done) / std::max(rate, 1e-9);
+    std::cerr << fmt::format("{}exhaustive: {}/{} cases ({:.1f}%), {:.0f} cases/s, {} divergences, "
+                             "elapsed {}, eta {}{}",
+                             tty ? "\r" : "", a.from + done, total,
+                             100.0 * (a.from + done) / double(total), rate, divergences,
+                             clock_text(secs), clock_text(left), tty ? "" : "\n");
+  };
+  std::uint64_t done = space->run(
+      parties, a.from,
+      [&](std::uint64_t index, const Scenario& s, const ScenarioRun& run) {
+        ++divergences;
+        if (!first) first = Found{index, s, *run.divergence};
+        return a.all;
+      },
+      progress);
+  const double secs = elapsed();
+  if (tty) std::cerr << "\n";
+
+  if (a.json) {
+    nlohmann::json j = {
+        {"geometry", g->name},
+        {"pages", a.pages},
+        {"range",
+         {{"start", space->scenario(0).range.start}, {"end", space->scenario(0).range.end}}},
+        {"parties", names},
+        {"total_cases", total},
+        {"from", a.from},
+        {"cases", done},
+        {"divergences", divergences},
+        {"complete", a.from + done == total},
+        {"seconds", secs}};
+    if (first)
+      j["first_divergence"] = {{"case", first->index},
+                               {"party", first->divergence.party},
+                               {"against", first->divergence.against},
+                               {"what", first->divergence.diff.what},
+                               {"expected", first->divergence.diff.left},
+                               {"actual", first->divergence.diff.right},
+                               {"scenario", print_scenario(first->scenario)}};
+    std::cout << j.dump(2) << "\n";
+  } else {
+    const Scenario s0 = space->scenario(0);
+    std::cout << fmt::format("exhaustive: geometry {}, {} page(s) [{:#x}, {:#x}), parties [{}]\n",
+                             g->name, a.pages, s0.range.start, s0.range.end, names);
+    std::cout << fmt::format("cases: {} run of {} (from case {}){}, divergences: {}, time {:.1f} s "
+                             "({:.0f} cases/s)\n",
+                             done, total, a.from,
+                             a.from + done == total ? ", complete" : ", stopped early", divergences,
+                             secs, done / std::max(secs, 1e-9));
+    if (first) std::cout << divergence_text(*first);
+  }
+  return divergences ? kExitDivergence : kExitOk;
+}
+
+} // namespace
+
+void add_exhaustive_command(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand(
+      "exhaustive", "Run every world of a tiny geometry around a range of N pages (a palette of "
+                    "entry kinds at every level, VMA layouts) with every request pattern on "
+                    "every built party, and compare; exit 1 on a divergence");
+  auto a = std::make_shared<ExhaustiveArgs>();
+  cmd->add_option("--geometry", a->geometry, "a tiny built-in geometry: tiny, tiny-la57, tiny3")
+      ->capture_default_str();
+  cmd->add_option("--pages", a->pages, "pages in the range (1..8)")->required();
+  cmd->add_flag("--json", a->json, "machine-readable summary");
+  cmd->add_flag("--all", a->all, "count every divergence instead of stopping at the first");
+  cmd->add_flag("--count", a->count, "print the number of cases of the bound and exit");
+  cmd->add_option("--case", a->only, "print and run only this case (its number in the summary)");
+  cmd->add_option("--from", a->from, "start at this case (to resume a run)");
+  cmd->callback([a, &exit_code] { exit_code = run_exhaustive(*a); });
+}
+
+} // namespace hmmspec
