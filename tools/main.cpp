@@ -2,6 +2,7 @@
 // hmmspec: the command line. Exit codes: 0 ok, 1 divergence or failed expectation, 2 bad input.
 #include <CLI/CLI.hpp>
 
+#include "fuzz/fuzz_commands.h"
 #include "tools/cli.h"
 #include "tools/exhaustive.h"
 #ifdef HMMSPEC_HAVE_PROOFS
@@ -22,6 +23,8 @@ int main(int argc, char** argv) {
   add_run_command(app, exit_code);
   add_explain_command(app, exit_code);
   add_exhaustive_command(app, exit_code);
+  add_fuzz_command(app, exit_code);
+  add_reproduce_command(app, exit_code);
 #ifdef HMMSPEC_HAVE_PROOFS
   add_prove_command(app, exit_code);
 #endif

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "fuzz/campaign.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <exception>
+#include <fstream>
+#include <random>
+
+#include "fuzz/minimize.h"
+
+namespace hmmspec::fuzz {
+
+DiffResult run_input(Differential& diff, std::span<const std::uint8_t> bytes, Scenario* built,
+                     std::optional<u64> pinned_geometry) {
+  Scenario s = build_case(decode_case(bytes, pinned_geometry));
+  DiffResult r = diff.run(s);
+  if (built) *built = std::move(s);
+  return r;
+}
+
+namespace {
+
+// On a crash inside a party the input being run is written to hmmspec-fuzz-crash.bin, so that
+// `hmmspec reproduce` can replay it. A signal handler can only reach file-scope state.
+struct CrashInput {
+  const std::uint8_t* data = nullptr;
+  std::size_t size = 0;
+};
+volatile std::sig_atomic_t g_crash_armed = 0;
+CrashInput g_crash_input;
+
+extern "C" void save_crash_input(int sig) {
+  if (g_crash_armed) {
+    int fd = ::open("hmmspec-fuzz-crash.bin", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) {
+      ssize_t ignored = ::write(fd, g_crash_input.data, g_crash_input.size);
+      (void)ignored;
+      ::close(fd);
+    }
+    static const char msg[] = "\nhmmspec fuzz: crashed; the input is in hmmspec-fuzz-crash.bin\n";
+    ssize_t ignored = ::write(2, msg, sizeof msg - 1);
+    (void)ignored;
+  }
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+
+class Mutator {
+public:
+  explicit Mutator(u64 seed) : rng_(seed) {}
+
+  u64 below(u64 n) { return n ? std::uniform_int_distribution<u64>(0, n - 1)(rng_) : 0; }
+
+  std::vector<std::uint8_t> random_input(std::size_t max_len) {
+    std::vector<std::uint8_t> v(1 + below(max_len));
+    v[0] = kEncodingVersion;
+    for (std::size_t i = 1; i < v.size(); ++i) v[i] = std::uint8_t(below(256));
+    return v;
+  }
+
+  // A few random edits; byte 0 (the encoding version) is kept.
+  std::vector<std::uint8_t> mutate(std::vector<std::uint8_t> v,
+                                   const std::vector<std::uint8_t>& other, std::size_t max_len) {
+    if (v.empty()) v.push_back(kEncodingVersion);
+    unsigned edits = 1 + unsigned(below(4));
+    for (unsigned e = 0; e < edits; ++e) {
+      std::size_t n = v.size();
+      std::size_t at = 1 + below(n); // 1..n
+      switch (below(8)) {
+      case 0: // flip a bit
+        if (n > 1) v[std::min(at, n - 1)] ^= std::uint8_t(1u << below(8));
+        break;
+      case 1: // a random byte
+        if (n > 1) v[std::min(at, n - 1)] = std::uint8_t(below(256));
+        break;
+      case 2: // an interesting byte
+        if (n > 1)
+          v[std::min(at, n - 1)] =
+              std::array<std::uint8_t, 6>{0, 1, 0x7f, 0x80, 0xfe, 0xff}[below(6)];
+        break;
+      case 3: // insert bytes
+        for (u64 k = below(8) + 1; k > 0 && v.size() < max_len; --k)
+          v.insert(v.begin() + std::ptrdiff_t(std::min(at, v.size())), std::uint8_t(below(256)));
+        break;
+      case 4: // erase bytes
+        if (n > 1) {
+          std::size_t from = std::min(at, n - 1),
+                      len = std::min<std::size_t>(1 + below(8), n - from);
+          v.erase(v.begin() + std::ptrdiff_t(from), v.begin() + std::ptrdiff_t(from + len));
+        }
+        break;
+      case 5: // duplicate a chunk
+        if (n > 2 && v.size() < max_len) {
+          std::size_t from = 1 + below(n - 1), len = std::min<std::size_t>(1 + below(16), n - from);
+          std::vector<std::uint8_t> chunk(v.begin() + std::ptrdiff_t(from),
+                                          v.begin() + std::ptrdiff_t(from + len));
+          v.insert(v.begin() + std::ptrdiff_t(std::min(at, v.size())), chunk.begin(), chunk.end());
+        }
+        break;
+      case 6: // splice: the tail of another input (the end is where the first choices are)
+        if (other.size() > 1) {
+          std::size_t from = 1 + below(other.size() - 1);
+          v.resize(std::min(at, v.size()));
+          v.insert(v.end(), other.begin() + std::ptrdiff_t(from), other.end());
+        }
+        break;
+      default: // add to a byte
+        if (n > 1) v[std::min(at, n - 1)] += std::uint8_t(below(32) - 16);
+        break;
+      }
+    }
+    if (v.size() > max_len) v.resize(max_len);
+    return v;
+  }
+
+private:
+  std::mt19937_64 rng_;
+};
+
+// The set of rules one trace fired, as a bit mask per rule index.
+std::vector<bool> fired_rules(const Trace& t) {
+  std::vector<bool> f(static_cast<std::size_t>(RuleId::Count), false);
+  for (const RuleHit& h : t.call) f[static_cast<std::size_t>(h.rule)] = true;
+  for (const auto& p : t.pages)
+    for (const RuleHit& h : p) f[static_cast<std::size_t>(h.rule)] = true;
+  return f;
+}
+
+void write_file(const std::string& path, std::string_view data) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(data.data(), std::streamsize(data.size()));
+}
+
+} // namespace
+
+CampaignResult run_campaign(const CampaignOptions& o) {
+  using Clock = std::chrono::steady_clock;
+  CampaignResult res;
+  Differential diff;
+  Differential shrink_diff; // minimization runs are not counted in the coverage
+  res.parties = diff.party_names();
+  Mutator m(o.seed);
+  std::vector<std::vector<std::uint8_t>> pool = o.seeds;
+  std::vector<bool> seen(static_cast<std::size_t>(RuleId::Count), false);
+
+  for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) std::signal(sig, save_crash_input);
+  const auto start = Clock::now();
+  auto next_report = start + std::chrono::seconds(1);
+  auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+
+  std::vector<std::uint8_t> input;
+  for (u64 n = 0;; ++n) {
+    if (o.max_runs && n >= o.max_runs) break;
+    if ((n & 63) == 0 && elapsed() >= o.seconds) break;
+    // the first pass runs the pool as it is; then half fresh inputs, half mutations
+    if (n < pool.size() && n < o.seeds.size())
+      input = pool[n];
+    else if (pool.empty() || m.below(2) == 0)
+      input = m.random_input(o.max_len);
+    else
+      input = m.mutate(pool[m.below(pool.size())], pool[m.below(pool.size())], o.max_len);
+
+    g_crash_input = CrashInput{input.data(), input.size()};
+    g_crash_armed = 1;
+    DiffResult r;
+    Scenario s;
+    std::string exception;
+    try {
+      r = run_input(diff, input, &s, o.geometry);
+    } catch (const std::exception& e) {
+      exception = e.what();
+    }
+    g_crash_armed = 0;
+    ++res.executions;
+
+    std::vector<bool> fired = fired_rules(diff.last_trace());
+    bool novel = false;
+    for (std::size_t i = 0; i < fired.size(); ++i)
+      if (fired[i] && !seen[i]) seen[i] = novel = true;
+    if (novel) pool.push_back(input);
+
+    if (r.divergence || !exception.empty()) {
+      std::string sig = exception.empty() ? r.divergence->signature : "exception " + exception;
+      Finding& f = res.findings[sig];
+      if (f.count++ == 0) {
+        f.signature = sig;
+        f.first_execution = res.executions;
+        f.input = input;
+        if (exception.empty()) {
+          FuzzCase c = decode_case(input, o.geometry);
+          if (o.minimize) {
+            MinimizeResult mr = minimize_case(c, shrink_diff, divergence_key(*r.divergence));
+            c = mr.c;
+          }
+          Scenario ms = build_case(c);
+          DiffResult mrun = shrink_diff.run(ms);
+          f.report = report_text(ms, mrun.divergence ? mrun : r);
+          if (!mrun.divergence) f.report = report_text(s, r);
+        } else {
+          f.report = "exception: " + exception + "\n";
+        }
+        std::string tag = signature_tag(sig);
+        if (!o.artifact_dir.empty()) {
+          std::string base = o.artifact_dir + "/divergence-" + tag;
+          write_file(base + ".bin",
+                     std::string_view(reinterpret_cast<const char*>(input.data()), input.size()));
+          write_file(base + ".txt", f.report);
+        }
+        if (o.progress) {
+          *o.progress << fmt::format("\n#{} NEW {}\n{}", res.executions, sig, f.report);
+          if (!o.artifact_dir.empty())
+            *o.progress << fmt::format("input: {}/divergence-{}.bin (replay: hmmspec reproduce)\n",
+                                       o.artifact_dir, tag);
+        }
+      }
+      if (o.stop_on_first) break;
+    }
+
+    if (o.progress && (n & 63) == 0 && Clock::now() >= next_report) {
+      next_report += std::chrono::seconds(1);
+      std::size_t hit = std::count(seen.begin(), seen.end(), true);
+      double t = elapsed();
+      *o.progress << fmt::format("#{} {:.0f}s {:.0f} exec/s pool {} rules {}/{} divergences {}\n",
+                                 res.executions, t, double(res.executions) / t, pool.size(), hit,
+                                 seen.size(), res.findings.size());
+      o.progress->flush();
+    }
+  }
+  for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) std::signal(sig, SIG_DFL);
+  res.elapsed = elapsed();
+  res.coverage = diff.coverage();
+  return res;
+}
+
+std::string CampaignResult::summary() const {
+  std::string s =
+      fmt::format("summary: {} executions in {:.1f}s ({:.0f}/s) on parties [{}]\n", executions,
+                  elapsed, elapsed > 0 ? double(executions) / elapsed : 0.0, parties);
+  if (findings.empty()) {
+    s += "no divergence\n";
+  } else {
+    s += fmt::format("{} distinct divergences:\n", findings.size());
+    for (const auto& [sig, f] : findings)
+      s += fmt::format("  {}  ({} executions, first at #{})\n", sig, f.count, f.first_execution);
+  }
+  s += coverage.report();
+  return s;
+}
+
+} // namespace hmmspec::fuzz

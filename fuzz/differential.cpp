@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "fuzz/differential.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "model/reference.h"
+#include "model/scenario_format.h"
+#include "tools/parties.h"
+
+namespace hmmspec::fuzz {
+
+// ---- rule coverage ----------------------------------------------------------------------
+
+void RuleCoverage::add(const Trace& t) {
+  std::array<bool, static_cast<std::size_t>(RuleId::Count)> fired{};
+  for (const RuleHit& h : t.call) fired[static_cast<std::size_t>(h.rule)] = true;
+  for (const auto& page : t.pages)
+    for (const RuleHit& h : page) fired[static_cast<std::size_t>(h.rule)] = true;
+  for (std::size_t i = 0; i < fired.size(); ++i) hits_[i] += fired[i];
+  ++executions_;
+}
+
+void RuleCoverage::merge(const RuleCoverage& other) {
+  for (std::size_t i = 0; i < hits_.size(); ++i) hits_[i] += other.hits_[i];
+  executions_ += other.executions_;
+}
+
+std::vector<RuleId> RuleCoverage::never_hit() const {
+  std::vector<RuleId> out;
+  for (const Rule& r : all_rules())
+    if (hits(r.rule) == 0) out.push_back(r.rule);
+  return out;
+}
+
+std::string RuleCoverage::report() const {
+  std::string s = fmt::format(
+      "rule coverage over {} executions (executions in which each rule fired):\n", executions_);
+  for (const Rule& r : all_rules()) s += fmt::format("  {:<28} {:>12}\n", r.id, hits(r.rule));
+  std::vector<RuleId> never = never_hit();
+  if (never.empty()) {
+    s += "every rule was hit\n";
+  } else {
+    s += fmt::format("{} rules never hit:", never.size());
+    for (RuleId r : never) s += fmt::format(" {}", rule_id(r));
+    s += "\n";
+  }
+  return s;
+}
+
+// ---- the run ----------------------------------------------------------------------------
+
+Differential::Differential() : Differential(built_parties()) {}
+
+Differential::Differential(std::vector<Party> parties)
+    : parties_(ground_truth_first(std::move(parties))) {
+  for (Party& p : parties_)
+    if (p.name == "reference")
+      p.run = [this](const World& w, const HmmRange& r, const RunOptions& o) {
+        return reference_hmm_range_fault(w, r, o, &trace_);
+      };
+}
+
+std::string Differential::party_names() const {
+  std::string s;
+  for (const Party& p : parties_) s += (s.empty() ? "" : " ") + p.name;
+  return s;
+}
+
+namespace {
+
+// Rules that accompany every decision rather than make one; skipped when naming the rule that
+// decided a page.
+bool deciding(RuleId r) {
+  switch (r) {
+  case RuleId::Request:
+  case RuleId::NeedNothing:
+  case RuleId::NeedWrite:
+  case RuleId::NeedRead:
+  case RuleId::NeedOr:
+  case RuleId::Regions:
+  case RuleId::Chunk:
+  case RuleId::VmaSupported:
+  case RuleId::PudTable:
+  case RuleId::PmdTable:
+  case RuleId::OutputValid:
+  case RuleId::OutputWrite:
+  case RuleId::Restart:
+    return false;
+  default:
+    return true;
+  }
+}
+
+// The rule that decided page i: the last deciding rule of the walk that last wrote its output
+// (or, if none wrote it, of the last walk that saw it).
+std::optional<RuleId> page_rule(const Trace& t, std::size_t i) {
+  if (i >= t.pages.size() || t.pages[i].empty()) return std::nullopt;
+  const auto& hits = t.pages[i];
+  unsigned walk = i < t.written.size() && t.written[i] ? t.written[i] : hits.back().walk;
+  std::optional<RuleId> found, any;
+  for (const RuleHit& h : hits) {
+    if (h.walk != walk) continue;
+    any = h.rule;
+    if (deciding(h.rule)) found = h.rule;
+  }
+  return found ? found : any;
+}
+
+// The rule that decided the call's result: livelock, -EINVAL or a stale notifier when the
+// call says so, else the last deciding rule of the last walk (in address order).
+std::optional<RuleId> call_rule(const Trace& t) {
+  for (auto it = t.call.rbegin(); it != t.call.rend(); ++it)
+    if (it->rule == RuleId::Livelock || it->rule == RuleId::Einval) return it->rule;
+  if (!t.call.empty() && t.walks.empty() && t.call.back().rule == RuleId::NotifierCheck)
+    return RuleId::NotifierCheck;
+  unsigned last = t.walks.empty() ? 0 : t.walks.back().number;
+  std::optional<RuleId> found;
+  for (const auto& page : t.pages)
+    for (const RuleHit& h : page)
+      if (h.walk == last && deciding(h.rule)) found = h.rule;
+  if (found) return found;
+  if (!t.call.empty()) return t.call.back().rule;
+  return std::nullopt;
+}
+
+std::string output_class(const HmmRange& r, const std::vector<u64>& pfns, std::size_t i) {
+  if (i >= pfns.size()) return "absent";
+  u64 w = pfns[i];
+  std::string s;
+  if (w == r.values[HMM_PFN_ERROR]) s += "error";
+  if (w == r.values[HMM_PFN_NONE]) s += s.empty() ? "none" : "|none";
+  if (w == r.values[HMM_PFN_SPECIAL]) s += s.empty() ? "special" : "|special";
+  if (!s.empty()) return s;
+  s = "pfn:";
+  if (w & r.flags[HMM_PFN_VALID]) s += "V";
+  if (w & r.flags[HMM_PFN_WRITE]) s += "W";
+  return s;
+}
+
+std::string ret_class(const Outcome& o) {
+  if (o.livelock) return "livelock";
+  return o.ret >= 0 ? "count" : errno_name(o.ret);
+}
+
+std::string event_class(const std::vector<Event>& log, std::size_t i) {
+  if (i >= log.size()) return "end";
+  const Event& e = log[i];
+  if (e.type == Event::Type::Wait) return fmt::format("wait:{}", level_name(e.level));
+  return (e.flags & fault::FLAG_WRITE) ? "fault:write" : "fault:read";
+}
+
+// "pfns[3]" -> "pfns", "table 0x8000001 (pte) word 4" -> "table:pte".
+std::string what_class(const std::string& what) {
+  auto open = what.find('(');
+  if (what.starts_with("table") && open != std::string::npos) {
+    auto close = what.find(')', open);
+    return "table:" + what.substr(open + 1, close - open - 1);
+  }
+  auto cut = what.find_first_of("[ ");
+  return what.substr(0, cut);
+}
+
+std::size_t index_in(const std::string& what) {
+  auto open = what.find('['), close = what.find(']');
+  return std::stoul(what.substr(open + 1, close - open - 1));
+}
+
+} // namespace
+
+std::string divergence_signature(const DivergenceReport& d) {
+  return fmt::format("divergence {}!={} {} rule={}", d.party, d.against, what_class(d.diff.what),
+                     d.rule.empty() ? "?" : d.rule);
+}
+
+std::string signature_tag(const std::string& signature) {
+  u64 h = 0xcbf29ce484222325ull;
+  for (unsigned char ch : signature) h = (h ^ ch) * 0x100000001b3ull;
+  return fmt::format("{:016x}", h);
+}
+
+DiffResult Differential::run(const Scenario& s) {
+  DiffResult out;
+  out.run = run_scenario(s, parties_);
+  coverage_.add(trace_);
+  if (!out.run.divergence) return out;
+
+  const Divergence& dv = *out.run.divergence;
+  DivergenceReport d{dv.party, dv.against, dv.diff, std::nullopt, "", "", ""};
+  const PartyResult* truth = &out.run.results.front();
+  const PartyResult* other = truth;
+  for (const PartyResult& r : out.run.results)
+    if (r.party == dv.party) other = &r;
+  const unsigned ps = s.world.geom.page_shift;
+  const std::string cls = what_class(dv.diff.what);
+  std::string detail;
+  if (cls == "pfns") {
+    d.page = index_in(dv.diff.what);
+    detail =
+        fmt::format("{}={} {}={}", d.against, output_class(s.range, truth->outcome.pfns, *d.page),
+                    d.party, output_class(s.range, other->outcome.pfns, *d.page));
+  } else if (cls == "ret") {
+    detail = fmt::format("{}={} {}={}", d.against, ret_class(truth->outcome), d.party,
+                         ret_class(other->outcome));
+  } else if (cls == "log") {
+    std::size_t i = index_in(dv.diff.what);
+    detail = fmt::format("{}={} {}={}", d.against, event_class(truth->outcome.world.log, i),
+                         d.party, event_class(other->outcome.world.log, i));
+  }
+  if (!d.page && dv.diff.addr && *dv.diff.addr >= s.range.start && *dv.diff.addr < s.range.end)
+    d.page = (*dv.diff.addr - s.range.start) >> ps;
+  std::optional<RuleId> rule = d.page ? page_rule(trace_, *d.page) : std::nullopt;
+  if (!rule) rule = call_rule(trace_);
+  if (rule) d.rule = std::string(rule_id(*rule));
+  d.signature = divergence_signature(d) + (detail.empty() ? "" : " " + detail);
+
+  d.summary = fmt::format("{} departs from {} at {}:\n  {}: {}\n  {}: {}\n", d.party, d.against,
+                          dv.diff.what, d.against, dv.diff.left, d.party, dv.diff.right);
+  if (d.page)
+    d.summary += fmt::format("page {} ({:#x})", *d.page, s.range.start + (u64(*d.page) << ps));
+  else
+    d.summary += "the call";
+  if (rule)
+    d.summary += fmt::format(" decided in the reference by {} ({}): {}\n", rule_id(*rule),
+                             rule_info(*rule).seed, rule_info(*rule).summary);
+  else
+    d.summary += ": no reference rule recorded\n";
+  if (d.page && *d.page < trace_.pages.size()) {
+    d.summary += "  rules for that page:";
+    unsigned walk = 0;
+    for (const RuleHit& h : trace_.pages[*d.page]) {
+      if (h.walk != walk) d.summary += fmt::format(" [walk {}]", walk = h.walk);
+      d.summary += fmt::format(" {}", rule_id(h.rule));
+    }
+    d.summary += "\n";
+  }
+  out.divergence = std::move(d);
+  return out;
+}
+
+Scenario with_expectations(Scenario s, const Outcome& truth) {
+  s.expectations.clear();
+  auto add = [&](Expectation::Type type) -> Expectation& {
+    Expectation& e = s.expectations.emplace_back();
+    e.type = type;
+    return e;
+  };
+  Expectation& ret = add(Expectation::Type::Ret);
+  ret.livelock = truth.livelock;
+  ret.ret = truth.ret;
+  const u64 step = s.range.pfn_shift < 64 ? (1ull << s.range.pfn_shift) : 0;
+  for (std::size_t i = 0; i < truth.pfns.size();) {
+    // runs of equal words, or of words whose pfn increments, in one expectation
+    std::size_t j = i + 1;
+    bool inc = j < truth.pfns.size() && step && truth.pfns[j] == truth.pfns[i] + step;
+    while (j < truth.pfns.size() && truth.pfns[j] == truth.pfns[i] + (inc ? (j - i) * step : 0))
+      ++j;
+    Expectation& e = add(Expectation::Type::Pfn);
+    e.first = i, e.count = j - i, e.word = truth.pfns[i], e.pfn_increments = inc;
+    i = j;
+  }
+  add(Expectation::Type::Log).log = truth.world.log;
+  add(Expectation::Type::Notifier).seq = truth.world.notifier.seq;
+  return s;
+}
+
+std::string report_text(const Scenario& s, const DiffResult& r) {
+  std::string out;
+  if (!r.divergence) return out;
+  const DivergenceReport& d = *r.divergence;
+  out += "DIVERGENCE: " + d.summary;
+  out += "signature: " + d.signature + "\n";
+  Scenario withx = with_expectations(s, r.run.results.front().outcome);
+  withx.text =
+      fmt::format("Found by the hmmspec differential fuzzer.\n{} departs from {} at {} ({}).\n"
+                  "The expectations are {}'s outcome.",
+                  d.party, d.against, d.diff.what, d.rule.empty() ? "no rule" : d.rule, d.against);
+  out += "--- scenario ---\n" + print_scenario(withx) + "--- end of scenario ---\n";
+  return out;
+}
+
+} // namespace hmmspec::fuzz

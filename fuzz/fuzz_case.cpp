@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "fuzz/fuzz_case.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "fuzz/byte_source.h"
+#include "fuzz/case_io.h"
+
+namespace hmmspec::fuzz {
+
+std::vector<std::uint8_t> CaseWriter::bytes() const {
+  std::vector<std::uint8_t> consumed; // in the order the reader consumes them
+  for (const Choice& c : choices_) {
+    unsigned n = 0;
+    while (n < 8 && (c.range >> (8 * n)) > 0) ++n;
+    for (unsigned i = n; i-- > 0;) consumed.push_back(std::uint8_t(c.offset >> (8 * i)));
+  }
+  std::vector<std::uint8_t> out(consumed.size() + 1);
+  out[0] = kEncodingVersion;
+  std::copy(consumed.rbegin(), consumed.rend(), out.begin() + 1);
+  return out;
+}
+
+Geometry case_geometry(const FuzzCase& c) {
+  const char* name = c.geometry <= 6    ? "tiny"
+                     : c.geometry <= 9  ? "tiny3"
+                     : c.geometry <= 12 ? "tiny-la57"
+                     : c.geometry == 13 ? "x86_64"
+                     : c.geometry == 14 ? "x86_64-la57"
+                                        : nullptr;
+  if (name) return *builtin_geometry(name);
+  Geometry g;
+  g.name = "custom";
+  g.page_shift = unsigned(std::clamp<u64>(c.page_shift, 12, 16));
+  g.levels = c.la57 ? 5 : 4;
+  for (Level l : kAllLevels) g.bits[idx(l)] = unsigned(std::clamp<u64>(c.bits[idx(l)], 1, 9));
+  if (!c.la57) g.bits[idx(Level::P4d)] = 0;
+  while (g.validate()) { // too wide: narrow the widest level
+    auto widest = std::max_element(g.bits.begin(), g.bits.end());
+    if (*widest <= 1) break;
+    --*widest;
+  }
+  return g;
+}
+
+std::optional<u64> pinned_geometry_selector(std::string_view name) {
+  const std::pair<std::string_view, u64> names[] = {
+      {"tiny", 0}, {"tiny3", 7}, {"tiny-la57", 10}, {"x86_64", 13}, {"x86_64-la57", 14}};
+  for (auto [n, sel] : names)
+    if (n == name) return sel;
+  return std::nullopt;
+}
+
+FuzzCase decode_case(std::span<const std::uint8_t> bytes, std::optional<u64> pinned) {
+  ByteSource src(bytes.empty() ? nullptr : bytes.data() + 1, bytes.empty() ? 0 : bytes.size() - 1);
+  CaseReader<ByteSource> reader(src, pinned);
+  FuzzCase c;
+  io_case(reader, c);
+  return c;
+}
+
+std::vector<std::uint8_t> encode_case(FuzzCase c, FuzzCase* canonical) {
+  CaseWriter w;
+  io_case(w, c);
+  if (canonical) *canonical = c;
+  return w.bytes();
+}
+
+namespace {
+
+// The n-th table of the world in pfn order (n modulo the number of tables).
+std::pair<u64, Level> nth_table(const World& w, u64 n) {
+  const auto& tables = w.tables();
+  auto it = tables.begin();
+  std::advance(it, n % tables.size());
+  return {it->first, it->second.level};
+}
+
+u64 resolve_word(const World& w, const FuzzWord& fw) {
+  if (!fw.pointer) return fw.word;
+  u64 pfn = nth_table(w, fw.table).first;
+  return (x86::PAGE_TABLE | (pfn << w.geom.page_shift)) ^ fw.garble;
+}
+
+Level table_level_below(const Geometry& g, Level l) {
+  if (l == Level::Pte) return Level::Pte;
+  Level next = below(l);
+  if (next == Level::P4d && g.p4d_folded()) next = Level::Pud;
+  return next;
+}
+
+// The word an entry op writes: the logical entry encoded for its level and context, or,
+// when it cannot exist there, the same entry as a PTE (or PMD) would hold it.
+u64 entry_word(World& w, const FuzzOp& op, Context ctx) {
+  const Geometry& g = w.geom;
+  const u64 max_pfn = x86::PHYSICAL_MASK >> g.page_shift;
+  Entry e;
+  e.pfn = std::min(op.pfn, max_pfn);
+  e.write = op.write;
+  switch (op.form) {
+  case Form::None:
+    return 0;
+  case Form::Raw:
+    return resolve_word(w, op.raw);
+  case Form::Page:
+    e.kind = Kind::Page, e.special = op.special, e.devmap = op.devmap;
+    break;
+  case Form::Zero:
+    e.kind = Kind::Zero, e.pfn = w.zero_pfn;
+    break;
+  case Form::Protnone:
+    e.kind = Kind::Protnone;
+    break;
+  case Form::Swap:
+    e.kind = Kind::Swap, e.write = false, e.swap_type = unsigned(op.swap_type % x86::MAX_SWAPFILES);
+    e.offset = std::min(op.pfn, x86::SWP_OFFSET_MAX);
+    break;
+  case Form::Migration:
+    e.kind = Kind::Migration, e.pfn = std::min(e.pfn, x86::SWP_OFFSET_MAX);
+    break;
+  case Form::Device:
+    e.kind = Kind::Device, e.pfn = std::min(e.pfn, x86::SWP_OFFSET_MAX);
+    break;
+  case Form::Hwpoison:
+    e.kind = Kind::Hwpoison, e.write = false, e.pfn = std::min(e.pfn, x86::SWP_OFFSET_MAX);
+    break;
+  case Form::Huge:
+    e.kind = Kind::Huge, e.devmap = op.devmap, e.protnone = op.protnone, e.special = op.special;
+    break;
+  case Form::Table: {
+    auto t = w.alloc_table(table_level_below(g, op.level));
+    if (!t) return 0;
+    e.kind = Kind::Table, e.pfn = *t;
+    break;
+  }
+  }
+  auto aligned = [&](Level l) {
+    Entry a = e;
+    if (a.kind == Kind::Huge && (l == Level::Pmd || l == Level::Pud))
+      a.pfn &= ~((g.size(l) >> g.page_shift) - 1);
+    return a;
+  };
+  Entry here = aligned(op.level);
+  if (here.kind == Kind::Huge && here.protnone && ctx == Context::HugetlbSlot)
+    here.kind = Kind::Protnone;
+  Encoded enc = encode(g, op.level, here, ctx);
+  if (!enc.error) return enc.word;
+  enc = encode(g, Level::Pte, e);
+  if (!enc.error) return enc.word;
+  enc = encode(g, Level::Pmd, aligned(Level::Pmd));
+  return enc.error ? 0 : enc.word;
+}
+
+void apply_op(World& w, const FuzzOp& op) {
+  const Geometry& g = w.geom;
+  switch (op.type) {
+  case FuzzOp::Type::Entry: {
+    Level l = op.level;
+    if (l == Level::P4d && g.p4d_folded()) l = Level::Pgd;
+    u64 addr = (op.page << g.page_shift) & (g.va_limit() - 1);
+    Context ctx = w.context_at(l, addr);
+    // ensure_slot allocates up to four tables; once a table sits near the top pfn the
+    // allocator has no room, and only existing paths are written
+    const bool room = w.next_table_pfn() + 4 <= (x86::PHYSICAL_MASK >> g.page_shift);
+    if (!(room ? w.ensure_slot(l, addr) : w.find_slot_mut(l, addr))) return; // a path is blocked
+    FuzzOp at = op;
+    at.level = l;
+    u64 word = entry_word(w, at, ctx);
+    // (entry_word may allocate a table: look the slot up again)
+    if (u64* slot = w.find_slot_mut(l, addr)) *slot = word;
+    return;
+  }
+  case FuzzOp::Type::Word: {
+    auto [pfn, level] = nth_table(w, op.table);
+    if (level == Level::P4d && g.p4d_folded()) level = Level::Pud;
+    u64 word = resolve_word(w, op.raw);
+    w.table_words_mut(pfn)[op.index % g.entries(level)] = word;
+    return;
+  }
+  case FuzzOp::Type::Table: {
+    Level l = op.level;
+    if (l == Level::P4d && g.p4d_folded()) l = Level::Pud;
+    w.alloc_table(l, op.pfn);
+    return;
+  }
+  }
+}
+
+} // namespace
+
+Scenario build_case(const FuzzCase& c) {
+  Scenario s;
+  s.name = "fuzz";
+  const Geometry g = case_geometry(c);
+  const unsigned ps = g.page_shift;
+  const u64 max_pfn = x86::PHYSICAL_MASK >> ps;
+  World w(g);
+  w.zero_pfn = std::min(c.zero_pfn, max_pfn);
+  w.next_pfn = std::min(c.next_pfn, max_pfn >> 1); // room for what faults allocate
+  for (const FuzzVma& v : c.vmas)
+    w.vmas.insert(Vma{v.start, v.end, v.flags, v.anonymous, v.hugetlb_size},
+                  g.page_size()); // overlaps are skipped
+  for (const FuzzOp& op : c.ops) apply_op(w, op);
+  for (const FuzzOwner& o : c.owners) w.device_owner[std::min(o.pfn, max_pfn)] = o.owner;
+  for (u64 p : c.shared_pfns) w.shared_pfns.insert(std::min(p, max_pfn));
+  const u64 va_pages = g.va_limit() >> ps;
+  for (const FuzzInjection& in : c.injections)
+    w.injections[std::min(in.page, va_pages - 1) << ps] = in.what;
+  w.notifier = Notifier{std::min(c.notifier_start, va_pages) << ps,
+                        std::min(c.notifier_end, va_pages) << ps, c.notifier_seq, 0};
+
+  HmmRange& r = s.range;
+  r.start = std::min(c.start_page, va_pages) << ps;
+  r.end = std::min(c.end_page, va_pages) << ps;
+  u64 pages = r.end > r.start ? (r.end - r.start) >> ps : 0;
+  r.pfns.assign(pages, 0);
+  std::copy_n(c.requests.begin(), std::min<u64>(pages, c.requests.size()), r.pfns.begin());
+  r.flags = c.flags;
+  r.values = c.values;
+  r.pfn_shift = std::uint8_t(std::min<u64>(c.pfn_shift, 63));
+  r.default_flags = c.default_flags;
+  r.pfn_flags_mask = c.pfn_flags_mask;
+  r.dev_private_owner = c.dev_private_owner;
+  r.notifier_seq = c.caller_seq;
+  s.options.restart_budget = unsigned(std::clamp<u64>(c.budget, 1, io::kMaxBudget));
+  s.world = std::move(w);
+  return s;
+}
+
+FuzzCase lift_scenario(const Scenario& s) {
+  FuzzCase c;
+  const World& w = s.world;
+  const Geometry& g = w.geom;
+  const unsigned ps = g.page_shift;
+  c.geometry = 15;
+  const std::pair<const char*, u64> builtins[] = {
+      {"tiny", 0}, {"tiny3", 7}, {"tiny-la57", 10}, {"x86_64", 13}, {"x86_64-la57", 14}};
+  for (auto [name, sel] : builtins) {
+    Geometry b = *builtin_geometry(name);
+    if (b.page_shift == g.page_shift && b.levels == g.levels && b.bits == g.bits) c.geometry = sel;
+  }
+  c.page_shift = g.page_shift;
+  c.la57 = g.levels == 5;
+  for (Level l : kAllLevels) c.bits[idx(l)] = std::max(1u, g.bits[idx(l)]);
+  c.zero_pfn = w.zero_pfn;
+  c.next_pfn = w.next_pfn;
+
+  const HmmRange& r = s.range;
+  c.start_page = r.start >> ps;
+  c.end_page = r.end >> ps;
+  c.flags = r.flags;
+  c.values = r.values;
+  c.pfn_shift = r.pfn_shift;
+  c.default_flags = r.default_flags;
+  c.pfn_flags_mask = r.pfn_flags_mask;
+  c.dev_private_owner = r.dev_private_owner;
+  c.requests = r.pfns;
+  c.notifier_start = w.notifier.start >> ps;
+  c.notifier_end = w.notifier.end >> ps;
+  c.notifier_seq = w.notifier.seq;
+  c.caller_seq = r.notifier_seq;
+
+  for (const Vma& v : w.vmas.all())
+    c.vmas.push_back(FuzzVma{v.start, v.end, v.flags, v.anonymous, v.hugetlb_size});
+  // every table at its pfn, then every non-zero word by table position and index
+  for (const auto& [pfn, t] : w.tables())
+    if (pfn != w.root_pfn()) {
+      FuzzOp& op = c.ops.emplace_back();
+      op.type = FuzzOp::Type::Table, op.level = t.level, op.pfn = pfn;
+    }
+  u64 position = 0;
+  for (const auto& [pfn, t] : w.tables()) {
+    for (u64 i = 0; i < t.words.size(); ++i)
+      if (t.words[i]) {
+        FuzzOp& op = c.ops.emplace_back();
+        op.type = FuzzOp::Type::Word, op.raw.word = t.words[i], op.table = position, op.index = i;
+      }
+    ++position;
+  }
+  for (auto [pfn, owner] : w.device_owner) c.owners.push_back(FuzzOwner{pfn, owner});
+  c.shared_pfns.assign(w.shared_pfns.begin(), w.shared_pfns.end());
+  for (const auto& [addr, in] : w.injections) c.injections.push_back(FuzzInjection{addr >> ps, in});
+  c.budget = s.options.restart_budget;
+  return c;
+}
+
+namespace {
+
+// FNV-1a over 64-bit values.
+struct Digest {
+  u64 h = 0xcbf29ce484222325ull;
+  void add(u64 v) {
+    for (int i = 0; i < 8; ++i) h = (h ^ ((v >> (8 * i)) & 0xff)) * 0x100000001b3ull;
+  }
+};
+
+} // namespace
+
+u64 scenario_digest(const Scenario& s) {
+  Digest d;
+  const World& w = s.world;
+  const Geometry& g = w.geom;
+  d.add(g.page_shift), d.add(g.levels);
+  for (unsigned b : g.bits) d.add(b);
+  d.add(w.zero_pfn), d.add(w.next_pfn), d.add(w.root_pfn()), d.add(w.next_table_pfn());
+  for (const Vma& v : w.vmas.all())
+    d.add(v.start), d.add(v.end), d.add(v.flags), d.add(v.anonymous), d.add(v.hugetlb_size);
+  d.add(0x7ab1e5);
+  for (const auto& [pfn, t] : w.tables()) {
+    d.add(pfn), d.add(idx(t.level));
+    for (u64 word : t.words) d.add(word);
+  }
+  for (auto [pfn, owner] : w.device_owner) d.add(pfn), d.add(owner);
+  for (u64 p : w.shared_pfns) d.add(p);
+  for (const auto& [addr, in] : w.injections)
+    d.add(addr), d.add(in.error), d.add(in.invalidate), d.add(in.no_progress);
+  d.add(w.notifier.start), d.add(w.notifier.end), d.add(w.notifier.seq),
+      d.add(w.notifier.invalidations);
+  d.add(w.log.size());
+  const HmmRange& r = s.range;
+  d.add(r.notifier_seq), d.add(r.start), d.add(r.end);
+  for (u64 p : r.pfns) d.add(p);
+  d.add(r.flags[0]), d.add(r.flags[1]), d.add(r.values[0]), d.add(r.values[1]), d.add(r.values[2]);
+  d.add(r.default_flags), d.add(r.pfn_flags_mask), d.add(r.pfn_shift), d.add(r.dev_private_owner);
+  d.add(s.options.restart_budget);
+  return d.h;
+}
+
+std::string case_summary(const FuzzCase& c) {
+  Geometry g = case_geometry(c);
+  u64 pages = c.end_page > c.start_page ? c.end_page - c.start_page : 0;
+  return fmt::format("{} {}p {}vma {}op {}own {}inj", g.name, pages, c.vmas.size(), c.ops.size(),
+                     c.owners.size(), c.injections.size());
+}
+
+} // namespace hmmspec::fuzz

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The fuzz harness in every build (fuzz/, docs/fuzzing.md): the byte reader has
+// FuzzedDataProvider's semantics, the encoding reads back what it writes, every input builds a
+// valid scenario, scenarios lift to inputs exactly, and the corpus in fuzz/corpus/ still
+// decodes under the current encoding (its manifest) and replays on every built party with no
+// divergence.
+// (the model's headers first: model/world.h names fault::SIGBUS and fault::SIGSEGV, which
+// <signal.h>, pulled in by GoogleTest, defines as macros)
+#include "fuzz/byte_source.h"
+#include "fuzz/campaign.h"
+#include "fuzz/fuzz_case.h"
+#include "fuzz/minimize.h"
+#include "fuzz/scenario_check.h"
+#include "model/reference.h"
+#include "model/scenario_format.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <random>
+#include <sstream>
+
+namespace hmmspec::fuzz {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<std::uint8_t> read_bytes(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::vector<fs::path> files_in(const fs::path& dir) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.is_regular_file()) out.push_back(e.path());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Deterministic pseudo-random inputs (a fixed seed: the same inputs on every run).
+std::vector<std::vector<std::uint8_t>> random_inputs(std::size_t n, std::size_t max_len) {
+  std::mt19937_64 rng(20200531);
+  std::vector<std::vector<std::uint8_t>> out;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::vector<std::uint8_t> v(1 + rng() % max_len);
+    v[0] = kEncodingVersion;
+    for (std::size_t k = 1; k < v.size(); ++k) v[k] = std::uint8_t(rng());
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+const fs::path kCorpus = fs::path(HMMSPEC_SOURCE_DIR) / "fuzz" / "corpus";
+
+TEST(FuzzByteSource, IntegersComeOffTheEndMostSignificantFirst) {
+  const std::uint8_t data[] = {0x11, 0x22, 0x33};
+  ByteSource s(data, sizeof data);
+  EXPECT_EQ(s.ConsumeIntegralInRange<std::uint64_t>(0, 0xffff), 0x3322u);
+  EXPECT_EQ(s.remaining_bytes(), 1u);
+  EXPECT_EQ(s.ConsumeIntegralInRange<std::uint64_t>(0, 0xffff), 0x11u); // short: one byte only
+  EXPECT_EQ(s.remaining_bytes(), 0u);
+  EXPECT_EQ(s.ConsumeIntegralInRange<std::uint64_t>(5, 9), 5u); // exhausted: the low bound
+}
+
+TEST(FuzzByteSource, ValuesAreReducedModuloTheRangeAndBoolsTakeTheLowBit) {
+  const std::uint8_t data[] = {0x03, 0x0f};
+  ByteSource s(data, sizeof data);
+  EXPECT_EQ(s.ConsumeIntegralInRange<std::uint64_t>(10, 19), 15u); // 10 + 0x0f % 10
+  EXPECT_TRUE(s.ConsumeBool());                                    // 0x03 & 1
+  EXPECT_FALSE(s.ConsumeBool());                                   // exhausted
+  const std::uint8_t none[] = {0x42};
+  ByteSource z(none, sizeof none);
+  EXPECT_EQ(z.ConsumeIntegralInRange<std::uint64_t>(7, 7), 7u); // an empty range reads nothing
+  EXPECT_EQ(z.remaining_bytes(), 1u);
+}
+
+TEST(FuzzEncoding, EveryDecodedCaseEncodesToBytesThatDecodeToItAgain) {
+  for (const auto& bytes : random_inputs(3000, 400)) {
+    FuzzCase c = decode_case(bytes), canonical;
+    std::vector<std::uint8_t> again = encode_case(c, &canonical);
+    ASSERT_EQ(canonical, c) << "the writer changed a decoded case: " << case_summary(c);
+    ASSERT_EQ(again[0], kEncodingVersion);
+    ASSERT_EQ(decode_case(again), c) << case_summary(c);
+  }
+}
+
+TEST(FuzzEncoding, TheEmptyInputIsTheSmallestCase) {
+  FuzzCase c = decode_case({});
+  EXPECT_EQ(case_geometry(c).name, "tiny");
+  EXPECT_EQ(c.end_page - c.start_page, 1u);
+  EXPECT_TRUE(c.ops.empty() && c.vmas.empty() && c.injections.empty());
+  Scenario s = build_case(c);
+  EXPECT_EQ(s.range.pfns.size(), 1u);
+  EXPECT_EQ(decode_case(encode_case(c)), c);
+}
+
+TEST(FuzzEncoding, EveryInputBuildsAValidScenario) {
+  std::map<std::string, unsigned> geometries;
+  unsigned with_vma = 0, inverted_or_empty = 0;
+  for (const auto& bytes : random_inputs(3000, 400)) {
+    Scenario s = build_case(decode_case(bytes));
+    const Geometry& g = s.world.geom;
+    ASSERT_FALSE(g.validate()) << *g.validate();
+    ++geometries[g.name];
+    const HmmRange& r = s.range;
+    ASSERT_EQ((r.start | r.end) & (g.page_size() - 1), 0u);
+    ASSERT_LE(r.end, g.va_limit());
+    ASSERT_EQ(r.pfns.size(), r.end > r.start ? (r.end - r.start) >> g.page_shift : 0);
+    ASSERT_LE(r.pfns.size(), 4096u);
+    ASSERT_LT(r.pfn_shift, 64);
+    ASSERT_GE(s.options.restart_budget, 1u);
+    ASSERT_LE(s.options.restart_budget, 64u);
+    for (const Vma& v : s.world.vmas.all()) {
+      ASSERT_LT(v.start, v.end);
+      ASSERT_LE(v.end, g.va_limit());
+      if (v.hugetlb()) {
+        ASSERT_TRUE(v.hugetlb_size == g.size(Level::Pmd) || v.hugetlb_size == g.size(Level::Pud));
+      }
+    }
+    with_vma += !s.world.vmas.all().empty();
+    inverted_or_empty += r.end <= r.start;
+  }
+  // tiny geometries are favoured, and every geometry family shows up
+  EXPECT_GT(geometries["tiny"], geometries["x86_64"]);
+  for (const char* n : {"tiny", "tiny3", "tiny-la57", "x86_64", "x86_64-la57", "custom"})
+    EXPECT_GT(geometries[n], 0u) << n;
+  EXPECT_GT(with_vma, 1000u);
+  EXPECT_GT(inverted_or_empty, 0u);
+}
+
+TEST(FuzzEncoding, PrintedFuzzScenariosParseBackToTheSameWorld) {
+  unsigned checked = 0;
+  for (const auto& bytes : random_inputs(400, 300)) {
+    Scenario s = build_case(decode_case(bytes));
+    if (s.range.end < s.range.start) continue; // the format cannot state an inverted range
+    std::optional<std::string> err = check_scenario_round_trip(print_scenario(s));
+    ASSERT_FALSE(err) << *err;
+    ++checked;
+  }
+  EXPECT_GT(checked, 300u);
+}
+
+TEST(FuzzEncoding, ScenarioSuitesLiftToInputsThatBuildTheSameScenario) {
+  unsigned lifted = 0;
+  std::error_code ec;
+  for (const auto& e :
+       fs::recursive_directory_iterator(fs::path(HMMSPEC_SOURCE_DIR) / "tests" / "scenarios", ec)) {
+    if (!e.is_regular_file() || e.path().extension() != ".hmm") continue;
+    ParseResult pr = load_scenario(e.path().string());
+    const Scenario* s = std::get_if<Scenario>(&pr);
+    if (!s) continue; // the scenario suites' own tests report files that do not parse
+    FuzzCase c = lift_scenario(*s);
+    Scenario back = build_case(decode_case(encode_case(c)));
+    // the encoding keeps restart budgets at most 64 (livelocks stay quick): compare with that
+    Scenario want = *s;
+    want.options.restart_budget = std::min(want.options.restart_budget, 64u);
+    EXPECT_EQ(scenario_digest(back), scenario_digest(want)) << e.path() << " does not lift exactly";
+    ++lifted;
+  }
+  RecordProperty("lifted", int(lifted));
+}
+
+// A party that reports write permission as read-only: the harness must catch it, name it,
+// name the rule that decided the page, give a stable signature, and shrink the case.
+Party read_only_reporter() {
+  return Party{"broken", [](const World& w, const HmmRange& r, const RunOptions& o) {
+                 Outcome out = reference_hmm_range_fault(w, r, o);
+                 for (u64& p : out.pfns)
+                   if (output_has_page(r, p) && !(r.flags[HMM_PFN_WRITE] & r.flags[HMM_PFN_VALID]))
+                     p &= ~r.flags[HMM_PFN_WRITE];
+                 return out;
+               }};
+}
+
+TEST(FuzzDifferential, ABrokenPartyIsReportedWithItsRuleAndShrunk) {
+  Party reference{"reference", [](const World& w, const HmmRange& r, const RunOptions& o) {
+                    return reference_hmm_range_fault(w, r, o);
+                  }};
+  Differential diff({read_only_reporter(), reference});
+  EXPECT_EQ(diff.party_names(), "reference broken");
+  std::optional<FuzzCase> found;
+  DiffResult first;
+  for (const auto& bytes : random_inputs(20000, 400)) {
+    DiffResult r = run_input(diff, bytes);
+    if (r.divergence) {
+      found = decode_case(bytes), first = std::move(r);
+      break;
+    }
+  }
+  ASSERT_TRUE(found) << "no input made the broken party diverge";
+  const DivergenceReport& d = *first.divergence;
+  EXPECT_EQ(d.party, "broken");
+  EXPECT_EQ(d.against, "reference");
+  EXPECT_TRUE(d.page.has_value());
+  EXPECT_TRUE(d.rule.starts_with("R-")) << d.rule;
+  EXPECT_TRUE(d.signature.starts_with("divergence broken!=reference pfns rule=R-")) << d.signature;
+  EXPECT_NE(d.signature.find("reference=pfn:VW broken=pfn:V"), std::string::npos) << d.signature;
+
+  MinimizeResult m = minimize_case(*found, diff, divergence_key(d));
+  Scenario small = build_case(m.c);
+  DiffResult again = diff.run(small);
+  ASSERT_TRUE(again.divergence);
+  EXPECT_EQ(divergence_key(*again.divergence), divergence_key(d));
+  EXPECT_LE(m.c.ops.size(), found->ops.size());
+  EXPECT_LE(small.range.pfns.size(), 1u) << "one page suffices to show a dropped write bit";
+  // the report is a scenario that parses, with the ground truth's outcome as expectations,
+  // which the broken party fails and the reference passes
+  std::string text = report_text(small, again);
+  std::string scenario = text.substr(text.find("--- scenario ---\n") + 17);
+  scenario = scenario.substr(0, scenario.find("--- end of scenario ---"));
+  ParseResult pr = parse_scenario(scenario, "report.hmm");
+  ASSERT_TRUE(std::holds_alternative<Scenario>(pr)) << std::get<ParseError>(pr).str() << "\n"
+                                                    << scenario;
+  const Scenario& parsed = std::get<Scenario>(pr);
+  EXPECT_TRUE(check_expectations(
+                  parsed, reference_hmm_range_fault(parsed.world, parsed.range, parsed.options))
+                  .empty());
+  EXPECT_FALSE(check_expectations(
+                   parsed, read_only_reporter().run(parsed.world, parsed.range, parsed.options))
+                   .empty());
+}
+
+// Every file of fuzz/corpus/diff_fuzzer carries the current encoding version and decodes to
+// the scenario its manifest line records: a change to the encoding that does not bump
+// kEncodingVersion (and reseed) fails here instead of silently emptying the corpus.
+TEST(FuzzCorpus, EveryDiffFuzzerInputDecodesUnderTheCurrentEncoding) {
+  std::ifstream mf(kCorpus / "diff_fuzzer.manifest");
+  ASSERT_TRUE(mf) << "missing " << (kCorpus / "diff_fuzzer.manifest");
+  std::map<std::string, std::string> manifest;
+  for (std::string line; std::getline(mf, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream ls(line);
+    std::string file, digest;
+    ls >> file >> digest;
+    manifest[file] = digest;
+  }
+  std::vector<fs::path> files = files_in(kCorpus / "diff_fuzzer");
+  ASSERT_FALSE(files.empty());
+  for (const fs::path& p : files) {
+    std::vector<std::uint8_t> bytes = read_bytes(p);
+    ASSERT_FALSE(bytes.empty()) << p;
+    EXPECT_EQ(bytes[0], kEncodingVersion) << p << " was written for another encoding version";
+    auto it = manifest.find(p.filename().string());
+    ASSERT_NE(it, manifest.end()) << p << " is not in the manifest (hmmspec fuzz --manifest)";
+    std::string digest = fmt::format("{:016x}", scenario_digest(build_case(decode_case(bytes))));
+    EXPECT_EQ(digest, it->second) << p << " decodes to another scenario than when it was added";
+    manifest.erase(it);
+  }
+  for (const auto& [file, d] : manifest)
+    ADD_FAILURE() << "the manifest names a missing file " << file;
+}
+
+TEST(FuzzCorpus, EveryDiffFuzzerInputReplaysWithoutDivergence) {
+  Differential diff;
+  unsigned n = 0;
+  for (const fs::path& p : files_in(kCorpus / "diff_fuzzer")) {
+    Scenario s;
+    DiffResult r = run_input(diff, read_bytes(p), &s);
+    EXPECT_FALSE(r.divergence) << p << "\n" << report_text(s, r);
+    ++n;
+  }
+  EXPECT_GT(n, 0u);
+  // the corpus exercises most rules of the reference
+  EXPECT_GT(diff.coverage().executions(), 0u);
+}
+
+TEST(FuzzCorpus, EveryScenarioFuzzerInputRoundTrips) {
+  unsigned n = 0;
+  for (const fs::path& p : files_in(kCorpus / "scenario_fuzzer")) {
+    std::vector<std::uint8_t> bytes = read_bytes(p);
+    std::optional<std::string> err = check_scenario_round_trip(
+        std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    EXPECT_FALSE(err) << p << ": " << *err;
+    ++n;
+  }
+  EXPECT_GT(n, 0u);
+}
+
+} // namespace
+} // namespace hmmspec::fuzz

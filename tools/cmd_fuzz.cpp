@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// `hmmspec fuzz`: the built-in differential campaign (for builds without clang and libFuzzer),
+// and the corpus tooling: scenarios -> corpus inputs (--encode-to), and the manifest of a
+// corpus directory (--manifest) that tests/unit/test_fuzz_replay.cpp checks.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+#include "fuzz/campaign.h"
+#include "fuzz/fuzz_commands.h"
+#include "tools/cli.h"
+
+namespace hmmspec {
+
+namespace {
+
+struct FuzzArgs {
+  double seconds = 60;
+  u64 seed = 1;
+  u64 runs = 0;
+  std::size_t max_len = 512;
+  std::string artifacts = ".";
+  bool no_minimize = false, stop = false, quiet = false, no_seeds = false;
+  std::string encode_to, manifest, replay, geometry;
+  std::vector<std::string> files;
+  bool builtin = false;
+};
+
+// A file name for a scenario's corpus input: its name, made safe, and its digest.
+std::string corpus_name(const Scenario& s, u64 digest) {
+  std::string n = s.name;
+  for (char& ch : n)
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_') ch = '_';
+  return fmt::format("seed-{}-{:08x}", n, digest & 0xffffffffu);
+}
+
+std::vector<std::uint8_t> read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+int encode_scenarios(const FuzzArgs& a) {
+  std::vector<ScenarioSource> sources;
+  if (a.builtin) sources = builtin_scenarios();
+  for (const std::string& f : a.files) {
+    auto src = read_source(f);
+    if (!src) return kExitBadInput;
+    sources.push_back(*src);
+  }
+  if (sources.empty()) {
+    std::cerr << "hmmspec fuzz --encode-to: give scenario files or --builtin\n";
+    return kExitBadInput;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(a.encode_to, ec);
+  unsigned written = 0, close = 0, bad = 0;
+  for (const ScenarioSource& src : sources) {
+    auto s = load_or_report(src);
+    if (!s) {
+      ++bad;
+      continue;
+    }
+    std::vector<std::uint8_t> bytes = fuzz::encode_case(fuzz::lift_scenario(*s));
+    Scenario back = fuzz::build_case(fuzz::decode_case(bytes));
+    u64 digest = fuzz::scenario_digest(back);
+    Scenario want = *s; // the encoding caps the restart budget (fuzz/case_io.h kMaxBudget)
+    want.options.restart_budget =
+        std::min(want.options.restart_budget, back.options.restart_budget);
+    bool exact = digest == fuzz::scenario_digest(want);
+    if (!exact) ++close;
+    std::string path = (std::filesystem::path(a.encode_to) / corpus_name(*s, digest)).string();
+    std::ofstream out(path, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+    ++written;
+    if (!a.quiet)
+      std::cout << fmt::format("{} {}{}\n", path, src.path, exact ? "" : " (approximate)");
+  }
+  std::cout << fmt::format(
+      "{} inputs written to {} ({} approximate: beyond the encoding's ranges; restart "
+      "budgets are capped at 64), {} unreadable\n",
+      written, a.encode_to, close, bad);
+  return bad ? kExitBadInput : kExitOk;
+}
+
+int print_manifest(const FuzzArgs& a) {
+  std::error_code ec;
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(a.manifest, ec))
+    if (e.is_regular_file()) files.push_back(e.path());
+  if (ec) {
+    std::cerr << a.manifest << ":0:0: cannot read the directory\n";
+    return kExitBadInput;
+  }
+  std::sort(files.begin(), files.end());
+  std::cout << fmt::format("# encoding {}: FILE DIGEST (scenario_digest of the decoded case); "
+                           "written by `hmmspec fuzz --manifest`\n",
+                           fuzz::kEncodingVersion);
+  for (const auto& p : files) {
+    std::vector<std::uint8_t> bytes = read_bytes(p.string());
+    u64 d = fuzz::scenario_digest(fuzz::build_case(fuzz::decode_case(bytes)));
+    std::cout << fmt::format("{} {:016x}\n", p.filename().string(), d);
+  }
+  return kExitOk;
+}
+
+// Every input of a directory (a corpus, a libFuzzer -fork/-jobs run's output) through the
+// harness: divergences, and the rule coverage of the directory as a whole.
+int replay_directory(const FuzzArgs& a) {
+  std::error_code ec;
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(a.replay, ec))
+    if (e.is_regular_file()) files.push_back(e.path());
+  if (ec) {
+    std::cerr << a.replay << ":0:0: cannot read the directory\n";
+    return kExitBadInput;
+  }
+  std::sort(files.begin(), files.end());
+  fuzz::Differential diff;
+  unsigned diverged = 0;
+  for (const auto& p : files) {
+    Scenario s;
+    fuzz::DiffResult r = fuzz::run_input(diff, read_bytes(p.string()), &s);
+    if (!r.divergence) continue;
+    ++diverged;
+    std::cout << p.string() << ": " << r.divergence->signature << "\n";
+  }
+  std::cout << fmt::format("replayed {} inputs of {} on parties [{}]: {} diverge\n", files.size(),
+                           a.replay, diff.party_names(), diverged);
+  std::cout << diff.coverage().report();
+  return diverged ? kExitDivergence : kExitOk;
+}
+
+int campaign(const FuzzArgs& a) {
+  fuzz::CampaignOptions o;
+  if (!a.geometry.empty()) {
+    o.geometry = fuzz::pinned_geometry_selector(a.geometry);
+    if (!o.geometry) {
+      std::cerr << "hmmspec fuzz: --geometry " << a.geometry
+                << " is not a built-in geometry (x86_64, x86_64-la57, tiny, tiny-la57, tiny3)\n";
+      return kExitBadInput;
+    }
+  }
+  o.seconds = a.seconds;
+  o.seed = a.seed;
+  o.max_runs = a.runs;
+  o.max_len = a.max_len;
+  o.artifact_dir = a.artifacts;
+  o.minimize = !a.no_minimize;
+  o.stop_on_first = a.stop;
+  o.progress = a.quiet ? nullptr : &std::cout;
+  if (!a.no_seeds)
+    for (const ScenarioSource& src : builtin_scenarios())
+      if (auto s = load_or_report(src))
+        o.seeds.push_back(fuzz::encode_case(fuzz::lift_scenario(*s)));
+  if (!a.quiet)
+    std::cout << fmt::format("hmmspec fuzz: seed {}, {}s{}, {} seed inputs, encoding {}\n", o.seed,
+                             o.seconds, o.max_runs ? fmt::format(" or {} runs", o.max_runs) : "",
+                             o.seeds.size(), fuzz::kEncodingVersion);
+  fuzz::CampaignResult r = fuzz::run_campaign(o);
+  if (a.quiet)
+    for (const auto& [sig, f] : r.findings) std::cout << f.report;
+  std::cout << r.summary();
+  return r.findings.empty() ? kExitOk : kExitDivergence;
+}
+
+} // namespace
+
+void add_fuzz_command(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand(
+      "fuzz",
+      "Differential fuzzing without libFuzzer: random worlds and ranges on every built party; "
+      "exit 1 on a divergence. Also: turn scenarios into corpus inputs, print a corpus manifest");
+  auto a = std::make_shared<FuzzArgs>();
+  cmd->add_option("--seconds", a->seconds, "time budget (default 60)")->check(CLI::Range(0.0, 1e7));
+  cmd->add_option("--seed", a->seed,
+                  "random seed (default 1); a campaign is deterministic per seed");
+  cmd->add_option("--runs", a->runs, "stop after this many executions");
+  cmd->add_option("--max-len", a->max_len, "longest random input in bytes (default 512)")
+      ->check(CLI::Range(1, 1 << 20));
+  cmd->add_option(
+      "--artifacts", a->artifacts,
+      "directory for divergence-<tag>.bin inputs and .txt reports (default .; '' for none)");
+  cmd->add_flag("--no-minimize", a->no_minimize, "report divergences as found, unminimized");
+  cmd->add_flag("--stop-on-first", a->stop, "stop at the first divergence");
+  cmd->add_flag("--no-seeds", a->no_seeds, "do not start from the built-in scenarios");
+  cmd->add_flag("-q,--quiet", a->quiet, "no progress lines");
+  cmd->add_option("--geometry", a->geometry,
+                  "pin every input to this built-in geometry (tiny, x86_64, ...)");
+  cmd->add_option("--encode-to", a->encode_to,
+                  "write the scenarios (FILES, --builtin) as corpus inputs to DIR");
+  cmd->add_option("--manifest", a->manifest, "print the manifest of the corpus directory DIR");
+  cmd->add_option(
+      "--replay", a->replay,
+      "run every input of DIR (a corpus) on every party: divergences and rule coverage");
+  cmd->add_option("FILES", a->files, "scenario files for --encode-to");
+  cmd->add_flag("--builtin", a->builtin, "with --encode-to: the built-in scenarios");
+  cmd->callback([a, &exit_code] {
+    if (!a->encode_to.empty())
+      exit_code = encode_scenarios(*a);
+    else if (!a->manifest.empty())
+      exit_code = print_manifest(*a);
+    else if (!a->replay.empty())
+      exit_code = replay_directory(*a);
+    else
+      exit_code = campaign(*a);
+  });
+}
+
+} // namespace hmmspec
