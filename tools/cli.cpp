@@ -29,4 +29,9 @@ std::optional<ScenarioSource> read_source(const std::string& path) {
   return ScenarioSource{path, ss.str()};
 }
 
+std::optional<Scenario> load_file_or_report(const std::string& path) {
+  auto src = read_source(path);
+  return src ? load_or_report(*src) : std::nullopt;
+}
+
 } // namespace hmmspec

@@ -25,6 +25,8 @@ const std::vector<ScenarioSource>& builtin_scenarios();
 std::optional<Scenario> load_or_report(const ScenarioSource& src);
 // Reads a file; on error prints "path: cannot read ..." to stderr and returns nothing.
 std::optional<ScenarioSource> read_source(const std::string& path);
+// read_source then load_or_report.
+std::optional<Scenario> load_file_or_report(const std::string& path);
 
 void add_show_command(CLI::App& app, int& exit_code);
 void add_run_command(CLI::App& app, int& exit_code);

@@ -15,8 +15,7 @@ void add_show_command(CLI::App& app, int& exit_code) {
   cmd->add_option("FILE", *file, "scenario file (.hmm)")->required();
   cmd->add_flag("--json", *json, "machine-readable output");
   cmd->callback([file, json, &exit_code] {
-    auto src = read_source(*file);
-    auto s = src ? load_or_report(*src) : std::nullopt;
+    auto s = load_file_or_report(*file);
     if (!s) {
       exit_code = kExitBadInput;
       return;
