@@ -59,7 +59,7 @@ inline constexpr u64 kMaxRaw = ~0ull;
 inline constexpr u64 kPfnLimit = (1ull << 52) - 1; // any pfn a 52-bit physical address allows
 inline constexpr u64 kPageLimit = 1ull << 45;      // any page number (or end) of a 57-bit space
 inline constexpr u64 kNearSlack = 64;              // near addresses: base-64 .. base+191
-inline constexpr u64 kMaxRangePages = 4096;
+inline constexpr u64 kMaxRangePages = 1024;
 inline constexpr u64 kMaxBudget = 64; // walk attempts: livelocks stay quick
 inline constexpr std::size_t kMaxVmas = 8, kMaxOps = 256, kMaxOwners = 16, kMaxShared = 8,
                              kMaxInjections = 8;
@@ -315,7 +315,7 @@ void vma_flags(Io& io, u64& flags) {
   }
 }
 
-// The number of pages of a range: mostly a few, sometimes up to 64, rarely up to 4096.
+// The number of pages of a range: mostly a few, sometimes up to 64, rarely up to 1,024.
 template <typename Io>
 void range_pages(Io& io, u64& n) {
   const std::array<u64, 16> common{1, 1, 2, 2, 3, 4, 5, 6, 8, 8, 12, 16, 16, 24, 32, 64};

@@ -113,7 +113,7 @@ TEST(FuzzEncoding, EveryInputBuildsAValidScenario) {
     ASSERT_EQ((r.start | r.end) & (g.page_size() - 1), 0u);
     ASSERT_LE(r.end, g.va_limit());
     ASSERT_EQ(r.pfns.size(), r.end > r.start ? (r.end - r.start) >> g.page_shift : 0);
-    ASSERT_LE(r.pfns.size(), 4096u);
+    ASSERT_LE(r.pfns.size(), 1024u);
     ASSERT_LT(r.pfn_shift, 64);
     ASSERT_GE(s.options.restart_budget, 1u);
     ASSERT_LE(s.options.restart_budget, 64u);
