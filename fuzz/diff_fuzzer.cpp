@@ -58,8 +58,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 // carries the current encoding version, as the corpus must (tests/unit/test_fuzz_replay.cpp).
 extern "C" std::size_t LLVMFuzzerMutate(std::uint8_t* data, std::size_t size, std::size_t max_size);
 
-extern "C" std::size_t LLVMFuzzerCustomMutator(std::uint8_t* data, std::size_t size, std::size_t max_size,
-                                               unsigned int /*seed*/) {
+extern "C" std::size_t LLVMFuzzerCustomMutator(std::uint8_t* data, std::size_t size,
+                                               std::size_t max_size, unsigned int /*seed*/) {
   if (max_size == 0) return 0;
   if (size == 0) size = 1;
   data[0] = kEncodingVersion;

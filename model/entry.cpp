@@ -10,9 +10,9 @@ using namespace x86;
 
 namespace {
 
-constexpr std::array<std::string_view, 11> kKindNames{
-    "none", "table", "page", "zero", "protnone", "swap", "migration", "device", "hwpoison", "huge",
-    "bad"};
+constexpr std::array<std::string_view, 11> kKindNames{"none",     "table", "page",      "zero",
+                                                      "protnone", "swap",  "migration", "device",
+                                                      "hwpoison", "huge",  "bad"};
 
 // The swap-type kinds of a non-present word, by its type (swapops.h; kernel-context.md §5.3).
 Entry classify_swap(u64 word) {
@@ -81,13 +81,19 @@ Entry classify_table_or_bad(const Geometry& g, Level l, u64 word) {
   return e;
 }
 
-std::string hex(u64 v) { return fmt::format("{:#x}", v); }
+std::string hex(u64 v) {
+  return fmt::format("{:#x}", v);
+}
 
-bool fits_pfn(const Geometry& g, u64 pfn) { return pfn <= (PHYSICAL_MASK >> g.page_shift); }
+bool fits_pfn(const Geometry& g, u64 pfn) {
+  return pfn <= (PHYSICAL_MASK >> g.page_shift);
+}
 
 } // namespace
 
-std::string_view kind_name(Kind k) { return kKindNames[static_cast<unsigned>(k)]; }
+std::string_view kind_name(Kind k) {
+  return kKindNames[static_cast<unsigned>(k)];
+}
 
 std::optional<Kind> kind_from_name(std::string_view s) {
   for (unsigned i = 0; i < kKindNames.size(); ++i)
@@ -104,7 +110,9 @@ u64 huge_pfn(const Geometry& g, Level l, u64 word) {
   return ((word ^ protnone_mask(word)) & mask) >> g.page_shift;
 }
 
-u64 table_pfn(const Geometry& g, u64 word) { return (word & pfn_mask(g.page_shift)) >> g.page_shift; }
+u64 table_pfn(const Geometry& g, u64 word) {
+  return (word & pfn_mask(g.page_shift)) >> g.page_shift;
+}
 
 bool word_none(Level l, unsigned levels, u64 word) {
   if (l == Level::Pgd && levels == 5) return word == 0; // pgd_none: no A/D workaround
@@ -139,7 +147,7 @@ Entry classify(const Geometry& g, Level l, u64 word, u64 zero_pfn, Context ctx) 
     return classify_pte_like(g, l, word, zero_pfn);
   switch (l) {
   case Level::Pmd:
-    if (!(word & (PRESENT | PROTNONE | PSE))) return classify_swap(word); // !pmd_present
+    if (!(word & (PRESENT | PROTNONE | PSE))) return classify_swap(word);  // !pmd_present
     if ((word & DEVMAP) || (word & PSE)) return classify_huge(g, l, word); // devmap||trans_huge
     return classify_table_or_bad(g, l, word);
   case Level::Pud:
@@ -162,12 +170,14 @@ Encoded encode(const Geometry& g, Level l, const Entry& e, Context ctx) {
   case Kind::None:
     return {0, std::nullopt};
   case Kind::Table:
-    if (l == Level::Pte || ctx == Context::HugetlbSlot) return fail("a table pointer cannot be a leaf");
+    if (l == Level::Pte || ctx == Context::HugetlbSlot)
+      return fail("a table pointer cannot be a leaf");
     if (auto err = need_pfn()) return fail(*err);
     return {PAGE_TABLE | (e.pfn << ps), std::nullopt};
   case Kind::Page:
   case Kind::Zero: {
-    if (l != Level::Pte) return fail(std::string(kind_name(e.kind)) + " entries exist only in PTEs");
+    if (l != Level::Pte)
+      return fail(std::string(kind_name(e.kind)) + " entries exist only in PTEs");
     if (auto err = need_pfn()) return fail(*err);
     u64 w = PRESENT | USER | ACCESSED | (e.pfn << ps);
     if (e.write) w |= RW | DIRTY;
@@ -188,7 +198,8 @@ Encoded encode(const Geometry& g, Level l, const Entry& e, Context ctx) {
   case Kind::Device:
   case Kind::Hwpoison: {
     if (l != Level::Pte && l != Level::Pmd && ctx != Context::HugetlbSlot)
-      return fail(std::string(kind_name(e.kind)) + " entries exist only in PTEs, PMDs and hugetlb slots");
+      return fail(std::string(kind_name(e.kind)) +
+                  " entries exist only in PTEs, PMDs and hugetlb slots");
     unsigned type = 0;
     u64 offset = e.pfn;
     if (e.kind == Kind::Swap) {
@@ -202,7 +213,8 @@ Encoded encode(const Geometry& g, Level l, const Entry& e, Context ctx) {
     } else {
       type = SWP_HWPOISON;
     }
-    if (offset > SWP_OFFSET_MAX) return fail("swap offset " + hex(offset) + " does not fit in 50 bits");
+    if (offset > SWP_OFFSET_MAX)
+      return fail("swap offset " + hex(offset) + " does not fit in 50 bits");
     return {swp_word(type, offset), std::nullopt};
   }
   case Kind::Huge: {
@@ -215,7 +227,8 @@ Encoded encode(const Geometry& g, Level l, const Entry& e, Context ctx) {
     if (e.protnone && ctx == Context::HugetlbSlot)
       return fail("a protnone hugetlb slot is written 'protnone'");
     u64 w = PSE | USER | ACCESSED;
-    w |= e.protnone ? (PROTNONE | (~(e.pfn << ps) & huge_pfn_mask(g.shift(l)))) : (PRESENT | (e.pfn << ps));
+    w |= e.protnone ? (PROTNONE | (~(e.pfn << ps) & huge_pfn_mask(g.shift(l))))
+                    : (PRESENT | (e.pfn << ps));
     if (e.write) w |= RW | DIRTY;
     if (e.devmap) w |= DEVMAP;
     if (e.special) w |= SPECIAL;

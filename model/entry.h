@@ -64,12 +64,11 @@ u64 huge_pfn(const Geometry& g, Level l, u64 word); // pmd_pfn / pud_pfn
 u64 table_pfn(const Geometry& g, u64 word);
 
 // The kernel predicates the classifier is built from (x86-64, kernel-context.md §5).
-bool word_none(Level l, unsigned levels, u64 word);   // p?d_none at that level
-bool word_bad(const Geometry& g, Level l, u64 word);  // pmd_bad, pud_bad, p4d_bad, pgd_bad
+bool word_none(Level l, unsigned levels, u64 word);  // p?d_none at that level
+bool word_bad(const Geometry& g, Level l, u64 word); // pmd_bad, pud_bad, p4d_bad, pgd_bad
 
 // Classifies a word at a level. zero_pfn names the zero page.
-Entry classify(const Geometry& g, Level l, u64 word, u64 zero_pfn,
-               Context ctx = Context::Normal);
+Entry classify(const Geometry& g, Level l, u64 word, u64 zero_pfn, Context ctx = Context::Normal);
 
 // Encodes a logical entry as the word the kernel would write. Returns an error message when
 // the entry cannot exist at that level (wrong kind, pfn too wide or misaligned, ...).

@@ -10,7 +10,7 @@ namespace {
 struct Ctx {
   World& w;
   const Vma& vma;
-  u64 addr;  // page aligned
+  u64 addr; // page aligned
   bool write;
   const Geometry& g() const { return w.geom; }
   u64 page() const { return w.geom.page_size(); }
@@ -38,8 +38,12 @@ std::optional<u64> new_pfns(World& w, u64 count) {
 }
 
 // A private mapping of anonymous memory (not shmem): zero page on read, reuse on write.
-bool private_anon(const Vma& v) { return v.anonymous && !(v.flags & vm::SHARED); }
-bool shared_writable(const Vma& v) { return (v.flags & (vm::SHARED | vm::WRITE)) == (vm::SHARED | vm::WRITE); }
+bool private_anon(const Vma& v) {
+  return v.anonymous && !(v.flags & vm::SHARED);
+}
+bool shared_writable(const Vma& v) {
+  return (v.flags & (vm::SHARED | vm::WRITE)) == (vm::SHARED | vm::WRITE);
+}
 
 // F-NEW-PAGE: a fresh page for a none PTE (do_anonymous_page, do_fault).
 unsigned fault_none_pte(Ctx& c, u64* slot) {
@@ -64,7 +68,9 @@ unsigned cow_pte(Ctx& c, u64* slot) {
   return 0;
 }
 
-void make_pte_writable(u64* slot) { *slot |= RW | DIRTY; }
+void make_pte_writable(u64* slot) {
+  *slot |= RW | DIRTY;
+}
 
 // do_wp_page on a present, read-only PTE (kernel-context.md §6.2, row "present, read-only").
 unsigned write_protect_fault(Ctx& c, u64* slot, const Entry& e) {
@@ -172,8 +178,8 @@ unsigned fault_pmd(Ctx& c, u64* slot) {
       return 0;
     }
     if (!(*slot & PRESENT) || !c.write || e.write) return 0; // F-PRESENT
-    if (e.devmap || (private_anon(c.vma) && !c.w.shared_pfns.contains(e.pfn) &&
-                     e.pfn != huge_zero_pfn(c.w))) {
+    if (e.devmap ||
+        (private_anon(c.vma) && !c.w.shared_pfns.contains(e.pfn) && e.pfn != huge_zero_pfn(c.w))) {
       *slot |= RW | DIRTY; // F-THP-REUSE: written in place (fsdax, or an exclusive THP)
       return 0;
     }
@@ -192,10 +198,11 @@ unsigned fault_pmd(Ctx& c, u64* slot) {
     // F-THP-SPLIT then F-COW of the one page (do_huge_pmd_wp_page falls back). Only a shared
     // THP or the huge zero page gets here, so the subpage is shared too: it is copied.
     if (u64* pte = split_huge_pmd(c, slot, e)) return cow_pte(c, pte);
-    return fault::OOM; // F-OOM
+    return fault::OOM;  // F-OOM
   case Kind::Migration: // F-PMD-MIGRATION-FAULT: waits, and the migration completes
     *slot = enc(c.w, Level::Pmd,
-                Entry{.kind = Kind::Huge, .pfn = e.pfn & ~((g.size(Level::Pmd) >> g.page_shift) - 1),
+                Entry{.kind = Kind::Huge,
+                      .pfn = e.pfn & ~((g.size(Level::Pmd) >> g.page_shift) - 1),
                       .write = e.write});
     return 0;
   case Kind::Swap:
@@ -234,7 +241,8 @@ unsigned fault_pud(Ctx& c, u64* slot) {
     // the model refuses with SIGBUS.
     if (!c.write || (e.write && !e.protnone && (*slot & PRESENT))) return 0;
     if (c.vma.anonymous) return fault::SIGBUS;
-    *slot = enc(c.w, Level::Pud, Entry{.kind = Kind::Huge, .pfn = e.pfn, .write = true, .devmap = e.devmap});
+    *slot = enc(c.w, Level::Pud,
+                Entry{.kind = Kind::Huge, .pfn = e.pfn, .write = true, .devmap = e.devmap});
     return 0;
   default: {
     u64* pmds = c.w.table_words_mut(table_pfn(g, *slot));
@@ -263,7 +271,8 @@ unsigned fault_hugetlb(Ctx& c) {
   Entry e = classify(g, l, *slot, c.w.zero_pfn, Context::HugetlbSlot);
   u64 pages = c.vma.hugetlb_size >> g.page_shift;
   auto put = [&](u64 pfn, bool write) {
-    *slot = enc(c.w, l, Entry{.kind = Kind::Huge, .pfn = pfn, .write = write}, Context::HugetlbSlot);
+    *slot =
+        enc(c.w, l, Entry{.kind = Kind::Huge, .pfn = pfn, .write = write}, Context::HugetlbSlot);
   };
   switch (e.kind) {
   case Kind::None: { // F-HUGETLB-NEW: writable on a write, or on a shared writable mapping
@@ -283,8 +292,9 @@ unsigned fault_hugetlb(Ctx& c) {
     if (c.vma.flags & vm::SHARED) {
       make_slot_writable(c, slot); // F-MKWRITE: huge_pte_mkwrite in place
     } else if (c.vma.anonymous && !c.w.shared_pfns.contains(e.pfn)) {
-      make_slot_writable(c, slot); // F-HUGETLB-REUSE: hugetlb_cow keeps an anonymous page mapped once
-    } else { // F-HUGETLB-COW
+      make_slot_writable(c,
+                         slot); // F-HUGETLB-REUSE: hugetlb_cow keeps an anonymous page mapped once
+    } else {                    // F-HUGETLB-COW
       auto pfn = new_pfns(c.w, pages);
       if (!pfn) return fault::OOM;
       c.w.invalidate(base, base + c.vma.hugetlb_size);
@@ -366,7 +376,8 @@ void pmd_migration_entry_wait(World& w, u64 addr) {
   Entry e = classify(g, Level::Pmd, *slot, w.zero_pfn);
   if (e.kind == Kind::Migration)
     *slot = enc(w, Level::Pmd,
-                Entry{.kind = Kind::Huge, .pfn = e.pfn & ~((g.size(Level::Pmd) >> g.page_shift) - 1),
+                Entry{.kind = Kind::Huge,
+                      .pfn = e.pfn & ~((g.size(Level::Pmd) >> g.page_shift) - 1),
                       .write = e.write});
 }
 

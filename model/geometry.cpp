@@ -51,10 +51,8 @@ u64 Geometry::addr_end(Level l, u64 addr, u64 end) const {
 
 const std::vector<Geometry>& builtin_geometries() {
   static const std::vector<Geometry> all = {
-      Geometry{"x86_64", 12, 4, {9, 9, 9, 0, 9}},
-      Geometry{"x86_64-la57", 12, 5, {9, 9, 9, 9, 9}},
-      Geometry{"tiny", 12, 4, {2, 2, 2, 0, 2}},
-      Geometry{"tiny-la57", 12, 5, {2, 2, 2, 2, 2}},
+      Geometry{"x86_64", 12, 4, {9, 9, 9, 0, 9}}, Geometry{"x86_64-la57", 12, 5, {9, 9, 9, 9, 9}},
+      Geometry{"tiny", 12, 4, {2, 2, 2, 0, 2}},   Geometry{"tiny-la57", 12, 5, {2, 2, 2, 2, 2}},
       Geometry{"tiny3", 12, 4, {3, 3, 3, 0, 3}},
   };
   return all;

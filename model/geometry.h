@@ -21,14 +21,18 @@ inline constexpr std::array<Level, 5> kAllLevels{Level::Pte, Level::Pmd, Level::
                                                  Level::Pgd};
 std::string_view level_name(Level l); // "pte", "pmd", "pud", "p4d", "pgd"
 std::optional<Level> level_from_name(std::string_view s);
-constexpr unsigned idx(Level l) { return static_cast<unsigned>(l); }
-constexpr Level below(Level l) { return static_cast<Level>(idx(l) - 1); }
+constexpr unsigned idx(Level l) {
+  return static_cast<unsigned>(l);
+}
+constexpr Level below(Level l) {
+  return static_cast<Level>(idx(l) - 1);
+}
 
 struct Geometry {
   std::string name = "x86_64";
   unsigned page_shift = 12;
-  unsigned levels = 4;                              // 4 or 5
-  std::array<unsigned, 5> bits{9, 9, 9, 0, 9};      // index bits per level (P4d 0 on 4-level)
+  unsigned levels = 4;                         // 4 or 5
+  std::array<unsigned, 5> bits{9, 9, 9, 0, 9}; // index bits per level (P4d 0 on 4-level)
 
   // Checks the invariants (page shift 12..16, 1..9 bits per level, P4D folded iff 4-level,
   // address space of at most 57 bits); returns an error message or nothing.
@@ -37,15 +41,17 @@ struct Geometry {
   // *_SHIFT: log2 of the bytes one entry of `l` covers. PGD = P4D when P4D is folded.
   unsigned shift(Level l) const;
   u64 size(Level l) const { return 1ull << shift(l); }
-  u64 mask(Level l) const { return ~(size(l) - 1); } // PMD_MASK, PUD_MASK, ...
+  u64 mask(Level l) const { return ~(size(l) - 1); }             // PMD_MASK, PUD_MASK, ...
   unsigned entries(Level l) const { return 1u << bits[idx(l)]; } // PTRS_PER_*
-  unsigned max_entries() const;         // the largest table: every table is allocated this big
+  unsigned max_entries() const; // the largest table: every table is allocated this big
   unsigned va_bits() const { return shift(Level::Pgd) + bits[idx(Level::Pgd)]; }
   u64 va_limit() const { return 1ull << va_bits(); } // first address past the address space
   u64 page_size() const { return 1ull << page_shift; }
   bool p4d_folded() const { return levels == 4; }
   // The level whose table is the root: PGD (its entries obey the p4d rules on 4-level).
-  unsigned index(Level l, u64 addr) const { return unsigned((addr >> shift(l)) & (entries(l) - 1)); }
+  unsigned index(Level l, u64 addr) const {
+    return unsigned((addr >> shift(l)) & (entries(l) - 1));
+  }
 
   // p?d_addr_end(addr, end): the next `l` boundary after addr, or end if that comes first,
   // compared as boundary-1 < end-1 so a boundary that wraps to 0 is safe.

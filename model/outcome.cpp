@@ -7,18 +7,26 @@ namespace hmmspec {
 
 std::string errno_name(long ret) {
   switch (ret) {
-  case -err::kEPERM: return "-EPERM";
-  case -err::kENOMEM: return "-ENOMEM";
-  case -err::kEFAULT: return "-EFAULT";
-  case -err::kEBUSY: return "-EBUSY";
-  case -err::kEINVAL: return "-EINVAL";
-  default: return std::to_string(ret);
+  case -err::kEPERM:
+    return "-EPERM";
+  case -err::kENOMEM:
+    return "-ENOMEM";
+  case -err::kEFAULT:
+    return "-EFAULT";
+  case -err::kEBUSY:
+    return "-EBUSY";
+  case -err::kEINVAL:
+    return "-EINVAL";
+  default:
+    return std::to_string(ret);
   }
 }
 
 namespace {
 
-std::string ret_text(const Outcome& o) { return o.livelock ? "livelock" : errno_name(o.ret); }
+std::string ret_text(const Outcome& o) {
+  return o.livelock ? "livelock" : errno_name(o.ret);
+}
 
 // The first differing word of the reachable page tables, as (level, address) pairs, walking
 // both worlds from the root in address order. Falls back to comparing whole tables.
@@ -46,7 +54,8 @@ std::optional<Difference> table_difference(const World& a, const World& b) {
 
 } // namespace
 
-std::optional<Difference> first_difference(const HmmRange& range, const Outcome& a, const Outcome& b) {
+std::optional<Difference> first_difference(const HmmRange& range, const Outcome& a,
+                                           const Outcome& b) {
   if (a.livelock != b.livelock || (!a.livelock && a.ret != b.ret))
     return Difference{"ret", ret_text(a), ret_text(b), std::nullopt};
   size_t n = std::max(a.pfns.size(), b.pfns.size());
@@ -60,19 +69,26 @@ std::optional<Difference> first_difference(const HmmRange& range, const Outcome&
   }
   size_t m = std::max(a.world.log.size(), b.world.log.size());
   for (size_t i = 0; i < m; ++i) {
-    if (i < a.world.log.size() && i < b.world.log.size() && a.world.log[i] == b.world.log[i]) continue;
-    auto text = [&](const World& w) { return i < w.log.size() ? describe(w.log[i]) : std::string("(end)"); };
+    if (i < a.world.log.size() && i < b.world.log.size() && a.world.log[i] == b.world.log[i])
+      continue;
+    auto text = [&](const World& w) {
+      return i < w.log.size() ? describe(w.log[i]) : std::string("(end)");
+    };
     std::optional<u64> addr;
     if (i < a.world.log.size()) addr = a.world.log[i].addr;
     return Difference{fmt::format("log[{}]", i), text(a.world), text(b.world), addr};
   }
   if (auto d = table_difference(a.world, b.world)) return d;
   if (a.world.notifier != b.world.notifier)
-    return Difference{"notifier", fmt::format("seq={} invalidations={}", a.world.notifier.seq, a.world.notifier.invalidations),
-                      fmt::format("seq={} invalidations={}", b.world.notifier.seq, b.world.notifier.invalidations),
+    return Difference{"notifier",
+                      fmt::format("seq={} invalidations={}", a.world.notifier.seq,
+                                  a.world.notifier.invalidations),
+                      fmt::format("seq={} invalidations={}", b.world.notifier.seq,
+                                  b.world.notifier.invalidations),
                       std::nullopt};
   if (a.world.next_pfn != b.world.next_pfn)
-    return Difference{"allocator", fmt::format("{:#x}", a.world.next_pfn), fmt::format("{:#x}", b.world.next_pfn), std::nullopt};
+    return Difference{"allocator", fmt::format("{:#x}", a.world.next_pfn),
+                      fmt::format("{:#x}", b.world.next_pfn), std::nullopt};
   if (a.world.injections != b.world.injections)
     return Difference{"injections", "differ", "differ", std::nullopt};
   if (!(a.world == b.world)) return Difference{"world", "differs", "differs", std::nullopt};

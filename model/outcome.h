@@ -42,11 +42,12 @@ struct RunOptions {
 // The first difference between two outcomes, in the order ret, pfns, world entries, notifier,
 // log; nothing when they are identical. `describe` says what differs and both values.
 struct Difference {
-  std::string what;     // "ret", "pfns[3]", "pte 0x201000", "notifier.seq", "log[2]", ...
+  std::string what; // "ret", "pfns[3]", "pte 0x201000", "notifier.seq", "log[2]", ...
   std::string left;
   std::string right;
   std::optional<u64> addr; // the page the difference is about, if any
 };
-std::optional<Difference> first_difference(const HmmRange& range, const Outcome& a, const Outcome& b);
+std::optional<Difference> first_difference(const HmmRange& range, const Outcome& a,
+                                           const Outcome& b);
 
 } // namespace hmmspec

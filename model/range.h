@@ -16,22 +16,30 @@
 
 namespace hmmspec {
 
-enum HmmPfnFlag : unsigned { HMM_PFN_VALID = 0, HMM_PFN_WRITE = 1 };                 // hmm.h:35-39
-enum HmmPfnValue : unsigned { HMM_PFN_ERROR = 0, HMM_PFN_NONE = 1, HMM_PFN_SPECIAL = 2 }; // hmm.h:61-66
-enum : unsigned { HMM_NEED_FAULT = 1, HMM_NEED_WRITE_FAULT = 2, HMM_NEED_ALL_BITS = 3 }; // hmm.c:34-38
+enum HmmPfnFlag : unsigned { HMM_PFN_VALID = 0, HMM_PFN_WRITE = 1 }; // hmm.h:35-39
+enum HmmPfnValue : unsigned {
+  HMM_PFN_ERROR = 0,
+  HMM_PFN_NONE = 1,
+  HMM_PFN_SPECIAL = 2
+}; // hmm.h:61-66
+enum : unsigned {
+  HMM_NEED_FAULT = 1,
+  HMM_NEED_WRITE_FAULT = 2,
+  HMM_NEED_ALL_BITS = 3
+}; // hmm.c:34-38
 
 struct HmmRange {
   // field 1, `notifier`, is the world's notifier; its `mm` is the world.
-  u64 notifier_seq = 0;          // 2: from mmu_interval_read_begin
-  u64 start = 0;                 // 3: first address, inclusive
-  u64 end = 0;                   // 4: exclusive
-  std::vector<u64> pfns;         // 5: requests in, outputs out; (end-start)>>PAGE_SHIFT entries
-  std::array<u64, 2> flags{1, 2};                       // 6: [VALID], [WRITE] bit patterns
-  std::array<u64, 3> values{~1ull, 0, ~3ull};           // 7: [ERROR], [NONE], [SPECIAL] words
-  u64 default_flags = 0;         // 8: ORed into every request
-  u64 pfn_flags_mask = ~0ull;    // 9: applied to every input entry before the OR
-  std::uint8_t pfn_shift = 12;   // 10: left shift of the pfn in outputs
-  u64 dev_private_owner = 0;     // 11: owner whose device-private pages are reported (0: NULL)
+  u64 notifier_seq = 0;           // 2: from mmu_interval_read_begin
+  u64 start = 0;                  // 3: first address, inclusive
+  u64 end = 0;                    // 4: exclusive
+  std::vector<u64> pfns;          // 5: requests in, outputs out; (end-start)>>PAGE_SHIFT entries
+  std::array<u64, 2> flags{1, 2}; // 6: [VALID], [WRITE] bit patterns
+  std::array<u64, 3> values{~1ull, 0, ~3ull}; // 7: [ERROR], [NONE], [SPECIAL] words
+  u64 default_flags = 0;                      // 8: ORed into every request
+  u64 pfn_flags_mask = ~0ull;                 // 9: applied to every input entry before the OR
+  std::uint8_t pfn_shift = 12;                // 10: left shift of the pfn in outputs
+  u64 dev_private_owner = 0; // 11: owner whose device-private pages are reported (0: NULL)
 
   bool operator==(const HmmRange&) const = default;
 };
@@ -79,7 +87,9 @@ inline bool output_has_page(const HmmRange& r, u64 out) {
     return false;
   return out & r.flags[HMM_PFN_VALID];
 }
-inline u64 output_pfn(const HmmRange& r, u64 out) { return out >> r.pfn_shift; }
+inline u64 output_pfn(const HmmRange& r, u64 out) {
+  return out >> r.pfn_shift;
+}
 
 // Named driver encodings of v5.7 (kernel-context.md §8): flags, values, pfn_shift, default
 // flags and mask as the driver sets them. Returns false for an unknown name.

@@ -49,9 +49,9 @@ struct Expectation {
 };
 
 struct Scenario {
-  std::string name;             // from the file name or a `scenario` line
+  std::string name;               // from the file name or a `scenario` line
   std::vector<std::string> rules; // rules it pins (R-...), from `rule` lines
-  std::string text;             // the comment block describing it
+  std::string text;               // the comment block describing it
   World world;
   HmmRange range;
   RunOptions options;

@@ -19,7 +19,8 @@ std::optional<std::string> VmaList::insert(const Vma& v, u64 page_size) {
   auto pos = std::lower_bound(vmas_.begin(), vmas_.end(), v.start,
                               [](const Vma& a, u64 s) { return a.start < s; });
   if (pos != vmas_.end() && pos->start < v.end)
-    return fmt::format("VMA {:#x}-{:#x} overlaps VMA {:#x}-{:#x}", v.start, v.end, pos->start, pos->end);
+    return fmt::format("VMA {:#x}-{:#x} overlaps VMA {:#x}-{:#x}", v.start, v.end, pos->start,
+                       pos->end);
   if (pos != vmas_.begin() && std::prev(pos)->end > v.start)
     return fmt::format("VMA {:#x}-{:#x} overlaps VMA {:#x}-{:#x}", v.start, v.end,
                        std::prev(pos)->start, std::prev(pos)->end);

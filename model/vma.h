@@ -25,11 +25,11 @@ inline constexpr u64 HUGEPAGE = 0x20000000; // MADV_HUGEPAGE: the fault model ma
 } // namespace vm
 
 struct Vma {
-  u64 start = 0;        // vm_start, inclusive
-  u64 end = 0;          // vm_end, exclusive
-  u64 flags = vm::READ; // vm_flags
-  bool anonymous = true;    // anonymous memory, or file-backed (page cache)
-  u64 hugetlb_size = 0;     // huge page size when flags has HUGETLB, else 0
+  u64 start = 0;         // vm_start, inclusive
+  u64 end = 0;           // vm_end, exclusive
+  u64 flags = vm::READ;  // vm_flags
+  bool anonymous = true; // anonymous memory, or file-backed (page cache)
+  u64 hugetlb_size = 0;  // huge page size when flags has HUGETLB, else 0
 
   bool hugetlb() const { return flags & vm::HUGETLB; }
   bool operator==(const Vma&) const = default;

@@ -6,9 +6,9 @@
 namespace hmmspec {
 
 std::string describe(const Event& e) {
-  if (e.type == Event::Type::Wait)
-    return fmt::format("wait {} {:#x}", level_name(e.level), e.addr);
-  std::string s = fmt::format("fault {:#x} {}", e.addr, (e.flags & fault::FLAG_WRITE) ? "write" : "read");
+  if (e.type == Event::Type::Wait) return fmt::format("wait {} {:#x}", level_name(e.level), e.addr);
+  std::string s =
+      fmt::format("fault {:#x} {}", e.addr, (e.flags & fault::FLAG_WRITE) ? "write" : "read");
   if (e.result & fault::ERROR) s += fmt::format(" -> {:#x}", e.result);
   return s;
 }
@@ -40,7 +40,9 @@ namespace {
 // Whether a lookup goes below an upper entry: a table pointer, or a bad word (neither the
 // walker nor __handle_mm_fault checks pud_bad; a bad PMD is refused by hmm itself and cleared
 // by the fault path, F-PMD-BAD, so going below one only serves readers of the raw tables).
-bool descends(Kind k) { return k == Kind::Table || k == Kind::Bad; }
+bool descends(Kind k) {
+  return k == Kind::Table || k == Kind::Bad;
+}
 } // namespace
 
 const u64* World::find_slot(Level level, u64 addr) const {

@@ -41,8 +41,8 @@ inline constexpr unsigned ERROR = OOM | SIGBUS | SIGSEGV | HWPOISON | HWPOISON_L
 } // namespace fault
 
 struct Table {
-  Level level = Level::Pte;   // the level whose entries it holds
-  std::vector<u64> words;     // geom.max_entries() words
+  Level level = Level::Pte; // the level whose entries it holds
+  std::vector<u64> words;   // geom.max_entries() words
   bool operator==(const Table&) const = default;
 };
 
@@ -69,8 +69,8 @@ inline constexpr unsigned kForever = 0xffffffffu;
 struct Event {
   enum class Type : std::uint8_t { Fault, Wait } type = Type::Fault;
   u64 addr = 0;
-  unsigned flags = 0;  // Fault: FAULT_FLAG_* passed
-  unsigned result = 0; // Fault: VM_FAULT_* returned
+  unsigned flags = 0;       // Fault: FAULT_FLAG_* passed
+  unsigned result = 0;      // Fault: VM_FAULT_* returned
   Level level = Level::Pte; // Wait: PTE (migration_entry_wait) or PMD (pmd_migration_entry_wait)
   bool operator==(const Event&) const = default;
 };
@@ -82,11 +82,11 @@ public:
 
   Geometry geom;
   VmaList vmas;
-  u64 zero_pfn = 0x100;                 // the shared zero page
-  u64 next_pfn = 0x10000;               // the deterministic page allocator (grows upwards)
-  std::map<u64, u64> device_owner;      // ZONE_DEVICE pfn -> pgmap->owner (0 is NULL)
-  std::set<u64> shared_pfns;            // pages mapped more than once: a write fault copies them
-  std::map<u64, Injection> injections;  // page address -> injection
+  u64 zero_pfn = 0x100;                // the shared zero page
+  u64 next_pfn = 0x10000;              // the deterministic page allocator (grows upwards)
+  std::map<u64, u64> device_owner;     // ZONE_DEVICE pfn -> pgmap->owner (0 is NULL)
+  std::set<u64> shared_pfns;           // pages mapped more than once: a write fault copies them
+  std::map<u64, Injection> injections; // page address -> injection
   Notifier notifier;
   std::vector<Event> log;
 
@@ -150,7 +150,8 @@ private:
       f(l, addr, w, ctx);
       if (l == Level::Pte || ctx == Context::HugetlbSlot) continue;
       Kind k = classify(geom, l, w, zero_pfn).kind;
-      if (k == Kind::Table || k == Kind::Bad) visit_table(table_pfn(geom, w), below(l), addr, f, seen);
+      if (k == Kind::Table || k == Kind::Bad)
+        visit_table(table_pfn(geom, w), below(l), addr, f, seen);
     }
   }
 

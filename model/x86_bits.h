@@ -43,7 +43,9 @@ inline constexpr unsigned PHYSICAL_BITS = 52;
 inline constexpr u64 PHYSICAL_MASK = (1ull << PHYSICAL_BITS) - 1;
 
 // PTE_PFN_MASK for a page shift: bits page_shift..51.
-constexpr u64 pfn_mask(unsigned page_shift) { return PHYSICAL_MASK & ~((1ull << page_shift) - 1); }
+constexpr u64 pfn_mask(unsigned page_shift) {
+  return PHYSICAL_MASK & ~((1ull << page_shift) - 1);
+}
 // PHYSICAL_PMD_PAGE_MASK / PHYSICAL_PUD_PAGE_MASK: bits level_shift..51.
 constexpr u64 huge_pfn_mask(unsigned level_shift) {
   return PHYSICAL_MASK & ~((1ull << level_shift) - 1);
@@ -51,8 +53,12 @@ constexpr u64 huge_pfn_mask(unsigned level_shift) {
 
 // --- L1TF inversion (pgtable-invert.h) ------------------------------------------------
 // A non-zero word without PRESENT stores its pfn bits inverted; pte_pfn & co. undo it.
-constexpr bool needs_invert(u64 word) { return word != 0 && !(word & PRESENT); }
-constexpr u64 protnone_mask(u64 word) { return needs_invert(word) ? ~0ull : 0; }
+constexpr bool needs_invert(u64 word) {
+  return word != 0 && !(word & PRESENT);
+}
+constexpr u64 protnone_mask(u64 word) {
+  return needs_invert(word) ? ~0ull : 0;
+}
 
 // --- Swap-type entries (pgtable_64.h, swapops.h, swap.h) -------------------------------
 // | TYPE (59-63) | ~OFFSET (9-58) | 0 (0-8) |, soft-dirty (bit 1) and uffd-wp (bit 2) stripped.
@@ -71,11 +77,16 @@ inline constexpr unsigned SWP_DEVICE_WRITE = 30;
 inline constexpr unsigned SWP_DEVICE_READ = 31;
 
 // __swp_type / __swp_offset of a non-present word.
-constexpr unsigned swp_type(u64 word) { return unsigned(word >> (64 - SWP_TYPE_BITS)); }
-constexpr u64 swp_offset(u64 word) { return (~word << SWP_TYPE_BITS) >> SWP_OFFSET_SHIFT; }
+constexpr unsigned swp_type(u64 word) {
+  return unsigned(word >> (64 - SWP_TYPE_BITS));
+}
+constexpr u64 swp_offset(u64 word) {
+  return (~word << SWP_TYPE_BITS) >> SWP_OFFSET_SHIFT;
+}
 // __swp_entry: the word for a type and an offset (offset truncated to 50 bits).
 constexpr u64 swp_word(unsigned type, u64 offset) {
-  return ((~offset << SWP_OFFSET_SHIFT) >> SWP_TYPE_BITS) | (u64(type & 31) << (64 - SWP_TYPE_BITS));
+  return ((~offset << SWP_OFFSET_SHIFT) >> SWP_TYPE_BITS) |
+         (u64(type & 31) << (64 - SWP_TYPE_BITS));
 }
 
 } // namespace x86

@@ -7,7 +7,8 @@ namespace hmmspec {
 
 bool ScenarioRun::ok() const {
   if (divergence) return false;
-  return std::all_of(results.begin(), results.end(), [](const PartyResult& r) { return r.failures.empty(); });
+  return std::all_of(results.begin(), results.end(),
+                     [](const PartyResult& r) { return r.failures.empty(); });
 }
 
 std::vector<Party> ground_truth_first(std::vector<Party> parties) {

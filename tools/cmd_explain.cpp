@@ -32,13 +32,17 @@ nlohmann::json trace_json(const Trace& t) {
   nlohmann::json pages = nlohmann::json::array();
   for (size_t i = 0; i < t.pages.size(); ++i) {
     nlohmann::json hits = nlohmann::json::array();
-    for (const RuleHit& h : t.pages[i]) hits.push_back({{"walk", h.walk}, {"rule", rule_id(h.rule)}});
+    for (const RuleHit& h : t.pages[i])
+      hits.push_back({{"walk", h.walk}, {"rule", rule_id(h.rule)}});
     pages.push_back({{"index", i}, {"addr", t.start + (u64(i) << t.page_shift)}, {"rules", hits}});
   }
   nlohmann::json walks = nlohmann::json::array();
   for (const WalkTrace& w : t.walks)
-    walks.push_back({{"number", w.number}, {"from", w.from}, {"result", w.result},
-                     {"last_after", w.last_after}, {"events", w.events}});
+    walks.push_back({{"number", w.number},
+                     {"from", w.from},
+                     {"result", w.result},
+                     {"last_after", w.last_after},
+                     {"events", w.events}});
   return {{"pages", pages}, {"walks", walks}};
 }
 
@@ -62,7 +66,9 @@ void add_explain_command(CLI::App& app, int& exit_code) {
     ScenarioRun run = run_scenario(*s, built_parties());
     if (!run.ok()) exit_code = kExitDivergence;
     if (*json) {
-      nlohmann::json j = {{"scenario", s->name}, {"file", *file}, {"trace", trace_json(trace)},
+      nlohmann::json j = {{"scenario", s->name},
+                          {"file", *file},
+                          {"trace", trace_json(trace)},
                           {"reference", outcome_json(s->range, ref)}};
       for (const PartyResult& r : run.results) {
         nlohmann::json jr = outcome_json(s->range, r.outcome);
@@ -72,8 +78,11 @@ void add_explain_command(CLI::App& app, int& exit_code) {
       }
       if (run.divergence) {
         const Divergence& d = *run.divergence;
-        j["divergence"] = {{"party", d.party}, {"against", d.against}, {"what", d.diff.what},
-                           {"expected", d.diff.left}, {"actual", d.diff.right}};
+        j["divergence"] = {{"party", d.party},
+                           {"against", d.against},
+                           {"what", d.diff.what},
+                           {"expected", d.diff.left},
+                           {"actual", d.diff.right}};
         if (d.diff.addr) j["divergence"]["rules"] = deciding_rules(trace, *d.diff.addr);
       }
       std::cout << j.dump(2) << "\n";
@@ -83,16 +92,18 @@ void add_explain_command(CLI::App& app, int& exit_code) {
     std::cout << explain_text(*s, ref, trace);
     std::cout << "\nparties:\n";
     for (const PartyResult& r : run.results) {
-      std::cout << fmt::format("  {:<10} {}{}\n", r.party,
-                               r.outcome.livelock ? "livelock" : errno_name(r.outcome.ret),
-                               r.failures.empty() ? "" : fmt::format("  ({} expectations failed)", r.failures.size()));
+      std::cout << fmt::format(
+          "  {:<10} {}{}\n", r.party, r.outcome.livelock ? "livelock" : errno_name(r.outcome.ret),
+          r.failures.empty() ? "" : fmt::format("  ({} expectations failed)", r.failures.size()));
       for (const Failure& f : r.failures)
-        std::cout << fmt::format("    {}:{}:{}: {}\n", f.loc.file, f.loc.line, f.loc.col, f.message);
+        std::cout << fmt::format("    {}:{}:{}: {}\n", f.loc.file, f.loc.line, f.loc.col,
+                                 f.message);
     }
     if (run.divergence) {
       const Divergence& d = *run.divergence;
       std::cout << fmt::format("first divergence: {} departs from {} at {}\n  {}: {}\n  {}: {}\n",
-                               d.party, d.against, d.diff.what, d.against, d.diff.left, d.party, d.diff.right);
+                               d.party, d.against, d.diff.what, d.against, d.diff.left, d.party,
+                               d.diff.right);
       if (d.diff.addr)
         std::cout << fmt::format("  the reference decided {:#x} by: {}\n", *d.diff.addr,
                                  deciding_rules(trace, *d.diff.addr));

@@ -76,7 +76,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
     }
     std::vector<Party> parties = select_parties(a->only);
     if (parties.empty()) {
-      std::cerr << "hmmspec run: no such party in this build (built: " << party_names(built_parties()) << ")\n";
+      std::cerr << "hmmspec run: no such party in this build (built: "
+                << party_names(built_parties()) << ")\n";
       exit_code = kExitBadInput;
       return;
     }
@@ -99,12 +100,15 @@ void add_run_command(CLI::App& app, int& exit_code) {
           jr["party"] = r.party;
           jr["failures"] = nlohmann::json::array();
           for (const Failure& f : r.failures)
-            jr["failures"].push_back(fmt::format("{}:{}:{}: {}", f.loc.file, f.loc.line, f.loc.col, f.message));
+            jr["failures"].push_back(
+                fmt::format("{}:{}:{}: {}", f.loc.file, f.loc.line, f.loc.col, f.message));
           j["parties"].push_back(jr);
         }
         if (run.divergence)
-          j["divergence"] = {{"party", run.divergence->party}, {"against", run.divergence->against},
-                             {"what", run.divergence->diff.what}, {"expected", run.divergence->diff.left},
+          j["divergence"] = {{"party", run.divergence->party},
+                             {"against", run.divergence->against},
+                             {"what", run.divergence->diff.what},
+                             {"expected", run.divergence->diff.left},
                              {"actual", run.divergence->diff.right}};
         jruns.push_back(j);
         continue;
@@ -116,20 +120,27 @@ void add_run_command(CLI::App& app, int& exit_code) {
                                truth.livelock ? "livelock" : errno_name(truth.ret));
       for (const PartyResult& r : run.results)
         for (const Failure& f : r.failures)
-          std::cout << fmt::format("  {}: {}:{}:{}: {}\n", r.party, f.loc.file, f.loc.line, f.loc.col, f.message);
+          std::cout << fmt::format("  {}: {}:{}:{}: {}\n", r.party, f.loc.file, f.loc.line,
+                                   f.loc.col, f.message);
       if (run.divergence) print_divergence(*s, src, *run.divergence);
     }
     if (a->json) {
-      nlohmann::json j = {{"parties", party_names(parties)}, {"runs", jruns},
-                          {"passed", passed}, {"failed", failed}, {"bad_input", bad}};
+      nlohmann::json j = {{"parties", party_names(parties)},
+                          {"runs", jruns},
+                          {"passed", passed},
+                          {"failed", failed},
+                          {"bad_input", bad}};
       std::cout << j.dump(2) << "\n";
     } else {
       std::cout << fmt::format("summary: {} scenarios on parties [{}]{}\n", sources.size(),
-                               party_names(parties), bad ? fmt::format(", {} unreadable", bad) : "");
+                               party_names(parties),
+                               bad ? fmt::format(", {} unreadable", bad) : "");
       std::cout << fmt::format("{} passed, {} failed\n", passed, failed + bad);
     }
-    if (bad) exit_code = kExitBadInput;
-    else if (failed) exit_code = kExitDivergence;
+    if (bad)
+      exit_code = kExitBadInput;
+    else if (failed)
+      exit_code = kExitDivergence;
   });
 }
 

@@ -21,7 +21,9 @@ void add_show_command(CLI::App& app, int& exit_code) {
       return;
     }
     if (*json) {
-      nlohmann::json j = {{"scenario", s->name}, {"file", *file}, {"world", world_json(s->world)},
+      nlohmann::json j = {{"scenario", s->name},
+                          {"file", *file},
+                          {"world", world_json(s->world)},
                           {"range", range_json(s->world, s->range)}};
       std::cout << j.dump(2) << "\n";
       return;

@@ -9,7 +9,9 @@ namespace hmmspec {
 
 using nlohmann::json;
 
-std::string hex(u64 v) { return fmt::format("{:#x}", v); }
+std::string hex(u64 v) {
+  return fmt::format("{:#x}", v);
+}
 
 namespace {
 
@@ -77,8 +79,9 @@ std::string entry_text(const EntryRun& r, const Geometry& g) {
     auto end = what.find(' ', pos);
     what.insert(end == std::string::npos ? what.size() : end, "+");
   }
-  std::string where = r.count > 1 ? fmt::format("{:#x}-{:#x}", r.first, r.first + r.count * g.size(r.level))
-                                  : hex(r.first);
+  std::string where = r.count > 1
+                          ? fmt::format("{:#x}-{:#x}", r.first, r.first + r.count * g.size(r.level))
+                          : hex(r.first);
   std::string note = r.ctx == Context::HugetlbSlot ? " (hugetlb slot)" : "";
   std::string count = r.count > 1 ? fmt::format(" ({} entries)", r.count) : "";
   return fmt::format("  {} {:<30} {}{}{}  [{:#x}]\n", level_name(r.level), where, what, note, count,
@@ -144,15 +147,17 @@ std::string vma_flags_text(const Vma& v) {
 }
 
 std::string world_text(const World& w) {
-  std::string s = fmt::format("geometry {}\nzero_pfn {:#x}  next_pfn {:#x}\n", geometry_text(w.geom),
-                              w.zero_pfn, w.next_pfn);
+  std::string s = fmt::format("geometry {}\nzero_pfn {:#x}  next_pfn {:#x}\n",
+                              geometry_text(w.geom), w.zero_pfn, w.next_pfn);
   s += "\nVMAs\n";
   if (w.vmas.all().empty()) s += "  (none)\n";
   u64 prev_end = 0;
   for (const Vma& v : w.vmas.all()) {
     if (v.start > prev_end && prev_end != 0)
-      s += fmt::format("  {:#x}-{:#x} ({})  gap: no VMA\n", prev_end, v.start, size_text(v.start - prev_end));
-    s += fmt::format("  {:#x}-{:#x} ({})  {}\n", v.start, v.end, size_text(v.end - v.start), vma_flags_text(v));
+      s += fmt::format("  {:#x}-{:#x} ({})  gap: no VMA\n", prev_end, v.start,
+                       size_text(v.start - prev_end));
+    s += fmt::format("  {:#x}-{:#x} ({})  {}\n", v.start, v.end, size_text(v.end - v.start),
+                     vma_flags_text(v));
     prev_end = v.end;
   }
   s += "\nEntries (level, address, kind, raw word)\n";
@@ -166,7 +171,8 @@ std::string world_text(const World& w) {
       u64 last = it->first;
       while (end != w.device_owner.end() && end->first == last + 1 && end->second == it->second)
         last = end->first, ++end;
-      std::string pfns = last == it->first ? hex(it->first) : fmt::format("{:#x}-{:#x}", it->first, last + 1);
+      std::string pfns =
+          last == it->first ? hex(it->first) : fmt::format("{:#x}-{:#x}", it->first, last + 1);
       s += fmt::format("  {} -> {}\n", pfns, it->second ? hex(it->second) : std::string("null"));
       it = end;
     }
@@ -196,52 +202,70 @@ std::string world_text(const World& w) {
 std::string range_text(const World& w, const HmmRange& r) {
   u64 pages = r.pfns.size();
   std::string s = fmt::format("Range [{:#x}, {:#x}) {} pages\n", r.start, r.end, pages);
-  s += fmt::format("  flags valid={:#x} write={:#x}  values error={:#x} none={:#x} special={:#x}  pfn_shift {}\n",
+  s += fmt::format("  flags valid={:#x} write={:#x}  values error={:#x} none={:#x} special={:#x}  "
+                   "pfn_shift {}\n",
                    r.flags[HMM_PFN_VALID], r.flags[HMM_PFN_WRITE], r.values[HMM_PFN_ERROR],
                    r.values[HMM_PFN_NONE], r.values[HMM_PFN_SPECIAL], unsigned(r.pfn_shift));
   s += fmt::format("  default_flags {}  pfn_flags_mask {}  dev_private_owner {}\n",
                    req_text(r, r.default_flags), req_text(r, r.pfn_flags_mask),
                    r.dev_private_owner ? hex(r.dev_private_owner) : std::string("null"));
   s += fmt::format("  notifier_seq {}{}\n", r.notifier_seq,
-                   r.notifier_seq == w.notifier.seq ? " (current)" : " (stale: the call returns -EBUSY)");
+                   r.notifier_seq == w.notifier.seq ? " (current)"
+                                                    : " (stale: the call returns -EBUSY)");
   s += "  requests (as hmm reads them: (pfns[i] & mask) | default_flags):\n";
   std::vector<u64> eff(r.pfns.size());
   for (size_t i = 0; i < eff.size(); ++i) eff[i] = (r.pfns[i] & r.pfn_flags_mask) | r.default_flags;
-  s += word_runs(w, r, eff, [&](u64 v) { return describe_request(r, v); }, false);
+  s += word_runs(
+      w, r, eff, [&](u64 v) { return describe_request(r, v); }, false);
   return s;
 }
 
 std::string outputs_text(const World& w, const HmmRange& r, const std::vector<u64>& pfns) {
-  return word_runs(w, r, pfns, [&](u64 v) { return describe_output(r, v); }, true);
+  return word_runs(
+      w, r, pfns, [&](u64 v) { return describe_output(r, v); }, true);
 }
 
 json world_json(const World& w) {
   json j;
   const Geometry& g = w.geom;
-  j["geometry"] = {{"name", g.name}, {"page_shift", g.page_shift}, {"levels", g.levels},
-                   {"bits", g.bits}, {"va_bits", g.va_bits()}};
+  j["geometry"] = {{"name", g.name},
+                   {"page_shift", g.page_shift},
+                   {"levels", g.levels},
+                   {"bits", g.bits},
+                   {"va_bits", g.va_bits()}};
   j["zero_pfn"] = w.zero_pfn;
   j["next_pfn"] = w.next_pfn;
   j["vmas"] = json::array();
   for (const Vma& v : w.vmas.all())
-    j["vmas"].push_back({{"start", v.start}, {"end", v.end}, {"flags", v.flags},
-                         {"flags_text", vma_flags_text(v)}, {"anonymous", v.anonymous},
+    j["vmas"].push_back({{"start", v.start},
+                         {"end", v.end},
+                         {"flags", v.flags},
+                         {"flags_text", vma_flags_text(v)},
+                         {"anonymous", v.anonymous},
                          {"hugetlb_size", v.hugetlb_size}});
   j["entries"] = json::array();
   w.visit([&](Level l, u64 addr, u64 word, Context ctx) {
     Entry e = classify(g, l, word, w.zero_pfn, ctx);
-    j["entries"].push_back({{"level", std::string(level_name(l))}, {"addr", addr}, {"word", word},
-                            {"kind", std::string(kind_name(e.kind))}, {"text", describe(e)},
+    j["entries"].push_back({{"level", std::string(level_name(l))},
+                            {"addr", addr},
+                            {"word", word},
+                            {"kind", std::string(kind_name(e.kind))},
+                            {"text", describe(e)},
                             {"hugetlb_slot", ctx == Context::HugetlbSlot}});
   });
   j["device_owner"] = json::array();
-  for (const auto& [pfn, owner] : w.device_owner) j["device_owner"].push_back({{"pfn", pfn}, {"owner", owner}});
+  for (const auto& [pfn, owner] : w.device_owner)
+    j["device_owner"].push_back({{"pfn", pfn}, {"owner", owner}});
   j["shared_pfns"] = w.shared_pfns;
   j["injections"] = json::array();
   for (const auto& [addr, inj] : w.injections)
-    j["injections"].push_back({{"addr", addr}, {"error", inj.error}, {"invalidate", inj.invalidate},
+    j["injections"].push_back({{"addr", addr},
+                               {"error", inj.error},
+                               {"invalidate", inj.invalidate},
                                {"no_progress", inj.no_progress}});
-  j["notifier"] = {{"start", w.notifier.start}, {"end", w.notifier.end}, {"seq", w.notifier.seq},
+  j["notifier"] = {{"start", w.notifier.start},
+                   {"end", w.notifier.end},
+                   {"seq", w.notifier.seq},
                    {"invalidations", w.notifier.invalidations}};
   j["log"] = json::array();
   for (const Event& e : w.log) j["log"].push_back(describe(e));
@@ -249,10 +273,16 @@ json world_json(const World& w) {
 }
 
 json range_json(const World& w, const HmmRange& r) {
-  json j = {{"start", r.start}, {"end", r.end}, {"flags", r.flags}, {"values", r.values},
-            {"default_flags", r.default_flags}, {"pfn_flags_mask", r.pfn_flags_mask},
-            {"pfn_shift", r.pfn_shift}, {"dev_private_owner", r.dev_private_owner},
-            {"notifier_seq", r.notifier_seq}, {"notifier_current", r.notifier_seq == w.notifier.seq},
+  json j = {{"start", r.start},
+            {"end", r.end},
+            {"flags", r.flags},
+            {"values", r.values},
+            {"default_flags", r.default_flags},
+            {"pfn_flags_mask", r.pfn_flags_mask},
+            {"pfn_shift", r.pfn_shift},
+            {"dev_private_owner", r.dev_private_owner},
+            {"notifier_seq", r.notifier_seq},
+            {"notifier_current", r.notifier_seq == w.notifier.seq},
             {"pfns", r.pfns}};
   json req = json::array();
   for (u64 p : r.pfns) req.push_back(describe_request(r, (p & r.pfn_flags_mask) | r.default_flags));
@@ -261,8 +291,11 @@ json range_json(const World& w, const HmmRange& r) {
 }
 
 json outcome_json(const HmmRange& r, const Outcome& o) {
-  json j = {{"livelock", o.livelock}, {"ret", o.ret}, {"ret_text", o.livelock ? "livelock" : errno_name(o.ret)},
-            {"walks", o.walks}, {"pfns", o.pfns}};
+  json j = {{"livelock", o.livelock},
+            {"ret", o.ret},
+            {"ret_text", o.livelock ? "livelock" : errno_name(o.ret)},
+            {"walks", o.walks},
+            {"pfns", o.pfns}};
   json out = json::array();
   for (u64 p : o.pfns) out.push_back(describe_output(r, p));
   j["outputs"] = out;

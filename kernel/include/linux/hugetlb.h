@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// <linux/hugetlb.h> for the seed: hstate_vma, huge_pte_lock, huge_ptep_get and the PUD/PMD predicates.
+// <linux/hugetlb.h> for the seed: hstate_vma, huge_pte_lock, huge_ptep_get and the PUD/PMD
+// predicates.
 #ifndef HMMSPEC_LINUX_HUGETLB_H
 #define HMMSPEC_LINUX_HUGETLB_H
 
