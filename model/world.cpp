@@ -93,6 +93,15 @@ u64* World::ensure_slot(Level level, u64 addr, Level* blocked_at) {
   }
 }
 
+std::optional<std::string> World::put_entry(Level level, u64 addr, const Entry& e, Context ctx) {
+  Encoded enc = encode(geom, level, e, ctx);
+  if (enc.error) return enc.error;
+  u64* slot = ensure_slot(level, addr);
+  if (!slot) return std::string("blocked");
+  *slot = enc.word;
+  return std::nullopt;
+}
+
 Entry World::entry_at(Level level, u64 addr, Context ctx) const {
   const u64* slot = find_slot(level, addr);
   return slot ? classify(geom, level, *slot, zero_pfn, ctx) : Entry{};

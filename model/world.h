@@ -109,6 +109,10 @@ public:
   // Like find_slot_mut, but allocates tables for none upper entries on the way. Returns
   // nullptr and the blocking level when an upper entry is neither none nor a table.
   u64* ensure_slot(Level level, u64 addr, Level* blocked_at = nullptr);
+  // Encodes `e` for (level, ctx) and stores it at its slot, allocating tables on the way.
+  // Returns the encoder's error, or "blocked" when an upper entry is neither none nor a table
+  // (the world is then unchanged but for tables allocated on the way).
+  std::optional<std::string> put_entry(Level level, u64 addr, const Entry& e, Context ctx);
   // The classified entry at a level (None where the path is missing).
   Entry entry_at(Level level, u64 addr, Context ctx = Context::Normal) const;
   // Calls f(level, first address covered, word, context) for every non-zero word reachable

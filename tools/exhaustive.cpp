@@ -74,13 +74,10 @@ Entry pte_entry(const World& w, unsigned kind, u64 i) {
 }
 
 void put(World& w, Level l, u64 addr, const Entry& e) {
-  const Context ctx = w.context_at(l, addr);
-  Encoded enc = encode(w.geom, l, e, ctx);
-  u64* slot = w.ensure_slot(l, addr);
-  if (enc.error || !slot) // the palettes are built to fit: a failure here is a bug of this file
+  // the palettes are built to fit: a failure here is a bug of this file
+  if (auto err = w.put_entry(l, addr, e, w.context_at(l, addr)))
     throw std::logic_error(fmt::format("exhaustive: cannot place {} at {} {:#x}: {}", describe(e),
-                                       level_name(l), addr, enc.error.value_or("blocked")));
-  *slot = enc.word;
+                                       level_name(l), addr, *err));
 }
 
 } // namespace

@@ -108,12 +108,10 @@ protected:
   }
   // Stores an encoded entry (creating tables on the way) and returns the word.
   u64 put(Level l, u64 addr, Entry e, Context ctx = Context::Normal) {
-    Encoded enc = encode(world.geom, l, e, ctx);
-    EXPECT_FALSE(enc.error) << *enc.error;
-    u64* slot = world.ensure_slot(l, addr);
-    EXPECT_NE(slot, nullptr);
-    *slot = enc.word;
-    return enc.word;
+    auto err = world.put_entry(l, addr, e, ctx);
+    EXPECT_FALSE(err) << *err;
+    const u64* slot = world.find_slot(l, addr);
+    return slot ? *slot : 0;
   }
   u64 root_word(u64 addr) {
     return world.table_words(world.root_pfn())[world.geom.index(Level::Pgd, addr)];

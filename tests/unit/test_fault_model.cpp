@@ -35,11 +35,8 @@ struct Fx {
     ASSERT_FALSE(err) << *err;
   }
   void put(Level l, u64 addr, const Entry& e) {
-    u64* slot = w.ensure_slot(l, addr);
-    ASSERT_NE(slot, nullptr);
-    Encoded r = encode(w.geom, l, e, w.context_at(l, addr));
-    ASSERT_FALSE(r.error) << *r.error;
-    *slot = r.word;
+    auto err = w.put_entry(l, addr, e, w.context_at(l, addr));
+    ASSERT_FALSE(err) << *err;
   }
   Entry at(Level l, u64 addr) const { return w.entry_at(l, addr, w.context_at(l, addr)); }
   u64 word(Level l, u64 addr) const {

@@ -118,6 +118,31 @@ TEST(WorldSlots, EnsureSlotCreatesTablesFourLevel) {
   EXPECT_EQ(w.ensure_slot(Level::P4d, addr), nullptr);
 }
 
+TEST(WorldSlots, PutEntryEncodesAndStoresOrSaysWhyNot) {
+  World w = make("x86_64");
+  const u64 addr = 0x7f1234567000;
+  const Entry page{.kind = Kind::Page, .pfn = 0x1234, .write = true};
+  EXPECT_EQ(w.put_entry(Level::Pte, addr, page, Context::Normal), std::nullopt);
+  const u64* pte = w.find_slot(Level::Pte, addr);
+  ASSERT_NE(pte, nullptr);
+  EXPECT_EQ(*pte, encode(w.geom, Level::Pte, page).word);
+  EXPECT_EQ(classify(w.geom, Level::Pte, *pte, w.zero_pfn).pfn, 0x1234u);
+  // A huge PMD entry blocks the way to its PTEs: nothing is stored below it.
+  const u64 huge_at = 0x40000000;
+  EXPECT_EQ(
+      w.put_entry(Level::Pmd, huge_at, Entry{.kind = Kind::Huge, .pfn = 0x200}, Context::Normal),
+      std::nullopt);
+  EXPECT_EQ(w.put_entry(Level::Pte, huge_at, page, Context::Normal), "blocked");
+  EXPECT_EQ(w.find_slot(Level::Pte, huge_at), nullptr);
+  // The encoder's refusal comes back as is, and the slot keeps its word.
+  const Entry misaligned{.kind = Kind::Huge, .pfn = 0x201};
+  auto err = w.put_entry(Level::Pmd, huge_at, misaligned, Context::Normal);
+  ASSERT_TRUE(err.has_value());
+  EXPECT_EQ(err, encode(w.geom, Level::Pmd, misaligned).error);
+  EXPECT_EQ(classify(w.geom, Level::Pmd, *w.find_slot(Level::Pmd, huge_at), w.zero_pfn).pfn,
+            0x200u);
+}
+
 TEST(WorldSlots, EnsureSlotCreatesTablesFiveLevel) {
   World w = make("x86_64-la57");
   const u64 addr = 0x00ff123456789000;
