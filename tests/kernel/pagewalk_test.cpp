@@ -1,19 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The shim's walk_page_range (kernel/pagewalk.cpp) driven with a recording ops table: which
 // callback it calls, with which bounds and depth, with or without a VMA, in which order
-// (kernel-context.md §4.2-4.8). Worlds use the tiny geometry (4 KiB pages, 4 entries per
-// table: a PMD entry maps 16 KiB, a PUD entry 64 KiB, a root entry 256 KiB) so one small
-// range crosses every level.
+// (mm/pagewalk.c at v5.7; docs/kernel-party.md). Worlds use the tiny geometry (4 KiB pages, 4
+// entries per table: a PMD entry maps 16 KiB, a PUD entry 64 KiB, a root entry 256 KiB) so one
+// small range crosses every level.
 #include <fmt/format.h>
 #include <string>
 #include <vector>
 
 #include "kernel/session.h"
 #include "model/fault.h"
-
-// After the model: <signal.h> (through gtest) defines SIGBUS and SIGSEGV as macros, which
-// model/world.h also uses as names inside namespace hmmspec::fault.
-#include <gtest/gtest.h>
+#include "tests/kernel/world_fixture.h"
 
 namespace hmmspec {
 namespace {
@@ -97,22 +94,10 @@ mm_walk_ops hmm_like_ops() {
   return ops;
 }
 
-class PageWalk : public ::testing::Test {
+class PageWalk : public WorldFixture {
 protected:
-  explicit PageWalk(const char* geometry = "tiny") : world(*builtin_geometry(geometry)) {}
+  explicit PageWalk(const char* geometry = "tiny") : WorldFixture(geometry) {}
 
-  void vma(u64 start, u64 end, u64 flags = vm::READ | vm::WRITE, u64 hugetlb = 0) {
-    if (hugetlb) flags |= vm::HUGETLB;
-    auto err = world.vmas.insert(Vma{start, end, flags, true, hugetlb}, world.geom.page_size());
-    ASSERT_FALSE(err) << *err;
-  }
-  // Stores an encoded entry (creating tables on the way) and returns the word.
-  u64 put(Level l, u64 addr, Entry e, Context ctx = Context::Normal) {
-    auto err = world.put_entry(l, addr, e, ctx);
-    EXPECT_FALSE(err) << *err;
-    const u64* slot = world.find_slot(l, addr);
-    return slot ? *slot : 0;
-  }
   u64 root_word(u64 addr) {
     return world.table_words(world.root_pfn())[world.geom.index(Level::Pgd, addr)];
   }
@@ -126,7 +111,6 @@ protected:
     return ret;
   }
 
-  World world;
   Recorder r;
   unsigned walks = 0;
   int locks = 0;

@@ -4,10 +4,7 @@
 // Tiny geometry: 4 KiB pages, a PMD entry maps 16 KiB (4 pages), a PUD entry 64 KiB.
 #include "kernel/kernel_party.h"
 #include "model/fault.h"
-
-// After the model: <signal.h> (through gtest) defines SIGBUS and SIGSEGV as macros, which
-// model/world.h also uses as names inside namespace hmmspec::fault.
-#include <gtest/gtest.h>
+#include "tests/kernel/world_fixture.h"
 
 namespace hmmspec {
 namespace {
@@ -16,21 +13,8 @@ constexpr u64 K = 1024;
 constexpr u64 V = 1, W = 2;                            // flags[VALID], flags[WRITE]
 constexpr u64 ERR = 0xee, NONE = 0xaa, SPECIAL = 0x55; // values[]
 
-class KernelParty : public ::testing::Test {
+class KernelParty : public WorldFixture {
 protected:
-  KernelParty() : world(*builtin_geometry("tiny")) {}
-
-  void vma(u64 start, u64 end, u64 flags, u64 hugetlb = 0) {
-    if (hugetlb) flags |= vm::HUGETLB;
-    auto err = world.vmas.insert(Vma{start, end, flags, true, hugetlb}, world.geom.page_size());
-    ASSERT_FALSE(err) << *err;
-  }
-  u64 put(Level l, u64 addr, Entry e, Context ctx = Context::Normal) {
-    auto err = world.put_entry(l, addr, e, ctx);
-    EXPECT_FALSE(err) << *err;
-    const u64* slot = world.find_slot(l, addr);
-    return slot ? *slot : 0;
-  }
   void range(u64 start, u64 end) {
     r.start = start;
     r.end = end;
@@ -48,7 +32,6 @@ protected:
     return Event{Event::Type::Fault, addr, flags, result, Level::Pte};
   }
 
-  World world;
   HmmRange r;
   RunOptions options;
 };
@@ -270,7 +253,7 @@ TEST_F(KernelParty, WriteFaultOnTheZeroPageCopiesAndInvalidates) {
   range(0, 4 * K);
   r.pfns[0] = V | W;
   Outcome o = run();
-  // COW of the zero page fires the notifier (kernel-context.md §3.3); the restart check
+  // COW of the zero page fires the notifier (F-COW, docs/fault-model.md); the restart check
   // then returns -EBUSY (hmm.c:588-590).
   EXPECT_EQ(o.ret, -err::kEBUSY);
   EXPECT_EQ(o.world.log, std::vector<Event>{fault(0, WRITE)});
