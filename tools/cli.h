@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Shared pieces of the hmmspec subcommands: exit codes, loading scenarios (from files or the
-// built-in suite) with errors reported as file:line:col, and the command table.
+// Shared pieces of the hmmspec subcommands: exit codes, and loading scenarios (from files or
+// the built-in suite) with errors reported as file:line:col. The subcommands are declared in
+// tools/commands.h.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -27,9 +28,5 @@ std::optional<Scenario> load_or_report(const ScenarioSource& src);
 std::optional<ScenarioSource> read_source(const std::string& path);
 // read_source then load_or_report.
 std::optional<Scenario> load_file_or_report(const std::string& path);
-
-void add_show_command(CLI::App& app, int& exit_code);
-void add_run_command(CLI::App& app, int& exit_code);
-void add_explain_command(CLI::App& app, int& exit_code);
 
 } // namespace hmmspec

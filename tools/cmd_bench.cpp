@@ -1,22 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// `hmmspec bench`: the benchmark tables of issue 5 (bench/tables.h) on every contender, side
-// by side in one run, with pages per second and the ratios issue 5 sets targets for
-// (bench/measure.h says exactly what is timed). Exit 1 when a party's outcome differs from
-// the walker's on a table, 2 on bad arguments.
-//
-// Compiled to nothing unless HMMSPEC_HAVE_BENCH is defined, which linking hmmspec_bench_lib
-// (built with HMMSPEC_BENCH) does.
-#ifdef HMMSPEC_HAVE_BENCH
-
+// `hmmspec bench`: the benchmark tables of docs/performance.md (bench/tables.h) on every
+// contender, side by side in one run, with pages per second and the ratios docs/performance.md
+// sets targets for (bench/measure.h says exactly what is timed). Exit 1 when a party's
+// outcome differs from the walker's on a table, 2 on bad arguments. Built only with the
+// benchmarks (HMMSPEC_BENCH).
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "bench/bench_command.h"
 #include "bench/measure.h"
 #include "tools/cli.h"
+#include "tools/commands.h"
 
 namespace hmmspec {
 
@@ -113,5 +109,3 @@ void add_bench_command(CLI::App& app, int& exit_code) {
 }
 
 } // namespace hmmspec
-
-#endif // HMMSPEC_HAVE_BENCH

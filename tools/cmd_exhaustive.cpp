@@ -11,6 +11,7 @@
 
 #include "model/scenario_format.h"
 #include "tools/cli.h"
+#include "tools/commands.h"
 #include "tools/exhaustive.h"
 #include "tools/parties.h"
 

@@ -9,6 +9,7 @@
 #include "model/trace.h"
 #include "tools/check.h"
 #include "tools/cli.h"
+#include "tools/commands.h"
 #include "tools/parties.h"
 #include "tools/render.h"
 

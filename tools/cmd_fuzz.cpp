@@ -11,8 +11,8 @@
 #include <iterator>
 
 #include "fuzz/campaign.h"
-#include "fuzz/fuzz_commands.h"
 #include "tools/cli.h"
+#include "tools/commands.h"
 
 namespace hmmspec {
 

@@ -11,8 +11,8 @@
 
 #include "proofs/driver_encoding.h"
 #include "proofs/proof_result.h"
-#include "proofs/prove.h"
 #include "tools/cli.h"
+#include "tools/commands.h"
 
 namespace hmmspec {
 

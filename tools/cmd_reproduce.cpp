@@ -10,10 +10,10 @@
 #include <iterator>
 
 #include "fuzz/campaign.h"
-#include "fuzz/fuzz_commands.h"
 #include "fuzz/minimize.h"
 #include "model/scenario_format.h"
 #include "tools/cli.h"
+#include "tools/commands.h"
 
 namespace hmmspec {
 

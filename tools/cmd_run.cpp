@@ -7,6 +7,7 @@
 
 #include "tools/check.h"
 #include "tools/cli.h"
+#include "tools/commands.h"
 #include "tools/parties.h"
 #include "tools/render.h"
 

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "tools/cli.h"
+#include "tools/commands.h"
 #include "tools/render.h"
 
 namespace hmmspec {

@@ -21,7 +21,6 @@
 // ~3, pfn_shift 12), dev_private_owner 1.
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -85,7 +84,5 @@ private:
   u64 end_ = 0;
   Side left_, right_;
 };
-
-void add_exhaustive_command(CLI::App& app, int& exit_code);
 
 } // namespace hmmspec

@@ -2,15 +2,8 @@
 // hmmspec: the command line. Exit codes: 0 ok, 1 divergence or failed expectation, 2 bad input.
 #include <CLI/CLI.hpp>
 
-#include "fuzz/fuzz_commands.h"
 #include "tools/cli.h"
-#include "tools/exhaustive.h"
-#ifdef HMMSPEC_HAVE_PROOFS
-#include "proofs/prove.h"
-#endif
-#ifdef HMMSPEC_HAVE_BENCH
-#include "bench/bench_command.h"
-#endif
+#include "tools/commands.h"
 
 int main(int argc, char** argv) {
   using namespace hmmspec;

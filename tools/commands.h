@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The subcommands of hmmspec, one tools/cmd_NAME.cpp each. Each adds itself to the app and,
+// when it runs, sets exit_code: 0 ok, 1 a divergence or failed expectation, 2 bad input.
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace hmmspec {
+
+// `hmmspec show FILE`: the scenario's world and range, for humans or as JSON.
+void add_show_command(CLI::App& app, int& exit_code);
+// `hmmspec run FILE... | --builtin`: every built party, checked against the expectations and
+// against the ground truth.
+void add_run_command(CLI::App& app, int& exit_code);
+// `hmmspec explain FILE`: the reference's rules per page, the other parties beside it.
+void add_explain_command(CLI::App& app, int& exit_code);
+// `hmmspec exhaustive --geometry tiny --pages N`: the small-scope space of tools/exhaustive.h.
+void add_exhaustive_command(CLI::App& app, int& exit_code);
+// `hmmspec fuzz --seconds N [--seed S]`: the built-in differential campaign (fuzz/campaign.h),
+// and the corpus tooling.
+void add_fuzz_command(CLI::App& app, int& exit_code);
+// `hmmspec reproduce CRASH_FILE [-o F]`: fuzzer bytes -> minimized scenario file.
+void add_reproduce_command(CLI::App& app, int& exit_code);
+// `hmmspec prove [--driver nouveau|amdgpu|FILE]... [--smt2 DIR] [--no-classifier] [-v]`: the
+// Z3 obligations of docs/proofs.md as a table (obligation, result, seconds); exit 1 when an
+// obligation fails. Only in builds with the proofs (HMMSPEC_HAVE_PROOFS).
+void add_prove_command(CLI::App& app, int& exit_code);
+// `hmmspec bench`: the benchmark tables of docs/performance.md on every contender, with pages
+// per second and ratios (bench/measure.h). Only in builds with the benchmarks
+// (HMMSPEC_HAVE_BENCH).
+void add_bench_command(CLI::App& app, int& exit_code);
+
+} // namespace hmmspec
