@@ -7,8 +7,8 @@
 #include <ctime>
 #include <fmt/format.h>
 
+#include "harness/parties.h"
 #include "impl/walker_in_place.h"
-#include "tools/parties.h"
 
 namespace hmmspec::bench {
 
@@ -17,10 +17,18 @@ namespace {
 constexpr std::array<std::string_view, 7> kNames{"walker-walk", "walker", "kernel", "reference",
                                                  "copy",        "memset", "memcpy"};
 
-std::optional<Party> built_party(std::string_view name) {
-  for (Party& p : built_parties())
-    if (p.name == name) return p;
-  return std::nullopt;
+// The party a contender times, if it is one.
+std::optional<PartyKind> party_kind(Contender c) {
+  switch (c) {
+  case Contender::Walker:
+    return PartyKind::Walker;
+  case Contender::Kernel:
+    return PartyKind::Kernel;
+  case Contender::Reference:
+    return PartyKind::Reference;
+  default:
+    return std::nullopt;
+  }
 }
 
 // The calling thread's CPU time (user and system, page faults included): time the machine
@@ -67,7 +75,8 @@ std::vector<Contender> available_contenders() {
   std::vector<Contender> cs;
   for (unsigned i = 0; i < kNames.size(); ++i) {
     Contender c = static_cast<Contender>(i);
-    if ((c == Contender::Kernel || c == Contender::Reference) && !built_party(kNames[i])) continue;
+    if ((c == Contender::Kernel || c == Contender::Reference) && !built_party(*party_kind(c)))
+      continue;
     cs.push_back(c);
   }
   return cs;
@@ -79,7 +88,7 @@ Runner::Runner(const BenchTable& t, Contender c) : t_(t), c_(c) {
   case Contender::Walker:
   case Contender::Kernel:
   case Contender::Reference:
-    party_ = built_party(contender_name(c));
+    party_ = built_party(*party_kind(c));
     break;
   case Contender::WalkerWalk:
     world_ = t.world;
@@ -158,14 +167,15 @@ std::optional<double> TableResult::pages_per_second(Contender c) const {
 
 std::vector<std::string> check_agreement(const BenchTable& t) {
   std::vector<std::string> differ;
-  std::optional<Party> walker = built_party("walker");
+  std::optional<Party> walker = built_party(PartyKind::Walker);
   if (!walker) return {"walker (not built)"};
   Outcome w = walker->run(t.world, t.range, t.options);
-  for (const char* name : {"kernel", "reference"}) {
-    std::optional<Party> p = built_party(name);
+  for (PartyKind kind : {PartyKind::Kernel, PartyKind::Reference}) {
+    std::optional<Party> p = built_party(kind);
     if (!p) continue;
     if (auto d = first_difference(t.range, p->run(t.world, t.range, t.options), w))
-      differ.push_back(fmt::format("{} at {}: {} vs walker {}", name, d->what, d->left, d->right));
+      differ.push_back(
+          fmt::format("{} at {}: {} vs walker {}", p->id.name, d->what, d->left, d->right));
   }
   return differ;
 }

@@ -8,7 +8,7 @@
 // page faults on fresh memory included, time lost to other processes excluded.
 //
 // What is timed, exactly:
-//   walker, kernel, reference  one Party::run call (tools/parties.h) as `hmmspec run` makes it:
+//   walker, kernel, reference  one Party::run call (harness/parties.h) as `hmmspec run` makes it:
 //                              it copies the world and pfns[] into the Outcome, walks, and
 //                              returns; freeing the Outcome afterwards is not timed
 //   walker-walk                walker_hmm_range_fault_in_place on a world and pfns[] restored
@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "bench/tables.h"
-#include "model/party.h"
+#include "harness/party.h"
 
 namespace hmmspec::bench {
 
@@ -79,7 +79,7 @@ std::vector<std::string> check_agreement(const BenchTable& t);
 TableResult run_table(const BenchTable& t, const Options& o);
 
 // The report: one line per table with pages per second per contender, then the ratios
-// issue 5 sets targets for, each marked met or missed.
+// docs/performance.md sets targets for, each marked met or missed.
 std::string report_text(const std::vector<TableResult>& results);
 
 } // namespace hmmspec::bench

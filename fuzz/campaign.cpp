@@ -15,10 +15,10 @@
 
 namespace hmmspec::fuzz {
 
-DiffResult run_input(Differential& diff, std::span<const std::uint8_t> bytes, Scenario* built,
-                     std::optional<u64> pinned_geometry) {
+ScenarioRun run_input(Differential& diff, std::span<const std::uint8_t> bytes, Scenario* built,
+                      std::optional<u64> pinned_geometry) {
   Scenario s = build_case(decode_case(bytes, pinned_geometry));
-  DiffResult r = diff.run(s);
+  ScenarioRun r = diff.run(s);
   if (built) *built = std::move(s);
   return r;
 }
@@ -167,7 +167,7 @@ CampaignResult run_campaign(const CampaignOptions& o) {
 
     g_crash_input = CrashInput{input.data(), input.size()};
     g_crash_armed = 1;
-    DiffResult r;
+    ScenarioRun r;
     Scenario s;
     std::string exception;
     try {
@@ -198,7 +198,7 @@ CampaignResult run_campaign(const CampaignOptions& o) {
             c = mr.c;
           }
           Scenario ms = build_case(c);
-          DiffResult mrun = shrink_diff.run(ms);
+          ScenarioRun mrun = shrink_diff.run(ms);
           f.report = report_text(ms, mrun.divergence ? mrun : r);
           if (!mrun.divergence) f.report = report_text(s, r);
         } else {

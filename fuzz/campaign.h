@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "fuzz/differential.h"
 #include "fuzz/fuzz_case.h"
+#include "harness/differential.h"
 
 namespace hmmspec::fuzz {
 
@@ -51,7 +51,7 @@ CampaignResult run_campaign(const CampaignOptions& o);
 
 // One input of a corpus or a crash file through the harness: decoded, built, run on every
 // party. Used by the replay test and by `hmmspec reproduce`.
-DiffResult run_input(Differential& diff, std::span<const std::uint8_t> bytes,
-                     Scenario* built = nullptr, std::optional<u64> pinned_geometry = std::nullopt);
+ScenarioRun run_input(Differential& diff, std::span<const std::uint8_t> bytes,
+                      Scenario* built = nullptr, std::optional<u64> pinned_geometry = std::nullopt);
 
 } // namespace hmmspec::fuzz

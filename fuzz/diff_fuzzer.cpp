@@ -12,7 +12,7 @@
 #include <optional>
 
 #include "fuzz/case_io.h"
-#include "fuzz/differential.h"
+#include "harness/differential.h"
 
 namespace {
 
@@ -73,7 +73,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FuzzCase c;
   io_case(reader, c);
   Scenario s = build_case(c);
-  DiffResult r = differential().run(s);
+  ScenarioRun r = differential().run(s);
   if (r.divergence) {
     std::fprintf(stderr, "\n%s", report_text(s, r).c_str());
     std::fprintf(

@@ -5,7 +5,7 @@
 
 namespace hmmspec::fuzz {
 
-std::string divergence_key(const DivergenceReport& d) {
+std::string divergence_key(const Divergence& d) {
   return divergence_signature(d);
 }
 
@@ -39,7 +39,7 @@ private:
     if (attempts_ >= max_ || candidate == best_) return false;
     ++attempts_;
     Scenario s = build_case(candidate);
-    DiffResult r = diff_.run(s);
+    ScenarioRun r = diff_.run(s);
     if (!r.divergence || divergence_key(*r.divergence) != key_) return false;
     best_ = candidate;
     ++accepted_;

@@ -8,14 +8,14 @@
 #include <functional>
 #include <string>
 
-#include "fuzz/differential.h"
 #include "fuzz/fuzz_case.h"
+#include "harness/differential.h"
 
 namespace hmmspec::fuzz {
 
 // What stays fixed while shrinking: the departing party, the ground truth, the kind of
 // difference (ret, pfns, log, table:LEVEL, ...) and the deciding rule.
-std::string divergence_key(const DivergenceReport& d);
+std::string divergence_key(const Divergence& d);
 
 struct MinimizeResult {
   FuzzCase c;

@@ -2,7 +2,7 @@
 // The explain trace of the reference: for every page of the range, the ordered rules (R-...)
 // that fired for it in every walk attempt; for every walk attempt, where it started, what it
 // did to the world (clears, splits, faults, waits) and how it ended; and the rules of the
-// call as a whole. `hmmspec explain` prints it with explain_text().
+// call as a whole. `hmmspec explain` prints it (harness/explain.h).
 #pragma once
 
 #include <cstdint>
@@ -11,7 +11,6 @@
 
 #include "model/outcome.h"
 #include "model/rules.h"
-#include "model/scenario.h"
 
 namespace hmmspec {
 
@@ -50,10 +49,5 @@ struct Trace {
   // The pages (indexes) for which `rule` fired.
   std::vector<std::size_t> pages_with(RuleId rule) const;
 };
-
-// The explanation of one call, for humans: the walks with their events, the result, then one
-// line per page (runs of alike pages folded) with its request, its output decoded
-// (describe_output) and, per walk, the rules that fired.
-std::string explain_text(const Scenario& s, const Outcome& o, const Trace& t);
 
 } // namespace hmmspec

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // `hmmspec exhaustive --geometry tiny --pages N`: every case of the small-scope space of
-// tools/exhaustive.h on every built party; progress on stderr, a summary with the number of
+// harness/exhaustive.h on every built party; progress on stderr, a summary with the number of
 // cases, and the first divergence as a scenario file. Exit 1 on a divergence.
 #include <fmt/format.h>
 #include <unistd.h>
@@ -9,11 +9,12 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "harness/exhaustive.h"
+#include "harness/parties.h"
 #include "model/scenario_format.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
-#include "tools/exhaustive.h"
-#include "tools/parties.h"
+#include "tools/render.h"
 
 namespace hmmspec {
 
@@ -40,12 +41,9 @@ struct Found {
   Divergence divergence;
 };
 
-std::string divergence_text(const Found& f) {
-  const Divergence& d = f.divergence;
-  return fmt::format("first divergence: case {}: {} departs from {} at {}\n  {}: {}\n  {}: {}\n"
-                     "scenario file:\n{}",
-                     f.index, d.party, d.against, d.diff.what, d.against, d.diff.left, d.party,
-                     d.diff.right, print_scenario(f.scenario));
+std::string found_text(const Found& f) {
+  return fmt::format("first divergence: case {}: {}scenario file:\n{}", f.index,
+                     divergence_text(f.divergence), print_scenario(f.scenario));
 }
 
 int run_exhaustive(const ExhaustiveArgs& a) {
@@ -61,8 +59,7 @@ int run_exhaustive(const ExhaustiveArgs& a) {
     return kExitBadInput;
   }
   const std::vector<Party> parties = ground_truth_first(built_parties());
-  std::string names;
-  for (const Party& p : parties) names += (names.empty() ? "" : " ") + p.name;
+  const std::string names = party_names(parties);
   const std::uint64_t total = space->count();
   if (a.count) {
     std::cout << total << "\n";
@@ -82,7 +79,7 @@ int run_exhaustive(const ExhaustiveArgs& a) {
       std::cout << fmt::format("# case {}: parties [{}] agree\n", *a.only, names);
       return kExitOk;
     }
-    std::cout << divergence_text(Found{*a.only, s, *run.divergence});
+    std::cout << found_text(Found{*a.only, s, *run.divergence});
     return kExitDivergence;
   }
 
@@ -133,14 +130,11 @@ int run_exhaustive(const ExhaustiveArgs& a) {
         {"divergences", divergences},
         {"complete", a.from + done == total},
         {"seconds", secs}};
-    if (first)
-      j["first_divergence"] = {{"case", first->index},
-                               {"party", first->divergence.party},
-                               {"against", first->divergence.against},
-                               {"what", first->divergence.diff.what},
-                               {"expected", first->divergence.diff.left},
-                               {"actual", first->divergence.diff.right},
-                               {"scenario", print_scenario(first->scenario)}};
+    if (first) {
+      j["first_divergence"] = divergence_json(first->divergence);
+      j["first_divergence"]["case"] = first->index;
+      j["first_divergence"]["scenario"] = print_scenario(first->scenario);
+    }
     std::cout << j.dump(2) << "\n";
   } else {
     const Scenario s0 = space->scenario(0);
@@ -151,7 +145,7 @@ int run_exhaustive(const ExhaustiveArgs& a) {
                              done, total, a.from,
                              a.from + done == total ? ", complete" : ", stopped early", divergences,
                              secs, done / std::max(secs, 1e-9));
-    if (first) std::cout << divergence_text(*first);
+    if (first) std::cout << found_text(*first);
   }
   return divergences ? kExitDivergence : kExitOk;
 }

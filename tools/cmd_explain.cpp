@@ -5,12 +5,13 @@
 
 #include <iostream>
 
+#include "harness/check.h"
+#include "harness/explain.h"
+#include "harness/parties.h"
 #include "model/reference.h"
 #include "model/trace.h"
-#include "tools/check.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
-#include "tools/parties.h"
 #include "tools/render.h"
 
 namespace hmmspec {
@@ -73,17 +74,13 @@ void add_explain_command(CLI::App& app, int& exit_code) {
                           {"reference", outcome_json(s->range, ref)}};
       for (const PartyResult& r : run.results) {
         nlohmann::json jr = outcome_json(s->range, r.outcome);
-        jr["party"] = r.party;
+        jr["party"] = r.party.name;
         jr["expectations_failed"] = r.failures.size();
         j["parties"].push_back(jr);
       }
       if (run.divergence) {
         const Divergence& d = *run.divergence;
-        j["divergence"] = {{"party", d.party},
-                           {"against", d.against},
-                           {"what", d.diff.what},
-                           {"expected", d.diff.left},
-                           {"actual", d.diff.right}};
+        j["divergence"] = divergence_json(d);
         if (d.diff.addr) j["divergence"]["rules"] = deciding_rules(trace, *d.diff.addr);
       }
       std::cout << j.dump(2) << "\n";
@@ -94,7 +91,8 @@ void add_explain_command(CLI::App& app, int& exit_code) {
     std::cout << "\nparties:\n";
     for (const PartyResult& r : run.results) {
       std::cout << fmt::format(
-          "  {:<10} {}{}\n", r.party, r.outcome.livelock ? "livelock" : errno_name(r.outcome.ret),
+          "  {:<10} {}{}\n", r.party.name,
+          r.outcome.livelock ? "livelock" : errno_name(r.outcome.ret),
           r.failures.empty() ? "" : fmt::format("  ({} expectations failed)", r.failures.size()));
       for (const Failure& f : r.failures)
         std::cout << fmt::format("    {}:{}:{}: {}\n", f.loc.file, f.loc.line, f.loc.col,
@@ -102,9 +100,7 @@ void add_explain_command(CLI::App& app, int& exit_code) {
     }
     if (run.divergence) {
       const Divergence& d = *run.divergence;
-      std::cout << fmt::format("first divergence: {} departs from {} at {}\n  {}: {}\n  {}: {}\n",
-                               d.party, d.against, d.diff.what, d.against, d.diff.left, d.party,
-                               d.diff.right);
+      std::cout << "first divergence: " << divergence_text(d);
       if (d.diff.addr)
         std::cout << fmt::format("  the reference decided {:#x} by: {}\n", *d.diff.addr,
                                  deciding_rules(trace, *d.diff.addr));

@@ -119,11 +119,11 @@ int replay_directory(const FuzzArgs& a) {
     return kExitBadInput;
   }
   std::sort(files.begin(), files.end());
-  fuzz::Differential diff;
+  Differential diff;
   unsigned diverged = 0;
   for (const auto& p : files) {
     Scenario s;
-    fuzz::DiffResult r = fuzz::run_input(diff, read_bytes(p.string()), &s);
+    ScenarioRun r = fuzz::run_input(diff, read_bytes(p.string()), &s);
     if (!r.divergence) continue;
     ++diverged;
     std::cout << p.string() << ": " << r.divergence->signature << "\n";

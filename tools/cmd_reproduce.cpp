@@ -11,6 +11,7 @@
 
 #include "fuzz/campaign.h"
 #include "fuzz/minimize.h"
+#include "harness/differential.h"
 #include "model/scenario_format.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
@@ -65,8 +66,8 @@ int reproduce(const ReproduceArgs& a) {
     s.text = fmt::format("Decoded from {} by the hmmspec fuzz harness (not run).", a.file);
     return write_scenario(a, print_scenario(s), kExitOk);
   }
-  fuzz::Differential diff;
-  fuzz::DiffResult r = diff.run(s);
+  Differential diff;
+  ScenarioRun r = diff.run(s);
   if (r.divergence) {
     std::string key = fuzz::divergence_key(*r.divergence);
     if (!a.no_minimize) {
@@ -74,27 +75,27 @@ int reproduce(const ReproduceArgs& a) {
       std::cerr << fmt::format("minimized in {} runs ({} changes kept): {} -> {}\n", m.attempts,
                                m.accepted, fuzz::case_summary(c), fuzz::case_summary(m.c));
       Scenario ms = fuzz::build_case(m.c);
-      fuzz::DiffResult mr = diff.run(ms);
+      ScenarioRun mr = diff.run(ms);
       if (mr.divergence) s = std::move(ms), r = std::move(mr);
     }
-    std::cerr << "DIVERGENCE: " << r.divergence->summary << "signature: " << r.divergence->signature
-              << "\n";
-    Scenario withx = fuzz::with_expectations(s, r.run.results.front().outcome);
-    withx.name = "fuzz-" + fuzz::signature_tag(r.divergence->signature);
-    withx.text = fmt::format(
-        "Found by the hmmspec differential fuzzer ({}).\n{} departs from {} at {}; "
-        "decided in the reference by {}.\nThe expectations are {}'s outcome.",
-        a.file, r.divergence->party, r.divergence->against, r.divergence->diff.what,
-        r.divergence->rule.empty() ? "no rule" : r.divergence->rule, r.divergence->against);
+    const Divergence& d = *r.divergence;
+    std::cerr << "DIVERGENCE: " << divergence_text(d) << "signature: " << d.signature << "\n";
+    Scenario withx = with_expectations(s, r.results.front().outcome);
+    withx.name = "fuzz-" + signature_tag(d.signature);
+    withx.text =
+        fmt::format("Found by the hmmspec differential fuzzer ({}).\n{} departs from {} at {}; "
+                    "decided in the reference by {}.\nThe expectations are {}'s outcome.",
+                    a.file, d.party.name, d.against.name, d.diff.what,
+                    d.rule ? rule_id(*d.rule) : "no rule", d.against.name);
     text = print_scenario(withx);
   } else {
     std::cerr << fmt::format("no divergence: the parties [{}] agree on this input\n",
                              diff.party_names());
-    Scenario withx = fuzz::with_expectations(s, r.run.results.front().outcome);
+    Scenario withx = with_expectations(s, r.results.front().outcome);
     withx.name = "fuzz-input";
     withx.text = fmt::format("Decoded from {} by the hmmspec fuzz harness; every party agrees.\n"
                              "The expectations are {}'s outcome.",
-                             a.file, r.run.results.front().party);
+                             a.file, r.results.front().party.name);
     text = print_scenario(withx);
   }
   return write_scenario(a, text, r.divergence ? kExitDivergence : kExitOk);

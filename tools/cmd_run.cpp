@@ -5,10 +5,10 @@
 
 #include <iostream>
 
-#include "tools/check.h"
+#include "harness/check.h"
+#include "harness/parties.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
-#include "tools/parties.h"
 #include "tools/render.h"
 
 namespace hmmspec {
@@ -20,30 +20,27 @@ struct RunArgs {
   bool builtin = false;
   bool json = false;
   bool quiet = false;
-  std::vector<std::string> only;
+  std::vector<std::string> only; // --party names
   unsigned budget = 0;
 };
 
+// The built parties named by --party (every built party without it). A name this build has
+// no party for is left out.
 std::vector<Party> select_parties(const std::vector<std::string>& only) {
   std::vector<Party> all = built_parties(), chosen;
   if (only.empty()) return all;
+  std::vector<PartyId> ids;
+  for (const std::string& n : only)
+    if (auto id = parse_party(n)) ids.push_back(*id);
   for (const Party& p : all)
-    for (const std::string& n : only)
-      if (p.name == n) chosen.push_back(p);
+    for (const PartyId& id : ids)
+      if (p.id == id) chosen.push_back(p);
   return chosen;
 }
 
-std::string party_names(const std::vector<Party>& ps) {
-  std::string s;
-  for (const Party& p : ground_truth_first(ps)) s += (s.empty() ? "" : " ") + p.name;
-  return s;
-}
-
-void print_divergence(const Scenario& s, const ScenarioSource& src, const Divergence& d) {
-  std::cout << fmt::format("  {} departs from {} at {}:\n    {}: {}\n    {}: {}\n", d.party,
-                           d.against, d.diff.what, d.against, d.diff.left, d.party, d.diff.right);
+void print_divergence(const ScenarioSource& src, const Divergence& d) {
+  std::cout << divergence_text(d, "  ");
   std::cout << fmt::format("  reproduce: hmmspec explain {}\n", src.path);
-  (void)s;
 }
 
 } // namespace
@@ -75,10 +72,10 @@ void add_run_command(CLI::App& app, int& exit_code) {
       exit_code = kExitBadInput;
       return;
     }
-    std::vector<Party> parties = select_parties(a->only);
+    std::vector<Party> parties = ground_truth_first(select_parties(a->only));
     if (parties.empty()) {
       std::cerr << "hmmspec run: no such party in this build (built: "
-                << party_names(built_parties()) << ")\n";
+                << party_names(ground_truth_first(built_parties())) << ")\n";
       exit_code = kExitBadInput;
       return;
     }
@@ -98,32 +95,27 @@ void add_run_command(CLI::App& app, int& exit_code) {
         nlohmann::json j = {{"scenario", s->name}, {"file", src.path}, {"ok", ok}};
         for (const PartyResult& r : run.results) {
           nlohmann::json jr = outcome_json(s->range, r.outcome);
-          jr["party"] = r.party;
+          jr["party"] = r.party.name;
           jr["failures"] = nlohmann::json::array();
           for (const Failure& f : r.failures)
             jr["failures"].push_back(
                 fmt::format("{}:{}:{}: {}", f.loc.file, f.loc.line, f.loc.col, f.message));
           j["parties"].push_back(jr);
         }
-        if (run.divergence)
-          j["divergence"] = {{"party", run.divergence->party},
-                             {"against", run.divergence->against},
-                             {"what", run.divergence->diff.what},
-                             {"expected", run.divergence->diff.left},
-                             {"actual", run.divergence->diff.right}};
+        if (run.divergence) j["divergence"] = divergence_json(*run.divergence);
         jruns.push_back(j);
         continue;
       }
       if (ok && a->quiet) continue;
       const Outcome& truth = run.results.front().outcome;
       std::cout << fmt::format("{} {}  ({}: {})\n", ok ? "PASS" : "FAIL", s->name,
-                               run.results.front().party,
+                               run.results.front().party.name,
                                truth.livelock ? "livelock" : errno_name(truth.ret));
       for (const PartyResult& r : run.results)
         for (const Failure& f : r.failures)
-          std::cout << fmt::format("  {}: {}:{}:{}: {}\n", r.party, f.loc.file, f.loc.line,
+          std::cout << fmt::format("  {}: {}:{}:{}: {}\n", r.party.name, f.loc.file, f.loc.line,
                                    f.loc.col, f.message);
-      if (run.divergence) print_divergence(*s, src, *run.divergence);
+      if (run.divergence) print_divergence(src, *run.divergence);
     }
     if (a->json) {
       nlohmann::json j = {{"parties", party_names(parties)},

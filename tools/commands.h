@@ -16,7 +16,7 @@ void add_show_command(CLI::App& app, int& exit_code);
 void add_run_command(CLI::App& app, int& exit_code);
 // `hmmspec explain FILE`: the reference's rules per page, the other parties beside it.
 void add_explain_command(CLI::App& app, int& exit_code);
-// `hmmspec exhaustive --geometry tiny --pages N`: the small-scope space of tools/exhaustive.h.
+// `hmmspec exhaustive --geometry tiny --pages N`: the small-scope space of harness/exhaustive.h.
 void add_exhaustive_command(CLI::App& app, int& exit_code);
 // `hmmspec fuzz --seconds N [--seed S]`: the built-in differential campaign (fuzz/campaign.h),
 // and the corpus tooling.

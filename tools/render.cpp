@@ -305,4 +305,12 @@ json outcome_json(const HmmRange& r, const Outcome& o) {
   return j;
 }
 
+json divergence_json(const Divergence& d) {
+  return {{"party", d.party.name},
+          {"against", d.against.name},
+          {"what", d.diff.what},
+          {"expected", d.diff.left},
+          {"actual", d.diff.right}};
+}
+
 } // namespace hmmspec

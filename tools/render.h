@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Human-readable and JSON views of worlds, ranges and outcomes for the command line.
+// Human-readable and JSON views of worlds, ranges, outcomes and divergences for the command
+// line.
 #pragma once
 
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "harness/divergence.h"
 #include "model/outcome.h"
 #include "model/scenario.h"
 
@@ -18,6 +20,8 @@ std::string outputs_text(const World& w, const HmmRange& r, const std::vector<u6
 nlohmann::json world_json(const World& w);
 nlohmann::json range_json(const World& w, const HmmRange& r);
 nlohmann::json outcome_json(const HmmRange& r, const Outcome& o);
+// {party, against, what, expected, actual}: the ground truth's value is the expected one.
+nlohmann::json divergence_json(const Divergence& d);
 std::string hex(u64 v);
 
 } // namespace hmmspec

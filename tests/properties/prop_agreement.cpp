@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Property: the reference, the walker and the kernel party give the same outcome (the return
-// value, pfns[], every table word, the notifier and the log; design-brief §3), on every
+// value, pfns[], every table word, the notifier and the log: model/outcome.h), on every
 // generated world and range. Parties not built are left out; with fewer than two the test is
 // skipped. The ground truth is the kernel party when built, else the reference.
+#include "harness/check.h"
+#include "harness/parties.h"
 #include "tests/properties/generators.h"
 #include "tests/properties/props_support.h"
-#include "tools/check.h"
-#include "tools/parties.h"
 
-#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -23,10 +22,9 @@ void parties_agree(const WorldDesc& d) {
          : truth.ret >= 0 ? std::string("success")
                           : errno_name(truth.ret));
   if (!run.divergence) return;
-  for (const PartyResult& pr : run.results) RC_LOG() << outcome_text(pr.party, s.range, pr.outcome);
-  const Divergence& dv = *run.divergence;
-  RC_FAIL(fmt::format("{} departs from {} at {}:\n  {}: {}\n  {}: {}", dv.party, dv.against,
-                      dv.diff.what, dv.against, dv.diff.left, dv.party, dv.diff.right));
+  for (const PartyResult& pr : run.results)
+    RC_LOG() << outcome_text(pr.party.name, s.range, pr.outcome);
+  RC_FAIL(divergence_text(*run.divergence));
 }
 
 } // namespace

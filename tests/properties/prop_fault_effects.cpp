@@ -9,11 +9,11 @@
 // tables a fault may rewrite a word through a path that exists only between two of its
 // steps (a pointer it later overwrites itself), so neither the world before nor the one after
 // shows why the word changed; such cases are counted (RC_TAG), not judged.
+#include "harness/parties.h"
 #include "tests/properties/fault_effects.h"
 #include "tests/properties/generators.h"
 #include "tests/properties/props_support.h"
 #include "tests/properties/walk_facts.h"
-#include "tools/parties.h"
 
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
@@ -34,8 +34,8 @@ void faults_only_add_or_replace(const WorldDesc& d) {
       RC_TAG("aliased tables: a change left unexplained");
       continue;
     }
-    RC_LOG() << outcome_text(p.name, s.range, o);
-    RC_FAIL(p.name + ": " + *problem);
+    RC_LOG() << outcome_text(p.id.name, s.range, o);
+    RC_FAIL(p.id.name + ": " + *problem);
   }
 }
 

@@ -4,9 +4,9 @@
 // every pfn output; the CPU flags are 0, V or V|W). Outputs equal to one of values[] are
 // sentinels, not pfn outputs. An entry is an output when the call succeeded (every entry is
 // then written) or when it differs from the request it held.
+#include "harness/parties.h"
 #include "tests/properties/generators.h"
 #include "tests/properties/props_support.h"
-#include "tools/parties.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -27,9 +27,9 @@ void pfn_outputs_carry_valid(const WorldDesc& d) {
       const u64 out = o.pfns[i];
       if ((!success && out == r.pfns[i]) || is_sentinel(r, out)) continue;
       if ((out & V) && (!(out & W) || (out & V))) continue;
-      RC_LOG() << outcome_text(p.name, r, o);
+      RC_LOG() << outcome_text(p.id.name, r, o);
       RC_FAIL(fmt::format("{}: pfns[{}] = {:#x} is a pfn output without V (V={:#x} W={:#x})",
-                          p.name, i, out, V, W));
+                          p.id.name, i, out, V, W));
     }
   }
 }

@@ -16,10 +16,10 @@
 // through one pointer each (walk_facts.h): with aliased tables the walk's own clearing (a
 // huge PUD, a bad PGD/P4D entry) can remove, through another pointer, a mapping it reported
 // earlier.
+#include "harness/parties.h"
 #include "tests/properties/generators.h"
 #include "tests/properties/props_support.h"
 #include "tests/properties/walk_facts.h"
-#include "tools/parties.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -84,8 +84,8 @@ void honoured_requests_are_satisfied(const WorldDesc& d) {
     for (std::size_t i = 0; i < o.pfns.size(); ++i) {
       auto problem = check_page(o.world, r, i, o.pfns[i], unaliased);
       if (!problem) continue;
-      RC_LOG() << outcome_text(p.name, r, o);
-      RC_FAIL(fmt::format("{}: page {} ({:#x}), request {}: {}", p.name, i,
+      RC_LOG() << outcome_text(p.id.name, r, o);
+      RC_FAIL(fmt::format("{}: page {} ({:#x}), request {}: {}", p.id.name, i,
                           page_addr(r, s.world.geom, i), describe_request(r, r.pfns[i]), *problem));
     }
   }

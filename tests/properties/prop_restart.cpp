@@ -11,11 +11,11 @@
 //   - every party, seen from outside: a run cut off after k walk attempts (restart budget k,
 //     for each k below the number of attempts the full run makes) leaves pfns[] as a prefix of
 //     the full run's outputs followed by a suffix of the requests.
+#include "harness/parties.h"
 #include "model/ref_walk.h"
 #include "model/reference.h"
 #include "tests/properties/generators.h"
 #include "tests/properties/props_support.h"
-#include "tools/parties.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -87,16 +87,16 @@ void check_party(const Party& p, const Scenario& s) {
     if (!(o.ret == -err::kEBUSY && o.walks == k))
       RC_FAIL(fmt::format("{}: a run cut after {} walk attempt(s) returned {} after {} walk(s), "
                           "but the full run made {} attempts",
-                          p.name, k, errno_name(o.ret), o.walks, full.walks));
+                          p.id.name, k, errno_name(o.ret), o.walks, full.walks));
     std::size_t prefix = 0, suffix = n;
     while (prefix < n && o.pfns[prefix] == full.pfns[prefix]) ++prefix;
     while (suffix > 0 && o.pfns[suffix - 1] == r.pfns[suffix - 1]) --suffix;
     if (suffix <= prefix) continue;
-    RC_LOG() << outcome_text(p.name + " (full run)", r, full)
-             << outcome_text(p.name + fmt::format(" (cut after {} walks)", k), r, o);
+    RC_LOG() << outcome_text(p.id.name + " (full run)", r, full)
+             << outcome_text(p.id.name + fmt::format(" (cut after {} walks)", k), r, o);
     RC_FAIL(fmt::format("{}: after walk {} ended -EBUSY, pfns[{}] = {:#x} is neither the final "
                         "output of a prefix nor the request of a suffix",
-                        p.name, k, prefix, o.pfns[prefix]));
+                        p.id.name, k, prefix, o.pfns[prefix]));
   }
 }
 

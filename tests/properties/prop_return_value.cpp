@@ -8,11 +8,11 @@
 //   - when a call with faults succeeds on page tables that form a tree (walk_facts.h), the
 //     rule applied to the world it leaves (with the sequence read afresh) finds that world
 //     fault-free and gives the same count (prop_second_call.cpp says why the tree is needed).
+#include "harness/parties.h"
 #include "tests/properties/generators.h"
 #include "tests/properties/props_support.h"
 #include "tests/properties/spec_last.h"
 #include "tests/properties/walk_facts.h"
-#include "tools/parties.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -28,8 +28,8 @@ void return_follows_last_rule(const WorldDesc& d) {
   for (const Party& p : built_parties()) {
     const Outcome o = run_party(p, s);
     auto fail = [&](const std::string& what) {
-      RC_LOG() << outcome_text(p.name, s.range, o);
-      RC_FAIL(fmt::format("{}: {} (rule: {} at {:#x})", p.name, what, rule.why, rule.where));
+      RC_LOG() << outcome_text(p.id.name, s.range, o);
+      RC_FAIL(fmt::format("{}: {} (rule: {} at {:#x})", p.id.name, what, rule.why, rule.where));
     };
     if (rule.fault_free) {
       if (!o.world.log.empty())

@@ -31,11 +31,11 @@
 // kernel-context.md §9 quirk 1). Such a hole had no request, so nothing is faulted for it.
 //
 // Outside the second precondition the test only counts (RC_TAG) second calls that fault.
+#include "harness/parties.h"
 #include "model/outcome.h"
 #include "tests/properties/generators.h"
 #include "tests/properties/props_support.h"
 #include "tests/properties/walk_facts.h"
-#include "tools/parties.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -60,9 +60,9 @@ void second_call_faults_nothing(const WorldDesc& d) {
       continue;
     }
     auto fail = [&](const std::string& what) {
-      RC_LOG() << outcome_text(p.name + " (first call)", s.range, first)
-               << outcome_text(p.name + " (second call)", again, second);
-      RC_FAIL(p.name + ": second call " + what);
+      RC_LOG() << outcome_text(p.id.name + " (first call)", s.range, first)
+               << outcome_text(p.id.name + " (second call)", again, second);
+      RC_FAIL(p.id.name + ": second call " + what);
     };
     if (faulted) fail(fmt::format("logged {}", describe(second.world.log[first.world.log.size()])));
     if (second.livelock || second.ret != first.ret)

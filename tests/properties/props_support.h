@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "model/party.h"
+#include "harness/party.h"
 #include "model/scenario.h"
 
 namespace hmmspec::props {

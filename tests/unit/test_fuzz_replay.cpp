@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The fuzz harness in every build (fuzz/, docs/fuzzing.md): the byte reader has
-// FuzzedDataProvider's semantics, the encoding reads back what it writes, every input builds a
-// valid scenario, scenarios lift to inputs exactly, and the corpus in fuzz/corpus/ still
+// The fuzzing library in every build (fuzz/, docs/fuzzing.md) and the differential run it
+// drives (harness/differential.h): the byte reader has FuzzedDataProvider's semantics, the
+// encoding reads back what it writes, every input builds a valid scenario, scenarios lift to
+// inputs exactly, a broken party is caught and shrunk, and the corpus in fuzz/corpus/ still
 // decodes under the current encoding (its manifest) and replays on every built party with no
 // divergence.
 // (the model's headers first: model/world.h names fault::SIGBUS and fault::SIGSEGV, which
@@ -11,6 +12,7 @@
 #include "fuzz/fuzz_case.h"
 #include "fuzz/minimize.h"
 #include "fuzz/scenario_check.h"
+#include "harness/differential.h"
 #include "model/reference.h"
 #include "model/scenario_format.h"
 
@@ -170,7 +172,8 @@ TEST(FuzzEncoding, ScenarioSuitesLiftToInputsThatBuildTheSameScenario) {
 // A party that reports write permission as read-only: the harness must catch it, name it,
 // name the rule that decided the page, give a stable signature, and shrink the case.
 Party read_only_reporter() {
-  return Party{"broken", [](const World& w, const HmmRange& r, const RunOptions& o) {
+  return Party{{PartyKind::Walker, "broken", ""},
+               [](const World& w, const HmmRange& r, const RunOptions& o) {
                  Outcome out = reference_hmm_range_fault(w, r, o);
                  for (u64& p : out.pfns)
                    if (output_has_page(r, p) && !(r.flags[HMM_PFN_WRITE] & r.flags[HMM_PFN_VALID]))
@@ -180,32 +183,39 @@ Party read_only_reporter() {
 }
 
 TEST(FuzzDifferential, ABrokenPartyIsReportedWithItsRuleAndShrunk) {
-  Party reference{"reference", [](const World& w, const HmmRange& r, const RunOptions& o) {
+  Party reference{{PartyKind::Reference, "reference", ""},
+                  [](const World& w, const HmmRange& r, const RunOptions& o) {
                     return reference_hmm_range_fault(w, r, o);
                   }};
   Differential diff({read_only_reporter(), reference});
   EXPECT_EQ(diff.party_names(), "reference broken");
   std::optional<FuzzCase> found;
-  DiffResult first;
+  ScenarioRun first;
   for (const auto& bytes : random_inputs(20000, 400)) {
-    DiffResult r = run_input(diff, bytes);
+    ScenarioRun r = run_input(diff, bytes);
     if (r.divergence) {
       found = decode_case(bytes), first = std::move(r);
       break;
     }
   }
   ASSERT_TRUE(found) << "no input made the broken party diverge";
-  const DivergenceReport& d = *first.divergence;
-  EXPECT_EQ(d.party, "broken");
-  EXPECT_EQ(d.against, "reference");
+  const Divergence& d = *first.divergence;
+  EXPECT_EQ(d.party.name, "broken");
+  EXPECT_EQ(d.against.name, "reference");
   EXPECT_TRUE(d.page.has_value());
-  EXPECT_TRUE(d.rule.starts_with("R-")) << d.rule;
+  ASSERT_TRUE(d.rule.has_value());
+  EXPECT_TRUE(rule_id(*d.rule).starts_with("R-")) << rule_id(*d.rule);
   EXPECT_TRUE(d.signature.starts_with("divergence broken!=reference pfns rule=R-")) << d.signature;
   EXPECT_NE(d.signature.find("reference=pfn:VW broken=pfn:V"), std::string::npos) << d.signature;
+  const std::string told = divergence_text(d);
+  EXPECT_TRUE(told.starts_with("broken departs from reference at pfns[")) << told;
+  EXPECT_NE(told.find(fmt::format("decided in the reference by {}", rule_id(*d.rule))),
+            std::string::npos)
+      << told;
 
   MinimizeResult m = minimize_case(*found, diff, divergence_key(d));
   Scenario small = build_case(m.c);
-  DiffResult again = diff.run(small);
+  ScenarioRun again = diff.run(small);
   ASSERT_TRUE(again.divergence);
   EXPECT_EQ(divergence_key(*again.divergence), divergence_key(d));
   EXPECT_LE(m.c.ops.size(), found->ops.size());
@@ -262,7 +272,7 @@ TEST(FuzzCorpus, EveryDiffFuzzerInputReplaysWithoutDivergence) {
   unsigned n = 0;
   for (const fs::path& p : files_in(kCorpus / "diff_fuzzer")) {
     Scenario s;
-    DiffResult r = run_input(diff, read_bytes(p), &s);
+    ScenarioRun r = run_input(diff, read_bytes(p), &s);
     EXPECT_FALSE(r.divergence) << p << "\n" << report_text(s, r);
     ++n;
   }

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/explain.h"
 #include "model/fault.h"
 #include "model/ref_walk.h"
 #include "model/reference.h"

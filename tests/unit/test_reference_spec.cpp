@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/explain.h"
 #include "model/reference.h"
 #include "model/rules.h"
 #include "model/scenario_format.h"

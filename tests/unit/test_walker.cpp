@@ -5,12 +5,12 @@
 // shortcuts of impl/shortcuts.h against the formulas they replace.
 // The model headers come first: model/world.h names fault::SIGBUS and fault::SIGSEGV, which
 // <signal.h> (pulled in by GoogleTest) defines as macros.
+#include "harness/parties.h"
 #include "impl/shortcuts.h"
 #include "impl/walker.h"
 #include "impl/walker_in_place.h"
 #include "model/fault.h"
 #include "model/scenario_format.h"
-#include "tools/parties.h"
 #if __has_include("model/reference.h")
 #include "model/reference.h"
 #define HMMSPEC_TEST_REFERENCE 1
@@ -42,11 +42,11 @@ std::vector<std::string> spec_files() {
   return files;
 }
 
-// The other parties of this build, by name (the kernel only when built).
-const Party* party_named(const std::string& name) {
+// The other parties of this build, by kind (the kernel only when built).
+const Party* party_of(PartyKind kind) {
   static const std::vector<Party> parties = built_parties();
   for (const Party& p : parties)
-    if (p.name == name) return &p;
+    if (p.id.kind == kind) return &p;
   return nullptr;
 }
 
@@ -79,12 +79,12 @@ TEST_P(WalkerSpecFile, MeetsExpectationsAndAgrees) {
   std::vector<Failure> fs = check_expectations(s, walker);
   EXPECT_TRUE(fs.empty()) << "walker fails expectations of " << GetParam() << ":\n"
                           << failures_text(fs);
-  for (const char* other : {"reference", "kernel"}) {
-    const Party* p = party_named(other);
+  for (PartyKind other : {PartyKind::Reference, PartyKind::Kernel}) {
+    const Party* p = party_of(other);
     if (!p) continue;
     Outcome o = p->run(s.world, s.range, s.options);
     if (auto d = first_difference(s.range, o, walker))
-      ADD_FAILURE() << GetParam() << ": " << difference_text(other, "walker", *d);
+      ADD_FAILURE() << GetParam() << ": " << difference_text(p->id.name, "walker", *d);
   }
 }
 
@@ -443,7 +443,7 @@ Scenario random_large_scenario(u64 seed) {
 constexpr u64 kRandomWorlds = 600;
 
 TEST(WalkerRandom, AgreesWithTheOtherPartiesOnSeededTinyWorlds) {
-  const Party* kernel = party_named("kernel");
+  const Party* kernel = party_of(PartyKind::Kernel);
   unsigned reported = 0, differing = 0;
   for (u64 seed = 1; seed <= kRandomWorlds; ++seed) {
     Scenario s = random_scenario(seed);
@@ -465,7 +465,7 @@ TEST(WalkerRandom, AgreesWithTheOtherPartiesOnSeededTinyWorlds) {
 }
 
 TEST(WalkerRandom, AgreesWithTheOtherPartiesOnLargerWorlds) {
-  const Party* kernel = party_named("kernel");
+  const Party* kernel = party_of(PartyKind::Kernel);
   unsigned reported = 0, differing = 0, long_successes = 0;
   for (u64 seed = 1; seed <= 24; ++seed) {
     Scenario s = random_large_scenario(seed);
@@ -536,10 +536,10 @@ TEST(WalkerRuns, WriteRequestFarIntoALongHoleDecidesTheSpan) {
   EXPECT_EQ(o.ret, -err::kEPERM);
   EXPECT_TRUE(o.world.log.empty());
   EXPECT_EQ(o.pfns, r.pfns);
-  for (const char* other : {"reference", "kernel"})
-    if (const Party* p = party_named(other)) {
+  for (PartyKind other : {PartyKind::Reference, PartyKind::Kernel})
+    if (const Party* p = party_of(other)) {
       auto d = first_difference(r, p->run(w, r, RunOptions{}), o);
-      EXPECT_FALSE(d) << difference_text(other, "walker", *d);
+      EXPECT_FALSE(d) << difference_text(p->id.name, "walker", *d);
     }
 }
 
@@ -565,7 +565,7 @@ TEST(WalkerInPlace, SameOutcomeAsTheCopyingCall) {
 // An unaligned range (the scenario format refuses one, the seed does not check): the walker
 // mirrors the seed's loops, so it agrees with the kernel party, which writes one spare entry.
 TEST(WalkerInPlace, UnalignedRangesAgreeWithTheKernelParty) {
-  const Party* kernel = party_named("kernel");
+  const Party* kernel = party_of(PartyKind::Kernel);
   if (!kernel) GTEST_SKIP() << "no kernel party in this build";
   for (u64 seed = 1; seed <= 200; ++seed) {
     Scenario s = random_scenario(seed);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Exhaustive small-scope checking (design-brief §5, docs/checking.md): every world of a tiny
-// geometry around a range of N pages, over a palette of entry kinds at every level and a set
-// of VMA layouts, with every request pattern, run on every built party and compared. Where the
-// fuzzers sample, this leaves no gap below its bound.
+// Exhaustive small-scope checking (docs/checking.md, "Exhaustive small scope"): every world of
+// a tiny geometry around a range of N pages, over a palette of entry kinds at every level and a
+// set of VMA layouts, with every request pattern, run on every built party and compared. Where
+// the fuzzers sample, this leaves no gap below its bound. `hmmspec exhaustive` runs it
+// (tools/cmd_exhaustive.cpp).
 //
 // The space. The range straddles the first PGD boundary B (so it crosses a PGD, PUD and PMD
 // boundary at once): [B - floor(N/2), B + ceil(N/2)) pages. Each side of B is one of
@@ -27,9 +28,9 @@
 #include <string>
 #include <vector>
 
-#include "model/party.h"
+#include "harness/check.h"
+#include "harness/party.h"
 #include "model/scenario.h"
-#include "tools/check.h"
 
 namespace hmmspec {
 

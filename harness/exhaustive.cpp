@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "tools/exhaustive.h"
+#include "harness/exhaustive.h"
 
 #include <fmt/format.h>
 
+#include "harness/parties.h"
 #include "model/fault.h"
 
 namespace hmmspec {

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "fuzz/differential.h"
+#include "harness/differential.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
+#include "harness/parties.h"
 #include "model/reference.h"
 #include "model/scenario_format.h"
-#include "tools/parties.h"
 
-namespace hmmspec::fuzz {
+namespace hmmspec {
 
 // ---- rule coverage ----------------------------------------------------------------------
 
@@ -20,11 +20,6 @@ void RuleCoverage::add(const Trace& t) {
     for (const RuleHit& h : page) fired[static_cast<std::size_t>(h.rule)] = true;
   for (std::size_t i = 0; i < fired.size(); ++i) hits_[i] += fired[i];
   ++executions_;
-}
-
-void RuleCoverage::merge(const RuleCoverage& other) {
-  for (std::size_t i = 0; i < hits_.size(); ++i) hits_[i] += other.hits_[i];
-  executions_ += other.executions_;
 }
 
 std::vector<RuleId> RuleCoverage::never_hit() const {
@@ -56,16 +51,14 @@ Differential::Differential() : Differential(built_parties()) {}
 Differential::Differential(std::vector<Party> parties)
     : parties_(ground_truth_first(std::move(parties))) {
   for (Party& p : parties_)
-    if (p.name == "reference")
+    if (p.id.kind == PartyKind::Reference)
       p.run = [this](const World& w, const HmmRange& r, const RunOptions& o) {
         return reference_hmm_range_fault(w, r, o, &trace_);
       };
 }
 
 std::string Differential::party_names() const {
-  std::string s;
-  for (const Party& p : parties_) s += (s.empty() ? "" : " ") + p.name;
-  return s;
+  return hmmspec::party_names(parties_);
 }
 
 namespace {
@@ -169,9 +162,9 @@ std::size_t index_in(const std::string& what) {
 
 } // namespace
 
-std::string divergence_signature(const DivergenceReport& d) {
-  return fmt::format("divergence {}!={} {} rule={}", d.party, d.against, what_class(d.diff.what),
-                     d.rule.empty() ? "?" : d.rule);
+std::string divergence_signature(const Divergence& d) {
+  return fmt::format("divergence {}!={} {} rule={}", d.party.name, d.against.name,
+                     what_class(d.diff.what), d.rule ? rule_id(*d.rule) : "?");
 }
 
 std::string signature_tag(const std::string& signature) {
@@ -180,62 +173,43 @@ std::string signature_tag(const std::string& signature) {
   return fmt::format("{:016x}", h);
 }
 
-DiffResult Differential::run(const Scenario& s) {
-  DiffResult out;
-  out.run = run_scenario(s, parties_);
+ScenarioRun Differential::run(const Scenario& s) {
+  ScenarioRun out = run_scenario(s, parties_);
   coverage_.add(trace_);
-  if (!out.run.divergence) return out;
+  if (!out.divergence) return out;
 
-  const Divergence& dv = *out.run.divergence;
-  DivergenceReport d{dv.party, dv.against, dv.diff, std::nullopt, "", "", ""};
-  const PartyResult* truth = &out.run.results.front();
+  Divergence& d = *out.divergence;
+  const PartyResult* truth = &out.results.front();
   const PartyResult* other = truth;
-  for (const PartyResult& r : out.run.results)
-    if (r.party == dv.party) other = &r;
+  for (const PartyResult& r : out.results)
+    if (r.party == d.party) other = &r;
   const unsigned ps = s.world.geom.page_shift;
-  const std::string cls = what_class(dv.diff.what);
+  const std::string cls = what_class(d.diff.what);
+  const std::string& against = d.against.name;
+  const std::string& party = d.party.name;
+  std::optional<std::size_t> page;
   std::string detail;
   if (cls == "pfns") {
-    d.page = index_in(dv.diff.what);
-    detail =
-        fmt::format("{}={} {}={}", d.against, output_class(s.range, truth->outcome.pfns, *d.page),
-                    d.party, output_class(s.range, other->outcome.pfns, *d.page));
+    page = index_in(d.diff.what);
+    detail = fmt::format("{}={} {}={}", against, output_class(s.range, truth->outcome.pfns, *page),
+                         party, output_class(s.range, other->outcome.pfns, *page));
   } else if (cls == "ret") {
-    detail = fmt::format("{}={} {}={}", d.against, ret_class(truth->outcome), d.party,
+    detail = fmt::format("{}={} {}={}", against, ret_class(truth->outcome), party,
                          ret_class(other->outcome));
   } else if (cls == "log") {
-    std::size_t i = index_in(dv.diff.what);
-    detail = fmt::format("{}={} {}={}", d.against, event_class(truth->outcome.world.log, i),
-                         d.party, event_class(other->outcome.world.log, i));
+    std::size_t i = index_in(d.diff.what);
+    detail = fmt::format("{}={} {}={}", against, event_class(truth->outcome.world.log, i), party,
+                         event_class(other->outcome.world.log, i));
   }
-  if (!d.page && dv.diff.addr && *dv.diff.addr >= s.range.start && *dv.diff.addr < s.range.end)
-    d.page = (*dv.diff.addr - s.range.start) >> ps;
-  std::optional<RuleId> rule = d.page ? page_rule(trace_, *d.page) : std::nullopt;
-  if (!rule) rule = call_rule(trace_);
-  if (rule) d.rule = std::string(rule_id(*rule));
+  if (!page && d.diff.addr && *d.diff.addr >= s.range.start && *d.diff.addr < s.range.end)
+    page = (*d.diff.addr - s.range.start) >> ps;
+  if (page) {
+    d.page = DivergentPage{*page, s.range.start + (u64(*page) << ps), {}};
+    if (*page < trace_.pages.size()) d.page->rules = trace_.pages[*page];
+  }
+  d.rule = page ? page_rule(trace_, *page) : std::nullopt;
+  if (!d.rule) d.rule = call_rule(trace_);
   d.signature = divergence_signature(d) + (detail.empty() ? "" : " " + detail);
-
-  d.summary = fmt::format("{} departs from {} at {}:\n  {}: {}\n  {}: {}\n", d.party, d.against,
-                          dv.diff.what, d.against, dv.diff.left, d.party, dv.diff.right);
-  if (d.page)
-    d.summary += fmt::format("page {} ({:#x})", *d.page, s.range.start + (u64(*d.page) << ps));
-  else
-    d.summary += "the call";
-  if (rule)
-    d.summary += fmt::format(" decided in the reference by {} ({}): {}\n", rule_id(*rule),
-                             rule_info(*rule).seed, rule_info(*rule).summary);
-  else
-    d.summary += ": no reference rule recorded\n";
-  if (d.page && *d.page < trace_.pages.size()) {
-    d.summary += "  rules for that page:";
-    unsigned walk = 0;
-    for (const RuleHit& h : trace_.pages[*d.page]) {
-      if (h.walk != walk) d.summary += fmt::format(" [walk {}]", walk = h.walk);
-      d.summary += fmt::format(" {}", rule_id(h.rule));
-    }
-    d.summary += "\n";
-  }
-  out.divergence = std::move(d);
   return out;
 }
 
@@ -265,19 +239,20 @@ Scenario with_expectations(Scenario s, const Outcome& truth) {
   return s;
 }
 
-std::string report_text(const Scenario& s, const DiffResult& r) {
+std::string report_text(const Scenario& s, const ScenarioRun& r) {
   std::string out;
   if (!r.divergence) return out;
-  const DivergenceReport& d = *r.divergence;
-  out += "DIVERGENCE: " + d.summary;
+  const Divergence& d = *r.divergence;
+  out += "DIVERGENCE: " + divergence_text(d);
   out += "signature: " + d.signature + "\n";
-  Scenario withx = with_expectations(s, r.run.results.front().outcome);
+  Scenario withx = with_expectations(s, r.results.front().outcome);
   withx.text =
       fmt::format("Found by the hmmspec differential fuzzer.\n{} departs from {} at {} ({}).\n"
                   "The expectations are {}'s outcome.",
-                  d.party, d.against, d.diff.what, d.rule.empty() ? "no rule" : d.rule, d.against);
+                  d.party.name, d.against.name, d.diff.what, d.rule ? rule_id(*d.rule) : "no rule",
+                  d.against.name);
   out += "--- scenario ---\n" + print_scenario(withx) + "--- end of scenario ---\n";
   return out;
 }
 
-} // namespace hmmspec::fuzz
+} // namespace hmmspec

@@ -7,23 +7,22 @@
 
 #include <array>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
-#include "model/party.h"
+#include "harness/check.h"
+#include "harness/divergence.h"
+#include "harness/party.h"
 #include "model/rules.h"
 #include "model/scenario.h"
 #include "model/trace.h"
-#include "tools/check.h"
 
-namespace hmmspec::fuzz {
+namespace hmmspec {
 
 // How many executions each rule fired in (at least once, for any page or the call).
 class RuleCoverage {
 public:
   void add(const Trace& t);
-  void merge(const RuleCoverage& other);
   u64 executions() const { return executions_; }
   u64 hits(RuleId r) const { return hits_[static_cast<std::size_t>(r)]; }
   std::vector<RuleId> never_hit() const;
@@ -35,33 +34,18 @@ private:
   std::array<u64, static_cast<std::size_t>(RuleId::Count)> hits_{};
 };
 
-struct DivergenceReport {
-  std::string party;   // the party that departs
-  std::string against; // the ground truth
-  Difference diff;
-  std::optional<std::size_t> page; // index of the page the difference is about, if any
-  std::string rule;                // the rule that decided it in the reference ("R-..."), or ""
-  std::string signature;           // one stable line for deduplication
-  std::string summary;             // a few lines for humans: what differs, both values, the rule
-};
-
-struct DiffResult {
-  ScenarioRun run;
-  std::optional<DivergenceReport> divergence;
-};
-
 class Differential {
 public:
-  // The parties to compare; the reference among them is traced.
+  // The parties to compare; the reference among them (PartyKind::Reference) is traced.
   explicit Differential(std::vector<Party> parties);
   Differential(); // every built party
 
-  DiffResult run(const Scenario& s);
+  // run_scenario on the parties; a divergence comes with its page, rule and signature.
+  ScenarioRun run(const Scenario& s);
   const Trace& last_trace() const { return trace_; }
   const RuleCoverage& coverage() const { return coverage_; }
   // "kernel reference walker": ground truth first.
   std::string party_names() const;
-  std::size_t party_count() const { return parties_.size(); }
 
 private:
   std::vector<Party> parties_;
@@ -69,10 +53,11 @@ private:
   RuleCoverage coverage_;
 };
 
-// The signature of a divergence: "divergence walker!=kernel pfns rule=R-PTE-PROTNONE
-// kernel=pfn:V walker=pfn:VW". It names no address or pfn, so that one bug found in many
-// worlds gives one signature.
-std::string divergence_signature(const DivergenceReport& d);
+// The signature of a divergence without the values: "divergence walker!=kernel pfns
+// rule=R-PTE-PROTNONE". It names no address or pfn, so that one bug found in many worlds gives
+// one signature; Divergence::signature adds the classes of both values ("kernel=pfn:V
+// walker=pfn:VW").
+std::string divergence_signature(const Divergence& d);
 // A short hex digest of the signature, for file names.
 std::string signature_tag(const std::string& signature);
 
@@ -80,7 +65,7 @@ std::string signature_tag(const std::string& signature);
 // output word, the fault log, the notifier), so that it is a regression test as printed.
 Scenario with_expectations(Scenario s, const Outcome& truth);
 
-// The full report: summary, signature, then the scenario file (with expectations).
-std::string report_text(const Scenario& s, const DiffResult& r);
+// The full report: the divergence, its signature, then the scenario file (with expectations).
+std::string report_text(const Scenario& s, const ScenarioRun& r);
 
-} // namespace hmmspec::fuzz
+} // namespace hmmspec

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The harness's registry of parties and its divergences (harness/parties.h, harness/check.h,
+// harness/divergence.h): names given on the command line parse to the built entries, the
+// ground truth comes first by kind, a run names the party that departs and the ground truth,
+// and a divergence reads the same wherever it is printed.
+// (the model's headers first: model/world.h names fault::SIGBUS and fault::SIGSEGV, which
+// <signal.h>, pulled in by GoogleTest, defines as macros)
+#include "harness/check.h"
+#include "harness/divergence.h"
+#include "harness/parties.h"
+#include "model/reference.h"
+#include "model/scenario_format.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace hmmspec {
+namespace {
+
+// A party of `kind` that runs the reference and then applies `change` to its outcome.
+Party stub(PartyKind kind, const std::string& name, void (*change)(Outcome&) = nullptr) {
+  return Party{{kind, name, ""}, [change](const World& w, const HmmRange& r, const RunOptions& o) {
+                 Outcome out = reference_hmm_range_fault(w, r, o);
+                 if (change) change(out);
+                 return out;
+               }};
+}
+
+Scenario two_pages() {
+  ParseResult r = parse_scenario("vma 0x200000-0x202000 read write anon\n"
+                                 "range 0x200000-0x202000\n",
+                                 "two-pages.hmm");
+  EXPECT_TRUE(std::holds_alternative<Scenario>(r));
+  return std::get<Scenario>(r);
+}
+
+TEST(Parties, EveryBuiltPartyParsesFromItsNameToItsEntry) {
+  std::set<std::string> names;
+  for (const Party& p : built_parties()) {
+    EXPECT_TRUE(names.insert(p.id.name).second) << "two built parties are named " << p.id.name;
+    std::optional<PartyId> id = parse_party(p.id.name);
+    ASSERT_TRUE(id) << p.id.name;
+    EXPECT_EQ(*id, p.id);
+  }
+  ASSERT_TRUE(parse_party("reference")) << "every build has the reference";
+  EXPECT_EQ(parse_party("reference")->kind, PartyKind::Reference);
+  EXPECT_FALSE(parse_party("no-such-party"));
+  EXPECT_FALSE(parse_party(""));
+  EXPECT_FALSE(parse_party("Reference")) << "names are matched exactly";
+}
+
+TEST(Parties, BuiltPartyFindsTheEntryOfAKind) {
+  for (const Party& p : built_parties()) {
+    std::optional<Party> found = built_party(p.id.kind);
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->id, p.id);
+  }
+}
+
+TEST(Parties, GroundTruthFirstRanksByKindAndKeepsTheOrderWithinAKind) {
+  std::vector<Party> parties = {stub(PartyKind::Walker, "w1"), stub(PartyKind::Reference, "r"),
+                                stub(PartyKind::Walker, "w2"), stub(PartyKind::Kernel, "k")};
+  EXPECT_EQ(party_names(ground_truth_first(parties)), "k r w1 w2");
+  parties.pop_back();
+  EXPECT_EQ(party_names(ground_truth_first(parties)), "r w1 w2");
+}
+
+TEST(Parties, ARunNamesThePartyThatDepartsAndTheGroundTruth) {
+  const Scenario s = two_pages();
+  auto flip_second_page = [](Outcome& o) { o.pfns.at(1) ^= 1; };
+  ScenarioRun run = run_scenario(s, {stub(PartyKind::Walker, "broken", flip_second_page),
+                                     stub(PartyKind::Reference, "truth")});
+  ASSERT_EQ(run.results.size(), 2u);
+  EXPECT_EQ(run.results.front().party.name, "truth");
+  ASSERT_TRUE(run.divergence);
+  EXPECT_EQ(run.divergence->party.name, "broken");
+  EXPECT_EQ(run.divergence->against.name, "truth");
+  EXPECT_EQ(run.divergence->diff.what, "pfns[1]");
+  EXPECT_FALSE(run.ok());
+  // untraced: no page, rule or signature
+  EXPECT_FALSE(run.divergence->page);
+  EXPECT_FALSE(run.divergence->rule);
+  EXPECT_TRUE(run.divergence->signature.empty());
+
+  ScenarioRun agree =
+      run_scenario(s, {stub(PartyKind::Walker, "w"), stub(PartyKind::Reference, "r")});
+  EXPECT_FALSE(agree.divergence);
+  EXPECT_TRUE(agree.ok());
+}
+
+TEST(Divergence, TextNamesBothPartiesAndValuesAndIndentsEveryLine) {
+  Divergence d{{PartyKind::Walker, "walker", ""},
+               {PartyKind::Kernel, "kernel", ""},
+               Difference{"pfns[3]", "0x3", "0x1", std::nullopt},
+               std::nullopt,
+               std::nullopt,
+               ""};
+  const std::string plain = divergence_text(d);
+  EXPECT_EQ(plain, "walker departs from kernel at pfns[3]:\n"
+                   "  kernel: 0x3\n"
+                   "  walker: 0x1\n");
+  EXPECT_EQ(divergence_text(d, "> "), "> walker departs from kernel at pfns[3]:\n"
+                                      ">   kernel: 0x3\n"
+                                      ">   walker: 0x1\n");
+  // traced: the page and the rule that decided it follow
+  d.page = DivergentPage{3, 0x203000, {RuleHit{1, RuleId::PteNone}}};
+  d.rule = RuleId::PteNone;
+  d.signature = "divergence walker!=kernel pfns rule=R-PTE-NONE";
+  std::string traced = divergence_text(d);
+  EXPECT_TRUE(traced.starts_with(plain)) << traced;
+  EXPECT_NE(traced.find("page 3 (0x203000) decided in the reference by R-PTE-NONE ("),
+            std::string::npos)
+      << traced;
+  EXPECT_NE(traced.find("  rules for that page: [walk 1] R-PTE-NONE\n"), std::string::npos)
+      << traced;
+}
+
+} // namespace
+} // namespace hmmspec
