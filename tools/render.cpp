@@ -88,31 +88,16 @@ std::string entry_text(const EntryRun& r, const Geometry& g) {
                      r.entry.word);
 }
 
-// Requests or outputs grouped into runs of equal words.
-template <typename Describe>
-std::string word_runs(const World& w, const HmmRange& r, const std::vector<u64>& words, Describe d,
-                      bool pfn_runs) {
+// Requests grouped into runs of equal words.
+std::string request_runs(const World& w, const HmmRange& r, const std::vector<u64>& words) {
   std::string s;
-  size_t i = 0;
   const unsigned ps = w.geom.page_shift;
-  while (i < words.size()) {
+  for (size_t i = 0; i < words.size();) {
     size_t j = i + 1;
-    while (j < words.size()) {
-      bool equal = words[j] == words[i];
-      bool stepping = pfn_runs && output_has_page(r, words[i]) && pfn_runs &&
-                      words[j] == words[i] + (u64(j - i) << r.pfn_shift) && r.pfn_shift < 64;
-      if (!equal && !stepping) break;
-      if (stepping && j == i + 1 && words[j] == words[i]) break;
-      ++j;
-    }
+    while (j < words.size() && words[j] == words[i]) ++j;
     u64 a = r.start + (u64(i) << ps), b = r.start + (u64(j) << ps);
     std::string idx = j - i > 1 ? fmt::format("[{}-{}]", i, j - 1) : fmt::format("[{}]", i);
-    std::string text = d(words[i]);
-    if (j - i > 1 && words[i + 1] != words[i] && text.starts_with("pfn=")) {
-      auto end = text.find(' ');
-      text.insert(end == std::string::npos ? text.size() : end, "+");
-    }
-    s += fmt::format("    {:<14} {:#x}-{:#x}  {}\n", idx, a, b, text);
+    s += fmt::format("    {:<14} {:#x}-{:#x}  {}\n", idx, a, b, describe_request(r, words[i]));
     i = j;
   }
   return s;
@@ -215,14 +200,8 @@ std::string range_text(const World& w, const HmmRange& r) {
   s += "  requests (as hmm reads them: (pfns[i] & mask) | default_flags):\n";
   std::vector<u64> eff(r.pfns.size());
   for (size_t i = 0; i < eff.size(); ++i) eff[i] = (r.pfns[i] & r.pfn_flags_mask) | r.default_flags;
-  s += word_runs(
-      w, r, eff, [&](u64 v) { return describe_request(r, v); }, false);
+  s += request_runs(w, r, eff);
   return s;
-}
-
-std::string outputs_text(const World& w, const HmmRange& r, const std::vector<u64>& pfns) {
-  return word_runs(
-      w, r, pfns, [&](u64 v) { return describe_output(r, v); }, true);
 }
 
 json world_json(const World& w) {

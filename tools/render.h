@@ -15,7 +15,6 @@ namespace hmmspec {
 std::string vma_flags_text(const Vma& v);
 std::string world_text(const World& w); // geometry, VMAs, entries per level, owners, ...
 std::string range_text(const World& w, const HmmRange& r); // fields and requests as V/W
-std::string outputs_text(const World& w, const HmmRange& r, const std::vector<u64>& pfns);
 
 nlohmann::json world_json(const World& w);
 nlohmann::json range_json(const World& w, const HmmRange& r);
