@@ -23,11 +23,42 @@ constexpr u64 kSharedPfnBase = 0x250;    // pages mapped twice: a write fault co
 constexpr const char* kPteNames[kPteKinds] = {
     "none", "page-ro",   "page-rw",       "zero",           "special",  "protnone-rw",
     "swap", "migration", "device-own-rw", "device-foreign", "hwpoison", "page-ro-shared"};
-constexpr const char* kPmdNames[kPmdKinds] = {"none",          "huge-ro",        "huge-rw",
-                                              "huge-protnone", "huge-devmap-rw", "pmd-migration",
-                                              "pmd-swap",      "pmd-bad"};
-constexpr const char* kSlotNames[kSlotKinds] = {"none",      "huge-ro",  "huge-rw", "protnone",
-                                                "migration", "hwpoison", "swap"};
+
+// What a PMD-level entry of the range can be made: the PMD palette and the hugetlb slot
+// palette draw from these.
+enum class PmdShape {
+  None,         // the PMD table exists, the entry is none
+  HugeRo,       // a huge page
+  HugeRw,       // a writable huge page
+  HugeProtnone, // a writable huge page, PROT_NONE
+  HugeDevmapRw, // a writable huge devmap page
+  Protnone,     // a writable PROT_NONE entry (a hugetlb slot)
+  Migration,    // a migration entry
+  MigrationRw,  // a migration entry of a writable page
+  Hwpoison,     // a hardware-poisoned page (a hugetlb slot)
+  Swap,         // a swap entry
+  BadPteTable,  // a present pointer to a PTE table without RW: pmd_bad
+};
+struct PmdChoice {
+  const char* name;
+  PmdShape shape;
+};
+constexpr PmdChoice kPmdPalette[kPmdKinds] = {{"none", PmdShape::None},
+                                              {"huge-ro", PmdShape::HugeRo},
+                                              {"huge-rw", PmdShape::HugeRw},
+                                              {"huge-protnone", PmdShape::HugeProtnone},
+                                              {"huge-devmap-rw", PmdShape::HugeDevmapRw},
+                                              {"pmd-migration", PmdShape::MigrationRw},
+                                              {"pmd-swap", PmdShape::Swap},
+                                              {"pmd-bad", PmdShape::BadPteTable}};
+constexpr PmdChoice kSlotPalette[kSlotKinds] = {{"none", PmdShape::None},
+                                                {"huge-ro", PmdShape::HugeRo},
+                                                {"huge-rw", PmdShape::HugeRw},
+                                                {"protnone", PmdShape::Protnone},
+                                                {"migration", PmdShape::Migration},
+                                                {"hwpoison", PmdShape::Hwpoison},
+                                                {"swap", PmdShape::Swap}};
+
 constexpr const char* kInjectionNames[kInjections] = {
     "none", "sigbus at the first page", "sigbus at the last page",
     "an invalidation at the first page", "no progress once at the first page"};
@@ -79,6 +110,54 @@ void put(World& w, Level l, u64 addr, const Entry& e) {
   if (auto err = w.put_entry(l, addr, e, w.context_at(l, addr)))
     throw std::logic_error(fmt::format("exhaustive: cannot place {} at {} {:#x}: {}", describe(e),
                                        level_name(l), addr, *err));
+}
+
+// Makes the PMD-level entry at `pmd` the given shape; huge pages map `huge_pfn`.
+void put_pmd(World& w, u64 pmd, PmdShape shape, u64 huge_pfn) {
+  switch (shape) {
+  case PmdShape::None:
+    (void)w.ensure_slot(Level::Pmd, pmd);
+    break;
+  case PmdShape::HugeRo:
+    put(w, Level::Pmd, pmd, Entry{.kind = Kind::Huge, .pfn = huge_pfn});
+    break;
+  case PmdShape::HugeRw:
+    put(w, Level::Pmd, pmd, Entry{.kind = Kind::Huge, .pfn = huge_pfn, .write = true});
+    break;
+  case PmdShape::HugeProtnone:
+    put(w, Level::Pmd, pmd,
+        Entry{.kind = Kind::Huge, .pfn = huge_pfn, .write = true, .protnone = true});
+    break;
+  case PmdShape::HugeDevmapRw:
+    put(w, Level::Pmd, pmd,
+        Entry{.kind = Kind::Huge, .pfn = huge_pfn, .write = true, .devmap = true});
+    break;
+  case PmdShape::Protnone:
+    put(w, Level::Pmd, pmd, Entry{.kind = Kind::Protnone, .pfn = huge_pfn, .write = true});
+    break;
+  case PmdShape::Migration:
+    put(w, Level::Pmd, pmd, Entry{.kind = Kind::Migration, .pfn = huge_pfn});
+    break;
+  case PmdShape::MigrationRw:
+    put(w, Level::Pmd, pmd, Entry{.kind = Kind::Migration, .pfn = huge_pfn, .write = true});
+    break;
+  case PmdShape::Hwpoison:
+    put(w, Level::Pmd, pmd, Entry{.kind = Kind::Hwpoison, .pfn = huge_pfn});
+    break;
+  case PmdShape::Swap:
+    put(w, Level::Pmd, pmd, Entry{.kind = Kind::Swap, .swap_type = 1, .offset = 0x66});
+    break;
+  case PmdShape::BadPteTable: {
+    (void)w.ensure_slot(Level::Pmd, pmd);
+    u64 t = *w.alloc_table(Level::Pte);
+    u64* slot = w.find_slot_mut(Level::Pmd, pmd);
+    *slot = encode(w.geom, Level::Pmd,
+                   Entry{.kind = Kind::Bad,
+                         .word = (x86::PAGE_TABLE & ~x86::RW) | (t << w.geom.page_shift)})
+                .word;
+    break;
+  }
+  }
 }
 
 } // namespace
@@ -209,70 +288,10 @@ std::string ExhaustiveSpace::apply_side(World& w, const Layout& l, const Side& s
     u64 digit = c % radix;
     c /= radix;
     text += fmt::format(" pmd {:#x}=", r.pmd);
-    if (l.hugetlb) {
-      switch (digit) {
-      case 0:
-        (void)w.ensure_slot(Level::Pmd, r.pmd);
-        break;
-      case 1:
-        put(w, Level::Pmd, r.pmd, Entry{.kind = Kind::Huge, .pfn = huge_pfn});
-        break;
-      case 2:
-        put(w, Level::Pmd, r.pmd, Entry{.kind = Kind::Huge, .pfn = huge_pfn, .write = true});
-        break;
-      case 3:
-        put(w, Level::Pmd, r.pmd, Entry{.kind = Kind::Protnone, .pfn = huge_pfn, .write = true});
-        break;
-      case 4:
-        put(w, Level::Pmd, r.pmd, Entry{.kind = Kind::Migration, .pfn = huge_pfn});
-        break;
-      case 5:
-        put(w, Level::Pmd, r.pmd, Entry{.kind = Kind::Hwpoison, .pfn = huge_pfn});
-        break;
-      case 6:
-        put(w, Level::Pmd, r.pmd, Entry{.kind = Kind::Swap, .swap_type = 1, .offset = 0x66});
-        break;
-      }
-      text += kSlotNames[digit];
-      continue;
-    }
-    if (digit < kPmdKinds) {
-      switch (digit) {
-      case 0:
-        (void)w.ensure_slot(Level::Pmd, r.pmd);
-        break;
-      case 1:
-        put(w, Level::Pmd, r.pmd, Entry{.kind = Kind::Huge, .pfn = huge_pfn});
-        break;
-      case 2:
-        put(w, Level::Pmd, r.pmd, Entry{.kind = Kind::Huge, .pfn = huge_pfn, .write = true});
-        break;
-      case 3:
-        put(w, Level::Pmd, r.pmd,
-            Entry{.kind = Kind::Huge, .pfn = huge_pfn, .write = true, .protnone = true});
-        break;
-      case 4:
-        put(w, Level::Pmd, r.pmd,
-            Entry{.kind = Kind::Huge, .pfn = huge_pfn, .write = true, .devmap = true});
-        break;
-      case 5:
-        put(w, Level::Pmd, r.pmd, Entry{.kind = Kind::Migration, .pfn = huge_pfn, .write = true});
-        break;
-      case 6:
-        put(w, Level::Pmd, r.pmd, Entry{.kind = Kind::Swap, .swap_type = 1, .offset = 0x66});
-        break;
-      case 7: { // a present pointer to a PTE table without RW: pmd_bad
-        u64* slot = w.ensure_slot(Level::Pmd, r.pmd);
-        u64 t = *w.alloc_table(Level::Pte);
-        slot = w.find_slot_mut(Level::Pmd, r.pmd);
-        *slot = encode(g, Level::Pmd,
-                       Entry{.kind = Kind::Bad,
-                             .word = (x86::PAGE_TABLE & ~x86::RW) | (t << g.page_shift)})
-                    .word;
-        break;
-      }
-      }
-      text += kPmdNames[digit];
+    if (l.hugetlb || digit < kPmdKinds) {
+      const PmdChoice& choice = l.hugetlb ? kSlotPalette[digit] : kPmdPalette[digit];
+      put_pmd(w, r.pmd, choice.shape, huge_pfn);
+      text += choice.name;
       continue;
     }
     digit -= kPmdKinds;
