@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The scenario text format (docs/scenario-format.md): lexer, parser and printer.
+// The scenario text format (docs/scenario-format.md): parser and printer.
 //
 // The parser is a line-at-a-time state machine (Parser) that builds the world as it reads:
 // page-table lines go through World::ensure_slot and encode() at once, while everything that
@@ -18,14 +18,13 @@
 #include <span>
 #include <tuple>
 
+#include "model/scenario_lexer.h"
+
 namespace hmmspec {
 
-std::string ParseError::str() const {
-  if (loc.line == 0) return fmt::format("{}: {}", loc.file, message);
-  return fmt::format("{}:{}:{}: {}", loc.file, loc.line, loc.col, message);
-}
-
 namespace {
+
+using namespace scenario_text;
 
 // Bounds that keep hostile input from allocating without limit.
 constexpr u64 kMaxRangePages = 1ull << 26;  // pfns[] of at most 512 MiB
@@ -33,88 +32,6 @@ constexpr u64 kMaxPfnsPerLine = 1ull << 20; // one owner/shared_pfn line
 constexpr u64 kMaxPfnsTotal = 1ull << 20;   // all owner (or all shared_pfn) lines together
 constexpr size_t kMaxTables = 1u << 16;     // page tables in one world
 constexpr std::uintmax_t kMaxFileBytes = 64u << 20;
-constexpr std::string_view kSpdx = "SPDX-License-Identifier:";
-
-std::string hex(u64 v) {
-  return fmt::format("{:#x}", v);
-}
-
-// A token quoted for a message: non-printable bytes escaped, long tokens cut.
-std::string quote(std::string_view s) {
-  std::string out = "'";
-  size_t n = 0;
-  for (unsigned char c : s) {
-    if (++n > 40) {
-      out += "...";
-      break;
-    }
-    if (c >= 0x20 && c < 0x7f)
-      out += char(c);
-    else
-      out += fmt::format("\\x{:02x}", c);
-  }
-  return out + "'";
-}
-
-// ---- Lexer -------------------------------------------------------------------------------
-
-struct Token {
-  std::string_view text;
-  unsigned col = 0; // 1-based byte column
-};
-
-// Splits a line at blanks; `#` starts a comment that runs to the end of the line.
-std::vector<Token> tokenize(std::string_view line) {
-  std::vector<Token> out;
-  size_t i = 0;
-  while (i < line.size()) {
-    char c = line[i];
-    if (c == ' ' || c == '\t') {
-      ++i;
-      continue;
-    }
-    if (c == '#') break;
-    size_t j = i;
-    while (j < line.size() && line[j] != ' ' && line[j] != '\t' && line[j] != '#') ++j;
-    out.push_back(Token{line.substr(i, j - i), unsigned(i + 1)});
-    i = j;
-  }
-  return out;
-}
-
-// Parses a decimal or 0x-hex number with an optional K, M or G suffix (powers of 1024).
-std::optional<std::string> parse_u64(std::string_view s, u64& out) {
-  std::string_view orig = s;
-  if (s.empty()) return "missing number";
-  unsigned scale = 0;
-  if (s.back() == 'K') scale = 10;
-  if (s.back() == 'M') scale = 20;
-  if (s.back() == 'G') scale = 30;
-  if (scale) s.remove_suffix(1);
-  unsigned base = 10;
-  if (s.size() >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-    base = 16;
-    s.remove_prefix(2);
-  }
-  if (s.empty()) return "bad number " + quote(orig);
-  u64 v = 0;
-  for (char c : s) {
-    unsigned d;
-    if (c >= '0' && c <= '9')
-      d = unsigned(c - '0');
-    else if (base == 16 && c >= 'a' && c <= 'f')
-      d = unsigned(c - 'a' + 10);
-    else if (base == 16 && c >= 'A' && c <= 'F')
-      d = unsigned(c - 'A' + 10);
-    else
-      return "bad number " + quote(orig);
-    if (v > (~0ull - d) / base) return "number " + quote(orig) + " does not fit in 64 bits";
-    v = v * base + d;
-  }
-  if (scale && v > (~0ull >> scale)) return "number " + quote(orig) + " does not fit in 64 bits";
-  out = v << scale;
-  return std::nullopt;
-}
 
 // Names of VM_FAULT_* bits, for inject error=BITS and expect fault ... -> BITS.
 constexpr std::array<std::pair<std::string_view, unsigned>, 13> kFaultBits{{
@@ -154,13 +71,6 @@ Level level_down(const Geometry& g, Level l) {
 Level level_up(const Geometry& g, Level l) {
   Level n = static_cast<Level>(idx(l) + 1);
   return (n == Level::P4d && g.p4d_folded()) ? Level::Pgd : n;
-}
-
-std::string size_text(u64 v) {
-  if (v && !(v & ((1ull << 30) - 1))) return fmt::format("{}G", v >> 30);
-  if (v && !(v & ((1ull << 20) - 1))) return fmt::format("{}M", v >> 20);
-  if (v && !(v & ((1ull << 10) - 1))) return fmt::format("{}K", v >> 10);
-  return hex(v);
 }
 
 constexpr std::array<std::pair<std::string_view, u64>, 8> kVmaFlags{{
