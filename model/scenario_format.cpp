@@ -19,6 +19,7 @@
 #include <tuple>
 
 #include "model/scenario_lexer.h"
+#include "model/scenario_symbols.h"
 
 namespace hmmspec {
 
@@ -33,36 +34,6 @@ constexpr u64 kMaxPfnsTotal = 1ull << 20;   // all owner (or all shared_pfn) lin
 constexpr size_t kMaxTables = 1u << 16;     // page tables in one world
 constexpr std::uintmax_t kMaxFileBytes = 64u << 20;
 
-// Names of VM_FAULT_* bits, for inject error=BITS and expect fault ... -> BITS.
-constexpr std::array<std::pair<std::string_view, unsigned>, 13> kFaultBits{{
-    {"oom", 0x1},
-    {"sigbus", 0x2},
-    {"major", 0x4},
-    {"write", 0x8},
-    {"hwpoison", 0x10},
-    {"hwpoison_large", 0x20},
-    {"sigsegv", 0x40},
-    {"nopage", 0x100},
-    {"locked", 0x200},
-    {"retry", 0x400},
-    {"fallback", 0x800},
-    {"done_cow", 0x1000},
-    {"needdsync", 0x2000},
-}};
-
-std::string fault_bits_text(unsigned bits) {
-  std::string s;
-  unsigned left = bits;
-  for (auto [name, bit] : kFaultBits)
-    if (bits & bit) {
-      s += s.empty() ? "" : "|";
-      s += name;
-      left &= ~bit;
-    }
-  if (left || s.empty()) return hex(bits);
-  return s;
-}
-
 // The level below l in a geometry (skipping a folded P4D), and the one above.
 Level level_down(const Geometry& g, Level l) {
   Level n = below(l);
@@ -71,93 +42,6 @@ Level level_down(const Geometry& g, Level l) {
 Level level_up(const Geometry& g, Level l) {
   Level n = static_cast<Level>(idx(l) + 1);
   return (n == Level::P4d && g.p4d_folded()) ? Level::Pgd : n;
-}
-
-constexpr std::array<std::pair<std::string_view, u64>, 8> kVmaFlags{{
-    {"read", vm::READ},
-    {"write", vm::WRITE},
-    {"exec", vm::EXEC},
-    {"shared", vm::SHARED},
-    {"io", vm::IO},
-    {"pfnmap", vm::PFNMAP},
-    {"mixedmap", vm::MIXEDMAP},
-    {"hugepage", vm::HUGEPAGE},
-}};
-
-std::string vma_flag_text(const Vma& v) {
-  std::string s;
-  u64 left = v.flags & ~vm::HUGETLB;
-  for (auto [name, bit] : kVmaFlags)
-    if (v.flags & bit) {
-      s += fmt::format(" {}", name);
-      left &= ~bit;
-    }
-  if (!v.anonymous) s += " file";
-  if (v.hugetlb()) s += " hugetlb=" + size_text(v.hugetlb_size);
-  if (left) s += " vm_flags=" + hex(left);
-  return s;
-}
-
-// ---- Symbolic values resolved when the text ends -------------------------------------------
-
-// A REQ token: V, W, VW, 0 or a number (or `all`), in the range's final flags[].
-struct Req {
-  bool symbolic = false;
-  bool v = false, w = false;
-  u64 value = 0;
-  u64 resolve(const HmmRange& r) const {
-    if (!symbolic) return value;
-    return (v ? r.flags[HMM_PFN_VALID] : 0) | (w ? r.flags[HMM_PFN_WRITE] : 0);
-  }
-};
-
-// An OUT token of `expect pfn`: a sentinel of values[], a pfn with flags, or a raw word.
-struct Out {
-  enum class Form : std::uint8_t { Word, Error, None, Special, Pfn } form = Form::Word;
-  u64 value = 0; // Word: the word; Pfn: the pfn
-  bool v = false, w = false;
-  u64 resolve(const HmmRange& r) const {
-    switch (form) {
-    case Form::Word:
-      return value;
-    case Form::Error:
-      return r.values[HMM_PFN_ERROR];
-    case Form::None:
-      return r.values[HMM_PFN_NONE];
-    case Form::Special:
-      return r.values[HMM_PFN_SPECIAL];
-    case Form::Pfn:
-      return (value << r.pfn_shift) | (v ? r.flags[HMM_PFN_VALID] : 0) |
-             (w ? r.flags[HMM_PFN_WRITE] : 0);
-    }
-    return value;
-  }
-};
-
-std::string req_text(const HmmRange& r, u64 value, bool allow_all) {
-  if (allow_all && value == ~0ull) return "all";
-  if (value == 0) return "0";
-  u64 v = r.flags[HMM_PFN_VALID], w = r.flags[HMM_PFN_WRITE];
-  if (value == v) return "V";
-  if (value == w) return "W";
-  if (value == (v | w)) return "VW";
-  return hex(value);
-}
-
-std::string out_text(const HmmRange& r, u64 word, bool increments) {
-  if (!increments) {
-    if (word == r.values[HMM_PFN_ERROR]) return "error";
-    if (word == r.values[HMM_PFN_NONE]) return "none";
-    if (word == r.values[HMM_PFN_SPECIAL]) return "special";
-  }
-  u64 pfn = word >> r.pfn_shift;
-  for (unsigned combo = 0; combo < 4; ++combo) {
-    Out o{Out::Form::Pfn, pfn, (combo & 1) != 0, (combo & 2) != 0};
-    if (o.resolve(r) != word) continue;
-    return fmt::format("pfn={}{}{}{}", hex(pfn), increments ? "+" : "", o.v ? " V" : "",
-                       o.w ? " W" : "");
-  }
-  return hex(word) + (increments ? "+" : "");
 }
 
 // The text of an entry when its word is exactly what encode() makes of its classification.
@@ -451,12 +335,11 @@ private:
       size_t bar = text.find('|', pos);
       std::string_view name =
           text.substr(pos, bar == std::string_view::npos ? text.npos : bar - pos);
-      auto it = std::find_if(kFaultBits.begin(), kFaultBits.end(),
-                             [&](auto& p) { return p.first == name; });
-      if (it == kFaultBits.end())
+      auto bit = fault_bit_from_name(name);
+      if (!bit)
         fail(col, "bad fault bits " + quote(text) +
                       ": a number or names such as sigbus|oom|hwpoison|sigsegv");
-      bits |= it->second;
+      bits |= *bit;
       if (bar == std::string_view::npos) break;
       pos = bar + 1;
     }
