@@ -944,17 +944,8 @@ private:
       if (v.text == "livelock") {
         e.livelock = true;
       } else {
-        static constexpr std::array<std::pair<std::string_view, long>, 5> names{{
-            {"-EPERM", -err::kEPERM},
-            {"-ENOMEM", -err::kENOMEM},
-            {"-EFAULT", -err::kEFAULT},
-            {"-EBUSY", -err::kEBUSY},
-            {"-EINVAL", -err::kEINVAL},
-        }};
-        auto it =
-            std::find_if(names.begin(), names.end(), [&](auto& p) { return p.first == v.text; });
-        if (it != names.end()) {
-          e.ret = it->second;
+        if (auto named = errno_from_name(v.text)) {
+          e.ret = *named;
         } else {
           bool neg = v.text.starts_with('-');
           u64 n = number(neg ? v.text.substr(1) : v.text, v.col);
