@@ -86,13 +86,17 @@ public:
   Scenario finish();
 
 private:
-  // ---- errors ----
+  // ---- lines and directives (scenario_parser.cpp) ----
   [[noreturn]] void fail_at(unsigned line, unsigned col, std::string msg) const;
   [[noreturn]] void fail(unsigned col, std::string msg) const;
   [[noreturn]] void fail(const Token& t, std::string msg) const { fail(t.col, std::move(msg)); }
   std::string default_name() const;
+  void once(const Token& t, std::string key);
+  void directive(std::span<const Token> t);
+  void scenario(std::span<const Token> t);
+  void rule(std::span<const Token> t);
 
-  // ---- tokens ----
+  // ---- arguments: tokens made into values (scenario_parse_args.cpp) ----
   const Token& need(std::span<const Token> t, size_t i, std::string_view what) const;
   void no_more(std::span<const Token> t, size_t i) const;
   u64 number(std::string_view text, unsigned col) const;
@@ -111,13 +115,8 @@ private:
   Req req(const Token& t, bool allow_all) const;
   u64 owner(const Token& t) const { return t.text == "null" ? 0 : number(t); }
   unsigned fault_bits(std::string_view text, unsigned col) const;
-  std::pair<u64, u64> where(const Token& t, std::string_view what) const;
 
-  // ---- directives ----
-  void once(const Token& t, std::string key);
-  void directive(std::span<const Token> t);
-  void scenario(std::span<const Token> t);
-  void rule(std::span<const Token> t);
+  // ---- the world (scenario_parse_world.cpp) ----
   void geometry(std::span<const Token> t);
   void zero_pfn(std::span<const Token> t);
   void next_pfn(std::span<const Token> t);
@@ -128,7 +127,7 @@ private:
   void shared_pfn(std::span<const Token> t);
   void inject(std::span<const Token> t);
 
-  // ---- page tables ----
+  // ---- page tables (scenario_parse_tables.cpp) ----
   void check_table_budget(const Token& t) const;
   std::pair<u64, unsigned> slot_id(Level l, u64 addr) const;
   void record(std::pair<u64, unsigned> id, const Token& t, std::string_view what);
@@ -139,7 +138,8 @@ private:
   void table_line(std::span<const Token> t);
   void word_line(std::span<const Token> t);
 
-  // ---- the range ----
+  // ---- the range (scenario_parse_range.cpp) ----
+  std::pair<u64, u64> where(const Token& t, std::string_view what) const;
   void notifier(std::span<const Token> t);
   void range(std::span<const Token> t);
   void driver(std::span<const Token> t);
@@ -147,7 +147,7 @@ private:
   void request(std::span<const Token> t);
   void paint_requests();
 
-  // ---- expectations ----
+  // ---- expectations (scenario_parse_expect.cpp) ----
   Expectation& add_expectation(Expectation::Type type, const Token& t);
   Expectation& log_expectation(const Token& t);
   void expect(std::span<const Token> t);
