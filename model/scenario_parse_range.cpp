@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The parser's range directives (docs/scenario-format.md, "The range"): the range, the
-// notifier, the driver encoding and its fields, the requests; REQ symbols and the requests are
-// resolved when the text ends (Parser::finish).
+// notifier, the driver encoding and its fields, dev_private_owner, notifier_seq, the requests
+// and the budget. REQ symbols and the requests are resolved when the text ends (finish()).
 #include "model/scenario_parser.h"
 
 #include <algorithm>
@@ -114,6 +114,23 @@ void Parser::encoding(std::span<const Token> t) {
   }
 }
 
+void Parser::dev_private_owner(std::span<const Token> t) {
+  once(t[0], "dev_private_owner");
+  s_.range.dev_private_owner = owner(need(t, 1, "OWNER"));
+  no_more(t, 2);
+}
+
+// notifier_seq N or stale: the sequence the caller read, resolved in finish().
+void Parser::notifier_seq(std::span<const Token> t) {
+  once(t[0], "notifier_seq");
+  const Token& v = need(t, 1, "N or stale");
+  if (v.text == "stale")
+    stale_ = true;
+  else
+    notifier_seq_ = number(v);
+  no_more(t, 2);
+}
+
 void Parser::request(std::span<const Token> t) {
   const Token& wt = need(t, 1, "ADDR-OR-RANGE");
   auto [first, count] = where(wt, "request");
@@ -142,6 +159,16 @@ void Parser::paint_requests() {
       }
     }
   }
+}
+
+// budget N: walk attempts before a livelock is reported.
+void Parser::budget(std::span<const Token> t) {
+  once(t[0], "budget");
+  const Token& v = need(t, 1, "N");
+  u64 n = number(v);
+  if (n == 0 || n > 0xffffffffull) fail(v, "budget must be between 1 and 4294967295");
+  s_.options.restart_budget = unsigned(n);
+  no_more(t, 2);
 }
 
 } // namespace hmmspec::scenario_text

@@ -95,29 +95,10 @@ void Parser::directive(std::span<const Token> t) {
   if (d == "flags" || d == "values" || d == "pfn_shift" || d == "default_flags" ||
       d == "pfn_flags_mask")
     return encoding(t);
-  if (d == "dev_private_owner") {
-    once(t[0], "dev_private_owner");
-    s_.range.dev_private_owner = owner(need(t, 1, "OWNER"));
-    return no_more(t, 2);
-  }
-  if (d == "notifier_seq") {
-    once(t[0], "notifier_seq");
-    const Token& v = need(t, 1, "N or stale");
-    if (v.text == "stale")
-      stale_ = true;
-    else
-      notifier_seq_ = number(v);
-    return no_more(t, 2);
-  }
+  if (d == "dev_private_owner") return dev_private_owner(t);
+  if (d == "notifier_seq") return notifier_seq(t);
   if (d == "request") return request(t);
-  if (d == "budget") {
-    once(t[0], "budget");
-    const Token& v = need(t, 1, "N");
-    u64 n = number(v);
-    if (n == 0 || n > 0xffffffffull) fail(v, "budget must be between 1 and 4294967295");
-    s_.options.restart_budget = unsigned(n);
-    return no_more(t, 2);
-  }
+  if (d == "budget") return budget(t);
   if (d == "expect") return expect(t);
   fail(t[0], "unknown directive " + quote(d));
 }

@@ -144,8 +144,11 @@ private:
   void range(std::span<const Token> t);
   void driver(std::span<const Token> t);
   void encoding(std::span<const Token> t);
+  void dev_private_owner(std::span<const Token> t);
+  void notifier_seq(std::span<const Token> t);
   void request(std::span<const Token> t);
   void paint_requests();
+  void budget(std::span<const Token> t);
 
   // ---- expectations (scenario_parse_expect.cpp) ----
   Expectation& add_expectation(Expectation::Type type, const Token& t);
