@@ -97,9 +97,8 @@ Level Parser::level(const Token& t) const {
   return *l;
 }
 
-Opts Parser::options(std::span<const Token> t, size_t from,
-                     std::initializer_list<std::string_view> keys,
-                     std::initializer_list<std::string_view> words) const {
+Opts Parser::options(std::span<const Token> t, size_t from, std::span<const std::string_view> keys,
+                     std::span<const std::string_view> words) const {
   Opts o;
   for (size_t i = from; i < t.size(); ++i) {
     std::string_view text = t[i].text;

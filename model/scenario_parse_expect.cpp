@@ -70,19 +70,13 @@ void Parser::expect(std::span<const Token> t) {
     return no_more(t, 3);
   }
   if (level_from_name(w)) {
-    World& wd = s_.world;
-    Level l = level(what);
-    const Token& at = need(t, 2, "ADDR");
-    u64 addr = address(at, wd.geom.size(l), fmt::format("{} address", level_name(l)));
-    EntrySpec sp = entry_spec(t, 3);
-    table_line_seen();
-    Context ctx = wd.context_at(l, addr);
+    auto [l, at, addr, sp, ctx] = level_addr_entry(t, 1);
     u64 word;
     if (!sp.raw && sp.e.kind == Kind::Table) {
       if (!sp.table_pfn) fail(sp.kind_col, "expect ... table needs pfn=P");
       if (l == Level::Pte || ctx == Context::HugetlbSlot)
         fail(sp.kind_col, fmt::format("{}: a table pointer cannot be a leaf", level_name(l)));
-      word = encode(wd.geom, l, Entry{.kind = Kind::Table, .pfn = *sp.table_pfn}).word;
+      word = encode(s_.world.geom, l, Entry{.kind = Kind::Table, .pfn = *sp.table_pfn}).word;
     } else {
       word = encode_spec(l, ctx, sp);
     }

@@ -153,16 +153,23 @@ u64 Parser::encode_spec(Level l, Context ctx, const EntrySpec& sp) const {
   fail(col, fmt::format("{}{}: {}", level_name(l), where, m));
 }
 
+// LEVEL ADDR ENTRY at t[i]: the level, its address (aligned to what one entry covers), the
+// ENTRY and the context of its slot. A page-table line, also in an expect line.
+EntryLine Parser::level_addr_entry(std::span<const Token> t, size_t i) {
+  const World& w = s_.world;
+  Level l = level(t[i]);
+  const Token& at = need(t, i + 1, "ADDR");
+  u64 addr = address(at, w.geom.size(l), fmt::format("{} address", level_name(l)));
+  EntrySpec sp = entry_spec(t, i + 2);
+  table_line_seen();
+  return EntryLine{l, at, addr, sp, w.context_at(l, addr)};
+}
+
 // LEVEL ADDR ENTRY
 void Parser::entry_line(std::span<const Token> t) {
   World& w = s_.world;
   const Geometry& g = w.geom;
-  Level l = level(t[0]);
-  const Token& at = need(t, 1, "ADDR");
-  u64 addr = address(at, g.size(l), fmt::format("{} address", level_name(l)));
-  EntrySpec sp = entry_spec(t, 2);
-  table_line_seen();
-  Context ctx = w.context_at(l, addr);
+  auto [l, at, addr, sp, ctx] = level_addr_entry(t, 0);
   u64 word = 0;
   bool is_table = !sp.raw && sp.e.kind == Kind::Table;
   if (is_table) {

@@ -4,9 +4,24 @@
 #include "model/scenario_parser.h"
 
 #include <algorithm>
+#include <array>
 #include <fmt/format.h>
 
 namespace hmmspec::scenario_text {
+
+namespace {
+
+// The options of a vma line: two keys, and the bare words of kVmaFlags, anon and file.
+constexpr std::array<std::string_view, 2> kVmaKeys{"hugetlb", "vm_flags"};
+constexpr std::array<std::string_view, kVmaFlags.size() + 2> kVmaWords = [] {
+  std::array<std::string_view, kVmaFlags.size() + 2> words;
+  for (size_t i = 0; i < kVmaFlags.size(); ++i) words[i] = kVmaFlags[i].first;
+  words[kVmaFlags.size()] = "anon";
+  words[kVmaFlags.size() + 1] = "file";
+  return words;
+}();
+
+} // namespace
 
 void Parser::geometry(std::span<const Token> t) {
   once(t[0], "geometry");
@@ -85,9 +100,7 @@ void Parser::vma(std::span<const Token> t) {
   const Token& rt = need(t, 1, "RANGE");
   auto [a, b] = address_span(rt, "vma");
   Vma v{a, b, 0, true, 0};
-  Opts o = options(
-      t, 2, {"hugetlb", "vm_flags"},
-      {"read", "write", "exec", "shared", "io", "pfnmap", "mixedmap", "hugepage", "anon", "file"});
+  Opts o = options(t, 2, kVmaKeys, kVmaWords);
   for (auto [name, bit] : kVmaFlags)
     if (o.has(name)) v.flags |= bit;
   if (o.has("anon") && o.has("file")) fail(o.get("file")->col, "a VMA is anon or file, not both");
@@ -106,14 +119,22 @@ void Parser::vma(std::span<const Token> t) {
   if (auto err = s_.world.vmas.insert(v, s_.world.geom.page_size())) fail(rt, *err);
 }
 
-void Parser::owner_line(std::span<const Token> t) {
-  const Token& pt = need(t, 1, "PFN-RANGE");
+// The PFN or PFN-RANGE of an owner or shared_pfn line, within the bounds on one line and on
+// all lines of its kind together (`total` pfns so far).
+std::pair<u64, u64> Parser::pfn_run(const Token& pt, u64 total, std::string_view line,
+                                    std::string_view in_all) const {
   auto [a, b] = span(pt.text, pt.col, true);
   check_pfn(b - 1, pt.col);
   if (b - a > kMaxPfnsPerLine)
-    fail(pt, fmt::format("at most {} pfns per owner line", kMaxPfnsPerLine));
-  if (owners_total_ + (b - a) > kMaxPfnsTotal)
-    fail(pt, fmt::format("at most {} device pfns in all", kMaxPfnsTotal));
+    fail(pt, fmt::format("at most {} pfns per {} line", kMaxPfnsPerLine, line));
+  if (total + (b - a) > kMaxPfnsTotal)
+    fail(pt, fmt::format("at most {} {} pfns in all", kMaxPfnsTotal, in_all));
+  return {a, b};
+}
+
+void Parser::owner_line(std::span<const Token> t) {
+  const Token& pt = need(t, 1, "PFN-RANGE");
+  auto [a, b] = pfn_run(pt, owners_total_, "owner", "device");
   u64 who = owner(need(t, 2, "OWNER"));
   no_more(t, 3);
   for (u64 p = a; p < b; ++p)
@@ -125,12 +146,7 @@ void Parser::owner_line(std::span<const Token> t) {
 
 void Parser::shared_pfn(std::span<const Token> t) {
   const Token& pt = need(t, 1, "PFN");
-  auto [a, b] = span(pt.text, pt.col, true);
-  check_pfn(b - 1, pt.col);
-  if (b - a > kMaxPfnsPerLine)
-    fail(pt, fmt::format("at most {} pfns per shared_pfn line", kMaxPfnsPerLine));
-  if (shared_total_ + (b - a) > kMaxPfnsTotal)
-    fail(pt, fmt::format("at most {} shared pfns in all", kMaxPfnsTotal));
+  auto [a, b] = pfn_run(pt, shared_total_, "shared_pfn", "shared");
   no_more(t, 2);
   for (u64 p = a; p < b; ++p)
     if (s_.world.shared_pfns.contains(p)) fail(pt, fmt::format("pfn {} is already shared", hex(p)));

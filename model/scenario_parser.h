@@ -70,6 +70,15 @@ struct EntrySpec {
   unsigned kind_col = 0, pfn_col = 0, type_col = 0, offset_col = 0, word_col = 0;
 };
 
+// A LEVEL ADDR ENTRY read: where the entry goes, the ENTRY, and the context of its slot.
+struct EntryLine {
+  Level level = Level::Pte;
+  Token at; // the ADDR token, for messages
+  u64 addr = 0;
+  EntrySpec spec;
+  Context ctx = Context::Normal;
+};
+
 // Where a table word was set, so a second write to it is reported.
 struct Written {
   unsigned line = 0;
@@ -110,8 +119,13 @@ private:
   void check_pfn(u64 p, unsigned col) const;
   u64 pfn(std::string_view text, unsigned col) const;
   Level level(const Token& t) const;
+  Opts options(std::span<const Token> t, size_t from, std::span<const std::string_view> keys,
+               std::span<const std::string_view> words) const;
   Opts options(std::span<const Token> t, size_t from, std::initializer_list<std::string_view> keys,
-               std::initializer_list<std::string_view> words) const;
+               std::initializer_list<std::string_view> words) const {
+    return options(t, from, std::span(keys.begin(), keys.size()),
+                   std::span(words.begin(), words.size()));
+  }
   Req req(const Token& t, bool allow_all) const;
   u64 owner(const Token& t) const { return t.text == "null" ? 0 : number(t); }
   unsigned fault_bits(std::string_view text, unsigned col) const;
@@ -123,6 +137,8 @@ private:
   void before_tables(const Token& t) const;
   void table_line_seen();
   void vma(std::span<const Token> t);
+  std::pair<u64, u64> pfn_run(const Token& pt, u64 total, std::string_view line,
+                              std::string_view in_all) const;
   void owner_line(std::span<const Token> t);
   void shared_pfn(std::span<const Token> t);
   void inject(std::span<const Token> t);
@@ -133,6 +149,7 @@ private:
   void record(std::pair<u64, unsigned> id, const Token& t, std::string_view what);
   std::string blocked_message(Level l, u64 addr) const;
   EntrySpec entry_spec(std::span<const Token> t, size_t i) const;
+  EntryLine level_addr_entry(std::span<const Token> t, size_t i);
   u64 encode_spec(Level l, Context ctx, const EntrySpec& sp) const;
   void entry_line(std::span<const Token> t);
   void table_line(std::span<const Token> t);
