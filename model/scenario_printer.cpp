@@ -64,6 +64,19 @@ std::string entry_text(const Geometry& g, Level l, u64 word, u64 zero_pfn, Conte
   return raw_entry(g, l, word, zero_pfn, ctx);
 }
 
+// Whether `word`, classified as `e`, is exactly the pointer encode() makes to e's table from a
+// normal slot, which `table pfn=P` (or a table the parser creates) reads back to.
+bool plain_table_pointer(const Geometry& g, Level l, u64 word, const Entry& e, Context ctx) {
+  return e.kind == Kind::Table && ctx == Context::Normal &&
+         word == encode(g, l, Entry{.kind = Kind::Table, .pfn = e.pfn}).word;
+}
+
+// START-END of n units from start (each 1 << unit_shift), or START alone for one unit.
+std::string span_text(u64 start, u64 n, unsigned unit_shift = 0) {
+  if (n == 1) return hex(start);
+  return fmt::format("{}-{}", hex(start), hex(start + (n << unit_shift)));
+}
+
 // ---- Printer -------------------------------------------------------------------------------
 
 // Writes lines and feeds each to a shadow parser, whose world tells where the parser would
@@ -145,8 +158,7 @@ private:
         ++it;
         ++n;
       }
-      std::string span = n == 1 ? hex(first) : fmt::format("{}-{}", hex(first), hex(first + n));
-      emit(fmt::format("owner {} {}", span, who == 0 ? "null" : hex(who)));
+      emit(fmt::format("owner {} {}", span_text(first, n), who == 0 ? "null" : hex(who)));
     }
     for (auto it = w.shared_pfns.begin(); it != w.shared_pfns.end();) {
       u64 first = *it, n = 0;
@@ -154,8 +166,7 @@ private:
         ++it;
         ++n;
       }
-      emit("shared_pfn " +
-           (n == 1 ? hex(first) : fmt::format("{}-{}", hex(first), hex(first + n))));
+      emit("shared_pfn " + span_text(first, n));
     }
     for (const auto& [addr, inj] : w.injections) {
       std::string line = "inject " + hex(addr);
@@ -218,9 +229,8 @@ private:
             !visited_.contains(child)) {
           visited_.insert(child);
           Level cl = level_down(g, walk);
-          bool standard = e.kind == Kind::Table && ctx == Context::Normal &&
-                          word == encode(g, walk, Entry{.kind = Kind::Table, .pfn = child}).word &&
-                          w.tables().at(child).level == cl;
+          bool standard =
+              plain_table_pointer(g, walk, word, e, ctx) && w.tables().at(child).level == cl;
           if (standard) {
             pending_.push_back({walk, addr, child});
             table(child, cl, addr);
@@ -228,7 +238,7 @@ private:
             continue;
           }
           flush(true);
-          emit(fmt::format("table {} pfn={}", level_name(w.tables().at(child).level), hex(child)));
+          table_line(child);
           entry(walk, addr, raw_or_logical(walk, word, ctx));
           table(child, cl, addr);
           continue;
@@ -238,6 +248,11 @@ private:
     }
     for (size_t i = g.entries(walk); i < t.words.size(); ++i)
       if (t.words[i]) later_.push_back({pfn, unsigned(i)});
+  }
+
+  // table LEVEL pfn=P: the table at pfn, before anything points to it.
+  void table_line(u64 pfn) {
+    emit(fmt::format("table {} pfn={}", level_name(s_.world.tables().at(pfn).level), hex(pfn)));
   }
 
   std::string raw_or_logical(Level l, u64 word, Context ctx) const {
@@ -259,7 +274,7 @@ private:
     flush(true);
     for (const auto& [pfn, t] : w.tables())
       if (!visited_.contains(pfn)) {
-        emit(fmt::format("table {} pfn={}", level_name(t.level), hex(pfn)));
+        table_line(pfn);
         for (unsigned i = 0; i < t.words.size(); ++i)
           if (t.words[i]) later_.push_back({pfn, i});
       }
@@ -271,7 +286,7 @@ private:
   void all_tables_explicit() {
     const World& w = s_.world;
     for (const auto& [pfn, t] : w.tables())
-      if (pfn != w.root_pfn()) emit(fmt::format("table {} pfn={}", level_name(t.level), hex(pfn)));
+      if (pfn != w.root_pfn()) table_line(pfn);
     for (const auto& [pfn, t] : w.tables())
       for (unsigned i = 0; i < t.words.size(); ++i)
         if (t.words[i]) word_line(pfn, i);
@@ -335,9 +350,7 @@ private:
   std::string where_text(u64 first, u64 count) const {
     const HmmRange& r = s_.range;
     const unsigned ps = s_.world.geom.page_shift;
-    u64 a = r.start + (first << ps);
-    if (count == 1) return hex(a);
-    return fmt::format("{}-{}", hex(a), hex(a + (count << ps)));
+    return span_text(r.start + (first << ps), count, ps);
   }
 
   void expectations() {
@@ -356,8 +369,7 @@ private:
         Context ctx = w.context_at(e.level, e.addr);
         std::string text;
         Entry c = classify(w.geom, e.level, e.entry_word, w.zero_pfn, ctx);
-        if (c.kind == Kind::Table && ctx == Context::Normal &&
-            e.entry_word == encode(w.geom, e.level, Entry{.kind = Kind::Table, .pfn = c.pfn}).word)
+        if (plain_table_pointer(w.geom, e.level, e.entry_word, c, ctx))
           text = "table pfn=" + hex(c.pfn);
         else
           text = entry_text(w.geom, e.level, e.entry_word, w.zero_pfn, ctx);
