@@ -3,6 +3,7 @@
 // split into tokens with their columns, numbers with K, M or G suffixes, and the way numbers
 // and tokens are written back (hex, sizes, tokens quoted in messages). Shared by the parser
 // and the printer; ParseError::str() (`file:line:col: message`) is defined with them.
+// Internal to model/: callers use model/scenario_format.h.
 #pragma once
 
 #include <optional>

@@ -62,7 +62,8 @@ void Parser::range(std::span<const Token> t) {
   once(t[0], "range");
   range_line_ = line_;
   const Token& rt = need(t, 1, "RANGE");
-  // start == end is allowed: walk_page_range refuses it with -EINVAL (R-EINVAL).
+  // start == end is allowed: walk_page_range (hmm.c:591; mm/pagewalk.c:392-393 at v5.7)
+  // refuses it with -EINVAL (R-EINVAL in docs/spec.md).
   auto [a, b] = address_span(rt, "range", true);
   u64 pages = (b - a) >> s_.world.geom.page_shift;
   if (pages > kMaxRangePages)

@@ -3,7 +3,8 @@
 // the world as it reads. Page-table lines go through World::ensure_slot and encode() at
 // once, while everything that depends on the range encoding (REQ and OUT symbols, the
 // notifier defaults) is resolved when the text ends. The printer drives one too, to tell
-// where a table the parser creates on its own would land.
+// where a table the parser creates on its own would land. Internal to model/: callers use
+// parse_scenario and load_scenario (model/scenario_format.h).
 #pragma once
 
 #include <cstdint>

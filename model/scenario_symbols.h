@@ -2,6 +2,7 @@
 // The symbolic words of the scenario format (docs/scenario-format.md) that the parser reads
 // and the printer writes: the names of VM_FAULT_* bits and of VMA flags, and the REQ and OUT
 // symbols, which stand for words of the range's encoding and are resolved once it is known.
+// Internal to model/: callers use model/scenario_format.h.
 #pragma once
 
 #include <array>
