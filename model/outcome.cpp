@@ -1,25 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "model/outcome.h"
 
+#include <array>
 #include <fmt/format.h>
+#include <utility>
 
 namespace hmmspec {
 
+namespace {
+
+// The errors hmm_range_fault returns, by name.
+constexpr std::array<std::pair<long, std::string_view>, 5> kErrnoNames{{
+    {-err::kEPERM, "-EPERM"},
+    {-err::kENOMEM, "-ENOMEM"},
+    {-err::kEFAULT, "-EFAULT"},
+    {-err::kEBUSY, "-EBUSY"},
+    {-err::kEINVAL, "-EINVAL"},
+}};
+
+} // namespace
+
 std::string errno_name(long ret) {
-  switch (ret) {
-  case -err::kEPERM:
-    return "-EPERM";
-  case -err::kENOMEM:
-    return "-ENOMEM";
-  case -err::kEFAULT:
-    return "-EFAULT";
-  case -err::kEBUSY:
-    return "-EBUSY";
-  case -err::kEINVAL:
-    return "-EINVAL";
-  default:
-    return std::to_string(ret);
-  }
+  for (auto [value, name] : kErrnoNames)
+    if (value == ret) return std::string(name);
+  return std::to_string(ret);
+}
+
+std::optional<long> errno_from_name(std::string_view name) {
+  for (auto [value, n] : kErrnoNames)
+    if (n == name) return value;
+  return std::nullopt;
 }
 
 namespace {

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/range.h"
@@ -23,7 +24,8 @@ inline constexpr long kEFAULT = 14;
 inline constexpr long kEBUSY = 16;
 inline constexpr long kEINVAL = 22;
 } // namespace err
-std::string errno_name(long ret); // "-EFAULT", or the number itself
+std::string errno_name(long ret);                           // "-EFAULT", or the number itself
+std::optional<long> errno_from_name(std::string_view name); // "-EFAULT" -> -14; else nothing
 
 struct Outcome {
   bool livelock = false; // the restart budget ran out: the seed would spin forever

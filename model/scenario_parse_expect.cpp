@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The parser's expect lines (docs/scenario-format.md, "Expectations"): ret, pfn, final
+// entries, the fault/wait log and the notifier sequence.
+#include "model/scenario_parser.h"
+
+#include <fmt/format.h>
+
+namespace hmmspec::scenario_text {
+
+Expectation& Parser::add_expectation(Expectation::Type type, const Token& t) {
+  Expectation e;
+  e.type = type;
+  e.loc = SourceLoc{file_, line_, t.col};
+  s_.expectations.push_back(std::move(e));
+  return s_.expectations.back();
+}
+
+Expectation& Parser::log_expectation(const Token& t) {
+  if (!log_index_) {
+    log_index_ = s_.expectations.size();
+    add_expectation(Expectation::Type::Log, t);
+  }
+  return s_.expectations[*log_index_];
+}
+
+void Parser::expect(std::span<const Token> t) {
+  const Token& what = need(t, 1, "what to expect");
+  std::string_view w = what.text;
+  if (w == "ret") {
+    once(what, "expect ret");
+    const Token& v = need(t, 2, "N, an error name or livelock");
+    Expectation& e = add_expectation(Expectation::Type::Ret, t[0]);
+    if (v.text == "livelock") {
+      e.livelock = true;
+    } else {
+      if (auto named = errno_from_name(v.text)) {
+        e.ret = *named;
+      } else {
+        bool neg = v.text.starts_with('-');
+        u64 n = number(neg ? v.text.substr(1) : v.text, v.col);
+        if (n > (neg ? (1ull << 63) : (1ull << 63) - 1))
+          fail(v, "return value " + quote(v.text) + " does not fit in a long");
+        e.ret = neg ? long(0 - n) : long(n);
+      }
+    }
+    return no_more(t, 3);
+  }
+  if (w == "pfn") {
+    auto [first, count] = where(need(t, 2, "WHERE"), "expect pfn");
+    Expectation& e = add_expectation(Expectation::Type::Pfn, t[0]);
+    e.first = first;
+    e.count = count;
+    outs_.emplace_back(s_.expectations.size() - 1, out(t, 3, e));
+    return;
+  }
+  if (w == "fault" || w == "wait") return expect_event(t);
+  if (w == "nofault") {
+    once(what, "expect nofault");
+    if (log_index_)
+      fail(what, fmt::format("expect nofault contradicts the expect fault/wait at line {}",
+                             s_.expectations[*log_index_].loc.line));
+    nofault_line_ = line_;
+    log_expectation(t[0]);
+    return no_more(t, 2);
+  }
+  if (w == "notifier_seq") {
+    once(what, "expect notifier_seq");
+    u64 seq = number(need(t, 2, "N"));
+    add_expectation(Expectation::Type::Notifier, t[0]).seq = seq;
+    return no_more(t, 3);
+  }
+  if (level_from_name(w)) {
+    auto [l, at, addr, sp, ctx] = level_addr_entry(t, 1);
+    u64 word;
+    if (!sp.raw && sp.e.kind == Kind::Table) {
+      if (!sp.table_pfn) fail(sp.kind_col, "expect ... table needs pfn=P");
+      if (l == Level::Pte || ctx == Context::HugetlbSlot)
+        fail(sp.kind_col, fmt::format("{}: a table pointer cannot be a leaf", level_name(l)));
+      word = encode(s_.world.geom, l, Entry{.kind = Kind::Table, .pfn = *sp.table_pfn}).word;
+    } else {
+      word = encode_spec(l, ctx, sp);
+    }
+    Expectation& e = add_expectation(Expectation::Type::Entry, t[0]);
+    e.level = l;
+    e.addr = addr;
+    e.entry_word = word;
+    return;
+  }
+  fail(what, "unknown expectation " + quote(w) +
+                 " (expected ret, pfn, pte, pmd, pud, p4d, pgd, fault, wait, nofault or "
+                 "notifier_seq)");
+}
+
+// OUT of expect pfn: none, error, special, a word (WORD+ increments), or pfn=P[+] [V] [W].
+Out Parser::out(std::span<const Token> t, size_t i, Expectation& e) const {
+  const Token& o = need(t, i, "OUT");
+  Out r;
+  if (o.text == "none" || o.text == "error" || o.text == "special") {
+    r.form = o.text == "none"    ? Out::Form::None
+             : o.text == "error" ? Out::Form::Error
+                                 : Out::Form::Special;
+    no_more(t, i + 1);
+    return r;
+  }
+  if (o.text.starts_with("pfn=")) {
+    std::string_view p = o.text.substr(4);
+    if (p.ends_with('+')) {
+      e.pfn_increments = true;
+      p.remove_suffix(1);
+    }
+    if (p.empty()) fail(o, "missing value for 'pfn'");
+    r.form = Out::Form::Pfn;
+    r.value = number(p, o.col);
+    Opts f = options(t, i + 1, {}, {"V", "W", "VW"});
+    r.v = f.has("V") || f.has("VW");
+    r.w = f.has("W") || f.has("VW");
+    return r;
+  }
+  std::string_view n = o.text;
+  if (n.ends_with('+')) {
+    e.pfn_increments = true;
+    n.remove_suffix(1);
+  }
+  u64 v = 0;
+  if (parse_u64(n, v))
+    fail(o, "bad output " + quote(o.text) +
+                ": expected none, error, special, pfn=P [V] [W] or a word");
+  r.value = v;
+  no_more(t, i + 1);
+  return r;
+}
+
+void Parser::expect_event(std::span<const Token> t) {
+  const Token& what = t[1];
+  if (nofault_line_)
+    fail(what, fmt::format("expect {} contradicts the expect nofault at line {}", what.text,
+                           nofault_line_));
+  const Geometry& g = s_.world.geom;
+  Event ev;
+  size_t next;
+  if (what.text == "wait") {
+    const Token& lt = need(t, 2, "pte or pmd");
+    if (lt.text != "pte" && lt.text != "pmd")
+      fail(lt, "a migration wait is at pte or pmd, got " + quote(lt.text));
+    ev.type = Event::Type::Wait;
+    ev.level = lt.text == "pte" ? Level::Pte : Level::Pmd;
+    ev.addr = address(need(t, 3, "ADDR"), g.size(ev.level), "wait address");
+    next = 4;
+  } else {
+    ev.addr = address(need(t, 2, "ADDR"), g.page_size(), "fault address");
+    const Token& f = need(t, 3, "read, write or flags=N");
+    if (f.text == "read")
+      ev.flags = fault::FLAG_REMOTE;
+    else if (f.text == "write")
+      ev.flags = fault::FLAG_REMOTE | fault::FLAG_WRITE;
+    else if (f.text.starts_with("flags=") && f.text.size() > 6)
+      ev.flags = small(f.text.substr(6), f.col, 0xffffffffull, "fault flags");
+    else
+      fail(f, "expected read, write or flags=N, got " + quote(f.text));
+    next = 4;
+    if (next < t.size() && t[next].text == "->") {
+      const Token& b = need(t, next + 1, "BITS");
+      ev.result = fault_bits(b.text, b.col);
+      next += 2;
+    }
+  }
+  no_more(t, next);
+  log_expectation(t[0]).log.push_back(ev);
+}
+
+} // namespace hmmspec::scenario_text
