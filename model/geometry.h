@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/kernel_version.h"
 #include "model/x86_bits.h"
 
 namespace hmmspec {
@@ -33,6 +34,10 @@ struct Geometry {
   unsigned page_shift = 12;
   unsigned levels = 4;                         // 4 or 5
   std::array<unsigned, 5> bits{9, 9, 9, 0, 9}; // index bits per level (P4d 0 on 4-level)
+  // The kernel whose encoding of words the tables follow: the swap-type numbering, PTE
+  // markers and device-exclusive entries differ between versions (docs/versions.md). Words of
+  // worlds of different versions are never compared with each other.
+  KernelVersion kernel = KernelVersion::V5_7;
 
   // Checks the invariants (page shift 12..16, 1..9 bits per level, P4D folded iff 4-level,
   // address space of at most 57 bits); returns an error message or nothing.

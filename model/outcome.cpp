@@ -64,8 +64,23 @@ std::optional<Difference> table_difference(const World& a, const World& b) {
 
 } // namespace
 
+std::string describe(const KernelReport& r) {
+  switch (r.kind) {
+  case KernelReport::Kind::Warn:
+    return "WARN at " + r.where;
+  case KernelReport::Kind::Bug:
+    return "BUG at " + r.where;
+  case KernelReport::Kind::BadPte:
+    return fmt::format("bad page map at {:#x}", r.addr);
+  }
+  return "?";
+}
+
 std::optional<Difference> first_difference(const HmmRange& range, const Outcome& a,
                                            const Outcome& b) {
+  if (a.world.geom.kernel != b.world.geom.kernel) // raw words of two versions mean different things
+    return Difference{"kernel version", std::string(version_name(a.world.geom.kernel)),
+                      std::string(version_name(b.world.geom.kernel)), std::nullopt};
   if (a.livelock != b.livelock || (!a.livelock && a.ret != b.ret))
     return Difference{"ret", ret_text(a), ret_text(b), std::nullopt};
   size_t n = std::max(a.pfns.size(), b.pfns.size());
@@ -87,6 +102,14 @@ std::optional<Difference> first_difference(const HmmRange& range, const Outcome&
     std::optional<u64> addr;
     if (i < a.world.log.size()) addr = a.world.log[i].addr;
     return Difference{fmt::format("log[{}]", i), text(a.world), text(b.world), addr};
+  }
+  size_t k = std::max(a.reports.size(), b.reports.size());
+  for (size_t i = 0; i < k; ++i) {
+    if (i < a.reports.size() && i < b.reports.size() && a.reports[i] == b.reports[i]) continue;
+    auto text = [&](const Outcome& o) {
+      return i < o.reports.size() ? describe(o.reports[i]) : std::string("(none)");
+    };
+    return Difference{fmt::format("reports[{}]", i), text(a), text(b), std::nullopt};
   }
   if (auto d = table_difference(a.world, b.world)) return d;
   if (a.world.notifier != b.world.notifier)

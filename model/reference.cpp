@@ -17,7 +17,7 @@ void note_call(Trace* t, unsigned walk, RuleId r) {
 
 Outcome reference_hmm_range_fault(const World& w, const HmmRange& r, const RunOptions& o,
                                   Trace* trace) {
-  Outcome out{.livelock = false, .ret = 0, .walks = 0, .pfns = r.pfns, .world = w};
+  Outcome out{.livelock = false, .ret = 0, .walks = 0, .pfns = r.pfns, .world = w, .reports = {}};
   const unsigned shift = w.geom.page_shift;
   if (trace) { // one entry per page that has a pfns[] entry
     u64 npages = r.end > r.start ? (r.end - r.start) >> shift : 0;

@@ -82,9 +82,15 @@ public:
 
   Geometry geom;
   VmaList vmas;
-  u64 zero_pfn = 0x100;                // the shared zero page
-  u64 next_pfn = 0x10000;              // the deterministic page allocator (grows upwards)
-  std::map<u64, u64> device_owner;     // ZONE_DEVICE pfn -> pgmap->owner (0 is NULL)
+  u64 zero_pfn = 0x100;            // the shared zero page
+  u64 next_pfn = 0x10000;          // the deterministic page allocator (grows upwards)
+  std::map<u64, u64> device_owner; // ZONE_DEVICE pfn -> pgmap->owner (0 is NULL)
+  // ZONE_DEVICE pfns that are device-coherent memory (6.x MEMORY_DEVICE_COHERENT, mapped by
+  // present PTEs) rather than device-private; each also has an owner in device_owner.
+  std::set<u64> coherent_pfns;
+  // The highest pfn with a struct page (6.x vm_normal_page: a PTE mapping a pfn above it is a
+  // bad page map). The default gives every pfn a struct page.
+  u64 highest_memmap_pfn = ~0ull;
   std::set<u64> shared_pfns;           // pages mapped more than once: a write fault copies them
   std::map<u64, Injection> injections; // page address -> injection
   Notifier notifier;
