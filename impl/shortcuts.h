@@ -244,7 +244,8 @@ constexpr NeedOf<Word> pte_need(Word req, Word cpu, Word V, Word W, Word mask, W
 // S18: hmm_vma_handle_pte (hmm.c:236-317) for one PTE of a run, without a branch: the output
 // it writes unless it stops; whether it stops (a fault, a migration wait or -EFAULT, which the
 // walker then takes exactly, one PTE at a time); and whether it is a device-private entry,
-// which the walker resolves after the run by its owner (hmm.c:262-275; NONE until then).
+// which the walker resolves after the run by its owner (hmm.c:262-275; NONE until then). It
+// computes S1, S6, S7 and S8 in the forms that share terms; P7 proves the whole of it.
 template <class Word, class Shift>
 struct PteDecoder {
   Word pm;             // PTE_PFN_MASK
@@ -259,18 +260,19 @@ struct PteDecoded {
 };
 template <class Word, class Shift>
 constexpr PteDecoded<Word> decode_pte(const PteDecoder<Word, Shift>& k, Word w, Word t) {
-  const Word tv = bit_of((t & k.V) != 0); // need with CPU flags 0 (hmm.c:116-126)
-  const Word p = w & PRESENT, pn = (w >> 8) & 1u, sp = (w >> 9) & 1u;
+  const Word tv = bit_of((t & k.V) != 0), tw = bit_of((t & k.W) != 0);
+  const Word p = w & PRESENT, pn = (w >> 8) & 1u, rw = (w >> 1) & 1u, sp = (w >> 9) & 1u;
   const Word mapped = p | pn; // pte_present (S13: protnone counts)
   const Word swapish = bit_of((w & ~KNL_ERRATUM_MASK) != 0) & (mapped ^ 1u);
-  const Word dev = swapish & bit_of((w >> 60) == 0xfu); // swap type 30 or 31 (S15)
-  const Word pfn = pte_pfn(w, k.pm, k.page_shift);      // S8
-  const Word spnz = sp & bit_of(pfn != k.zero_pfn);     // special, not the zero page (hmm.c:301)
-  const Word need_present = present_needs_fault(w, t, k.V, k.W, k.disjoint); // S6
+  const Word dev = swapish & bit_of((w >> 60) == 0xfu);  // swap type 30 or 31 (S15)
+  const Word inv = u64(0) - (bit_of(w != 0) & (p ^ 1u)); // pte_pfn (S8)
+  const Word pfn = ((w ^ inv) & k.pm) >> k.page_shift;
+  const Word spnz = sp & bit_of(pfn != k.zero_pfn);           // special, not the zero page (S7)
+  const Word need_present = tv & tw & (rw ^ 1u) & k.disjoint; // S6
   const Word stop = tv & ((p ^ 1u) | need_present | spnz) & (dev ^ 1u);
+  const Word cpu = (u64(0) - p) & (k.V | (k.W & (u64(0) - rw))); // S1
   const Word msp = u64(0) - spnz, mm = u64(0) - mapped;
-  const Word mapout =
-      (k.special & msp) | ((((pfn << k.s) | k.V) | pte_cpu_flags(w, k.V, k.W)) & ~msp); // S1
+  const Word mapout = (k.special & msp) | ((((pfn << k.s) | k.V) | cpu) & ~msp);
   return {(mapout & mm) | (k.none & ~mm), stop, dev};
 }
 
