@@ -264,13 +264,12 @@ constexpr PteDecoded<Word> decode_pte(const PteDecoder<Word, Shift>& k, Word w, 
   const Word p = w & PRESENT, pn = (w >> 8) & 1u, rw = (w >> 1) & 1u, sp = (w >> 9) & 1u;
   const Word mapped = p | pn; // pte_present (S13: protnone counts)
   const Word swapish = bit_of((w & ~KNL_ERRATUM_MASK) != 0) & (mapped ^ 1u);
-  const Word dev = swapish & bit_of((w >> 60) == 0xfu);  // swap type 30 or 31 (S15)
-  const Word inv = u64(0) - (bit_of(w != 0) & (p ^ 1u)); // pte_pfn (S8)
-  const Word pfn = ((w ^ inv) & k.pm) >> k.page_shift;
+  const Word dev = swapish & bit_of((w >> 60) == 0xfu);       // swap type 30 or 31 (S15)
+  const Word pfn = pte_pfn(w, k.pm, k.page_shift);            // S8
   const Word spnz = sp & bit_of(pfn != k.zero_pfn);           // special, not the zero page (S7)
   const Word need_present = tv & tw & (rw ^ 1u) & k.disjoint; // S6
   const Word stop = tv & ((p ^ 1u) | need_present | spnz) & (dev ^ 1u);
-  const Word cpu = (u64(0) - p) & (k.V | (k.W & (u64(0) - rw))); // S1
+  const Word cpu = pte_cpu_flags(w, k.V, k.W); // S1
   const Word msp = u64(0) - spnz, mm = u64(0) - mapped;
   const Word mapout = (k.special & msp) | ((((pfn << k.s) | k.V) | cpu) & ~msp);
   return {(mapout & mm) | (k.none & ~mm), stop, dev};
