@@ -245,7 +245,8 @@ constexpr NeedOf<Word> pte_need(Word req, Word cpu, Word V, Word W, Word mask, W
 // it writes unless it stops; whether it stops (a fault, a migration wait or -EFAULT, which the
 // walker then takes exactly, one PTE at a time); and whether it is a device-private entry,
 // which the walker resolves after the run by its owner (hmm.c:262-275; NONE until then). It
-// computes S1, S6, S7 and S8 in the forms that share terms; P7 proves the whole of it.
+// takes S1 and S8 from their functions, and computes S6 and S7 in forms that share terms with
+// the rest (S7 for protnone words too, whose pfn is inverted); P7 proves the whole of it.
 template <class Word, class Shift>
 struct PteDecoder {
   Word pm;             // PTE_PFN_MASK
