@@ -95,56 +95,52 @@ private:
   unsigned shift_ = 60;
 };
 
-// The run p[i] = first + i * step (S16), compiled for the widest vector unit the machine has
-// (the choice is made once, when the program is loaded; one call covers a whole huge entry).
+// The run p[0] = first, p[i + 1] = p[i] + step (S16), compiled for the widest vector unit the
+// machine has (the choice is made once, when the program is loaded; one call covers a whole huge
+// entry).
 __attribute__((target_clones("avx512f", "avx2", "default"))) void
 pfn_run_by_step(u64* p, u64 n, u64 first, u64 step) {
-  for (u64 i = 0; i < n; ++i) p[i] = first + i * step;
+  u64 v = first;
+  for (u64 i = 0; i < n; ++i) {
+    p[i] = v;
+    v = shortcut::pfn_run_next(v, step);
+  }
 }
 
 // Entries of the largest PTE table (9 index bits at most, geometry.h).
 constexpr u64 kMaxPtes = 512;
 constexpr u64 kPlainBlock = 32;
 
-// The constants of Walker::plain_run, held in a local value so the compiler knows the stores
-// to pfns[] cannot change them.
-struct PlainRun {
-  u64 pm, zb, V, W, mask, def, disjoint;
-  u64 bad_clear; // a PTE stops the run when one of these bits is clear: PRESENT, and RW when a
-                 // read-only page needs a fault (uniform requests, S3 and S6)
-  u64 bad_set;   // ... or when one of these is set: RW when a writable page needs one
-  unsigned up, down;
-  bool simple; // pfn_shift == PAGE_SHIFT and W is the RW bit: output = (w & (PFN_MASK|RW)) | V
+// The constants of Walker::plain_run (S19), held in a local value so the compiler knows the
+// stores to pfns[] cannot change them.
+struct PlainRun : shortcut::PlainRunConsts<u64, unsigned> {
+  bool simple; // S9: pfn_shift == PAGE_SHIFT and W is the RW bit: output = (w & (PFN_MASK|RW)) | V
 
   // S9: the output of a plain PTE.
-  u64 output(u64 w) const { return (((w & pm) << up) >> down) | V | (W & (0 - ((w >> 1) & 1))); }
-  u64 simple_output(u64 w) const { return (w & (pm | RW)) | V; }
+  u64 output(u64 w) const { return shortcut::plain_output(w, pm, up, down, V, W); }
+  u64 simple_output(u64 w) const { return shortcut::simple_output(w, pm, V); }
 
-  // Non-zero when the PTE stops the run: not plain (S7), or needing a fault (S6, S3).
+  // S19: non-zero when the PTE stops the run: not plain (S7), or needing a fault (S6, S3).
   template <bool PerPage>
   u64 stops_one(u64 w, u64 req) const {
-    u64 bad = (~w & bad_clear) | (w & bad_set) | (((w & pm) ^ zb) & (0 - ((w >> 9) & 1)));
-    if constexpr (PerPage) {
-      const u64 t = (req & mask) | def;
-      bad |= u64((t & V) != 0) & u64((t & W) != 0) & ((~w >> 1) & 1) & disjoint;
-    }
-    return bad;
+    return shortcut::plain_pte_stops<PerPage>(*this, w, req);
   }
 
   // Whether a block of kPlainBlock PTEs holds one that stops the run. The common test is one
-  // bit operation per PTE; special PTEs (the zero page among them) get the exact test.
+  // bit operation per PTE (S19 without S7); special PTEs (the zero page among them) get the
+  // exact test, as S7's word is non-zero only with SPECIAL set.
   template <bool PerPage>
   bool stops(const u64* __restrict ptes, const u64* __restrict reqs) const {
     u64 bad = 0, special = 0;
     for (u64 k = 0; k < kPlainBlock; ++k) {
-      bad |= (~ptes[k] & bad_clear) | (ptes[k] & bad_set);
+      bad |= shortcut::plain_stop_bits(ptes[k], bad_clear, bad_set);
       special |= ptes[k] & SPECIAL;
     }
     if constexpr (PerPage) {
       const u64 m = mask, d = def, v = V, w = W;
       for (u64 k = 0; k < kPlainBlock; ++k) {
-        const u64 t = (reqs[k] & m) | d;
-        bad |= u64((t & v) != 0) & u64((t & w) != 0) & ((~ptes[k] >> 1) & 1) & disjoint;
+        const u64 t = shortcut::effective_request(reqs[k], m, d);
+        bad |= shortcut::present_needs_fault(ptes[k], t, v, w, disjoint);
       }
     }
     if (bad) return true;
@@ -205,13 +201,9 @@ private:
   // The seed's npages = (end - addr) >> PAGE_SHIFT.
   u64 npages(u64 addr, u64 end) const { return (end - addr) >> ps_; }
 
-  // hmm_pte_need_fault (hmm.c:98-128).
+  // hmm_pte_need_fault (hmm.c:98-128): S17.
   unsigned pte_need(u64 req, u64 cpu) const {
-    u64 t = (req & mask_) | def_;
-    if (!(t & V_)) return 0;
-    if ((t & W_) && !(cpu & W_)) return HMM_NEED_FAULT | HMM_NEED_WRITE_FAULT;
-    if (!(cpu & V_)) return HMM_NEED_FAULT;
-    return 0;
+    return shortcut::pte_need(req, cpu, V_, W_, mask_, def_);
   }
   unsigned need(u64 req, Cpu c) const {
     if constexpr (PerPage) return pte_need(req, cpu_[c]);
@@ -234,9 +226,9 @@ private:
       for (u64 i = 0; i < n;) {
         u64 stop = std::min(n, i + 4096);
         for (; i < stop; ++i) {
-          u64 t = (p[i] & mask) | def;
+          const u64 t = shortcut::effective_request(p[i], mask, def);
           any_v |= t & V;
-          any_vw |= u64((t & V) != 0) & u64((t & W) != 0);
+          any_vw |= shortcut::asks_valid_and_write(t, V, W);
         }
         if (any_vw) break; // nothing more can be learnt (hmm.c:151-152 stops at ALL)
       }
@@ -261,7 +253,7 @@ private:
     const u64 flags = V_ | cpu;
     const unsigned s = shift_;
     if (shortcut::flags_below_shift(flags, s)) {
-      pfn_run_by_step(p, n, (pfn << s) | flags, u64(1) << s);
+      pfn_run_by_step(p, n, shortcut::pfn_run_first(pfn, flags, s), shortcut::pfn_run_step(s));
     } else {
       for (u64 i = 0; i < n; ++i) p[i] = ((pfn + i) << s) | flags;
     }
@@ -507,38 +499,27 @@ private:
     return 0;
   }
 
-  // hmm_vma_handle_pte for the PTEs [i, n) without a branch per page: each is decoded into
-  // its output and whether it stops the run (it needs a fault, a wait or an error, which
-  // handle_pte then does exactly). Device-private entries are resolved afterwards, in order.
+  // hmm_vma_handle_pte for the PTEs [i, n) without a branch per page: each is decoded (S18)
+  // into its output and whether it stops the run (it needs a fault, a wait or an error, which
+  // handle_pte then does exactly). With uniform requests the default flags stand for every
+  // request (S2, S3). Device-private entries are resolved afterwards, in order.
   // Outputs are written only up to the first stop; returns its index (n when none).
   u64 decode_run(const u64* ptes, u64* pfns, u64 i, u64 n) {
     u64 tmp[kMaxPtes];
     std::uint16_t devs[kMaxPtes];
     unsigned ndev = 0;
-    const u64 pm = pfn_mask_, zero = zero_pfn_, V = V_, W = W_, mask = mask_, def = def_;
-    const u64 none = none_, special = special_, disjoint = u64((V_ & W_) == 0);
-    const unsigned ps = ps_, s = shift_;
+    const shortcut::PteDecoder<u64, unsigned> dk{
+        pfn_mask_, ps_, zero_pfn_, V_, W_, none_, special_, shortcut::disjoint_bit(V_, W_), shift_};
+    const u64 mask = mask_, def = def_, V = V_, W = W_;
+    const unsigned s = shift_;
     u64 stop_at = n;
     for (u64 k = i; k < n; ++k) {
-      const u64 w = ptes[k];
-      const u64 t = PerPage ? (pfns[k] & mask) | def : def;
-      const u64 tv = u64((t & V) != 0), tw = u64((t & W) != 0);
-      const u64 p = w & PRESENT, pn = (w >> 8) & 1, rw = (w >> 1) & 1, sp = (w >> 9) & 1;
-      const u64 mapped = p | pn; // pte_present (S13: protnone counts)
-      const u64 swapish = u64((w & ~KNL_ERRATUM_MASK) != 0) & (mapped ^ 1);
-      const u64 dev = swapish & u64((w >> 60) == 0xf); // swap type 30 or 31 (S15)
-      const u64 inv = 0 - (u64(w != 0) & (p ^ 1));     // L1TF inversion (pte_pfn)
-      const u64 pfn = ((w ^ inv) & pm) >> ps;
-      const u64 spnz = sp & u64(pfn != zero); // special, not the zero page (hmm.c:301)
-      const u64 need_present = tv & tw & (rw ^ 1) & disjoint; // S6
-      const u64 stop = tv & ((p ^ 1) | need_present | spnz) & (dev ^ 1);
-      const u64 cpu = (0 - p) & (V | (W & (0 - rw))); // S1
-      const u64 msp = 0 - spnz, mm = 0 - mapped;
-      const u64 mapout = (special & msp) | ((((pfn << s) | V) | cpu) & ~msp);
-      tmp[k - i] = (mapout & mm) | (none & ~mm);
+      const u64 t = PerPage ? shortcut::effective_request(pfns[k], mask, def) : def;
+      const shortcut::PteDecoded<u64> d = shortcut::decode_pte(dk, ptes[k], t); // S18
+      tmp[k - i] = d.out;
       devs[ndev] = std::uint16_t(k - i);
-      ndev += unsigned(dev);
-      if (stop) {
+      ndev += unsigned(d.dev);
+      if (d.stop) {
         stop_at = k;
         break;
       }
@@ -558,7 +539,7 @@ private:
     return stop_at;
   }
 
-  // The run of plain PTEs from index i that need no fault: their outputs are written (S9)
+  // The run of plain PTEs from index i that need no fault (S19): their outputs are written (S9)
   // in blocks of kPlainBlock, each checked whole before it is written; returns the first
   // index not handled. The block loops have no branch and are left to the vectorizer.
   u64 plain_run(const u64* ptes, u64* pfns, u64 i, u64 n) const {
@@ -569,16 +550,14 @@ private:
     c.W = W_;
     c.mask = mask_;
     c.def = def_;
-    c.disjoint = u64((V_ & W_) == 0);
-    c.bad_clear = PRESENT;
-    c.bad_set = 0;
-    if constexpr (!PerPage) {
-      if (need_[kCpuV]) c.bad_clear |= RW;
-      if (need_[kCpuVW]) c.bad_set |= RW;
-    }
-    c.up = shift_ >= ps_ ? shift_ - ps_ : 0; // ((w & pm) >> ps) << s as one shift (S9)
-    c.down = shift_ >= ps_ ? 0 : ps_ - shift_;
-    c.simple = shift_ == ps_ && W_ == RW;
+    c.disjoint = shortcut::disjoint_bit(V_, W_);
+    // With per-page requests the need is S6's, tested per PTE; with uniform ones it is known
+    // for a read-only and for a writable page (S3, S19).
+    c.bad_clear = shortcut::plain_bad_clear(PerPage ? 0u : need_[kCpuV]);
+    c.bad_set = shortcut::plain_bad_set(PerPage ? 0u : need_[kCpuVW]);
+    c.up = shortcut::output_shift_up(shift_, ps_); // ((w & pm) >> ps) << s as one shift (S9)
+    c.down = shortcut::output_shift_down(shift_, ps_);
+    c.simple = shortcut::simple_output_applies(shift_, ps_, W_);
     if (c.simple) {
       while (i + kPlainBlock <= n && !c.stops<PerPage>(ptes + i, pfns + i)) {
         c.write<true>(ptes + i, pfns + i);
@@ -627,7 +606,7 @@ private:
       }
       return kEFAULT;
     }
-    Cpu c = (pte & PRESENT) ? ((pte & RW) ? kCpuVW : kCpuV) : kCpuNone; // S1
+    Cpu c = Cpu(shortcut::pte_cpu_index(pte)); // S1
     if (unsigned required = need(req, c)) return fault(addr, end, required, vma);
     u64 p = pte_pfn(g_, pte);
     if ((pte & SPECIAL) && p != zero_pfn_) { // hmm.c:301-308
@@ -675,7 +654,7 @@ private:
   // hmm_vma_walk_hugetlb_entry (hmm.c:474-506): the first page's request decides.
   int hugetlb_entry(u64 entry, u64 hmask, u64 start, u64 end, const Vma& vma) {
     const u64 req = *out(start);
-    Cpu c = (entry & PRESENT) ? ((entry & RW) ? kCpuVW : kCpuV) : kCpuNone; // S1
+    Cpu c = Cpu(shortcut::pte_cpu_index(entry)); // S1
     if (unsigned required = need(req, c)) return fault(start, end, required, vma);
     u64 pfn = pte_pfn(g_, entry) + ((start & ~hmask) >> ps_);
     fill_pfn_run(out(start), pages_upto(start, end), pfn, cpu_[c]);

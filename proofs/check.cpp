@@ -130,6 +130,36 @@ std::string write_smt2(const RunConfig& cfg, const std::string& id, const std::s
 
 } // namespace
 
+u64 value_at(const expr& e, const std::vector<std::pair<std::string, expr>>& vars,
+             const Assignment& a) {
+  context& c = e.ctx();
+  z3::expr_vector from(c), to(c);
+  auto value_of = [&](const expr& k, u64 v) {
+    return k.is_bool() ? c.bool_val(v != 0)
+                       : c.bv_val(static_cast<uint64_t>(v), k.get_sort().bv_size());
+  };
+  std::set<unsigned> seen;
+  for (const auto& [name, k] : vars) {
+    auto it = a.find(name);
+    if (it == a.end() || !k.is_app() || k.num_args() != 0 ||
+        k.decl().decl_kind() != Z3_OP_UNINTERPRETED || !seen.insert(k.id()).second)
+      continue;
+    from.push_back(k);
+    to.push_back(value_of(k, it->second));
+  }
+  std::vector<expr> rest;
+  collect_constants(e, seen, rest);
+  for (const expr& k : rest) {
+    from.push_back(k);
+    to.push_back(value_of(k, 0));
+  }
+  expr v = expr(e).substitute(from, to).simplify();
+  if (v.is_bool()) return v.is_true() ? 1 : 0;
+  uint64_t x = 0;
+  v.is_numeral_u64(x);
+  return x;
+}
+
 std::string to_smtlib2(const Check& c, const std::vector<size_t>& idx,
                        const std::vector<expr>& extra, const std::string& status) {
   std::set<unsigned> seen;

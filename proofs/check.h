@@ -95,6 +95,11 @@ struct RunConfig {
   unsigned timeout_ms = 30000;
 };
 
+// The value of a term at a counterexample: the variables a Check lists (`vars`) replaced by
+// their values in `a`, any other constant by 0, then simplified. Booleans give 0 or 1.
+u64 value_at(const expr& e, const std::vector<std::pair<std::string, expr>>& vars,
+             const Assignment& a);
+
 // Runs one check: its own row, then Necessity rows (when proved and asked) or Class rows.
 std::vector<CheckResult> run_check(const Check& c, const RunConfig& cfg);
 

@@ -38,7 +38,7 @@ struct Encoding {
 
 // The symbolic encoding: all drivers at once.
 Encoding symbolic_encoding();
-// The built-in v5.7 encodings (kernel-context.md §8, model/range.h apply_driver_encoding):
+// The built-in v5.7 encodings (model/range.h apply_driver_encoding, docs/proofs.md):
 // "nouveau", "amdgpu". Returns nothing for another name.
 std::optional<Encoding> builtin_encoding(std::string_view name);
 

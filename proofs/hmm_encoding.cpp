@@ -104,16 +104,21 @@ expr short_circuit(const SymRange& r) {
   return !any(r.D | r.M, r.V);
 }
 
+SeedLoop range_need_loop_start(context& c) {
+  return {need_none(c), c.bool_val(false)};
+}
+
+SeedLoop range_need_loop_step(const SymRange& r, const SeedLoop& s, const expr& request,
+                              const expr& cpu) {
+  expr required = s.required | pte_need_fault(r, request, cpu);
+  return {z3::ite(s.returned, s.required, required), s.returned || required == need_all(r.V.ctx())};
+}
+
 expr range_need_fault(const SymRange& r, const std::vector<expr>& requests, const expr& cpu) {
   context& c = r.V.ctx();
-  // Built from the last page backwards: after page i the loop either stops at ALL or goes on.
-  // loop(i, acc) = let acc' = acc | need(p_i) in (acc' == ALL ? ALL : loop(i+1, acc')).
-  std::vector<expr> acc{need_none(c)};
-  for (const expr& p : requests) acc.push_back(acc.back() | pte_need_fault(r, p, cpu));
-  expr result = acc.back();
-  for (size_t i = requests.size(); i-- > 0;)
-    result = z3::ite(acc[i + 1] == need_all(c), need_all(c), result);
-  return z3::ite(short_circuit(r), need_none(c), result);
+  SeedLoop s = range_need_loop_start(c);
+  for (const expr& p : requests) s = range_need_loop_step(r, s, p, cpu);
+  return z3::ite(short_circuit(r), need_none(c), s.required);
 }
 
 expr full_or_need_fault(const SymRange& r, const std::vector<expr>& requests, const expr& cpu) {
@@ -139,6 +144,25 @@ expr pud_cpu_flags(const SymRange& r, const expr& w) {
 
 expr device_entry_from_pfn(const SymRange& r, const expr& pfn) {
   return z3::shl(pfn, r.shift) | r.V;
+}
+
+SeedPte handle_pte(const SymRange& r, const expr& w, const expr& req, const expr& zero_pfn) {
+  using namespace kx86;
+  context& c = w.ctx();
+  expr need0 = pte_need_fault(r, req, zero64(c)) != need_none(c); // orig_pfn, cpu_flags 0
+  expr not_mapped = pte_none(w) || !pte_present(w);               // hmm.c:247, 255
+  expr device = !pte_none(w) && !pte_present(w) &&                // hmm.c:262
+                is_device_private_type(swp_type_of_pte(w));
+  expr cpu = pte_cpu_flags(r, w);                                   // hmm.c:292
+  expr need_cpu = pte_need_fault(r, req, cpu) != need_none(c);      // hmm.c:293-295
+  expr special_not_zero = pte_special(w) && pte_pfn(w) != zero_pfn; // hmm.c:301
+  expr stops = z3::ite(not_mapped, need0, need_cpu || (special_not_zero && need0));
+  expr out = z3::ite(not_mapped, r.N, z3::ite(special_not_zero, r.S, present_pte_output(r, w)));
+  return {device, stops, out};
+}
+
+expr present_pte_output(const SymRange& r, const expr& w) {
+  return device_entry_from_pfn(r, kx86::pte_pfn(w)) | pte_cpu_flags(r, w);
 }
 
 expr output_has_page(const SymRange& r, const expr& out) {

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The pure request and output arithmetic of v5.7 hmm.c, bit-precise over 64-bit bitvectors:
-// hmm_pte_need_fault (hmm.c:98-128), hmm_range_need_fault with its short-circuit and early
-// exit (hmm.c:130-155), the CPU-flag derivations for PTE, PMD and PUD words (hmm.c:227-234,
-// 181-188, 401-408) over the kernel predicates of x86_kernel.h, the output encoding
-// hmm_device_entry_from_pfn (hmm.c:46-50) and the header's decoder test
-// (hmm_device_entry_to_page, hmm.h:106-118). The C++ twins are in model/range.h.
+// What the seed says: the pure request and output arithmetic of v5.7 hmm.c, encoded by hand,
+// bit-precise over 64-bit bitvectors: hmm_pte_need_fault (hmm.c:98-128), hmm_range_need_fault
+// with its short-circuit and early exit (hmm.c:130-155), the CPU-flag derivations for PTE,
+// PMD and PUD words (hmm.c:227-234, 181-188, 401-408) over the kernel predicates of
+// x86_kernel.h, the output encoding hmm_device_entry_from_pfn (hmm.c:46-50), the header's
+// decoder test (hmm_device_entry_to_page, hmm.h:106-118), and hmm_vma_handle_pte's outcome
+// for one PTE (hmm.c:236-317). The model's own code (model/range.h) is proved equal to these
+// (P0), the walker's shortcuts (impl/shortcuts.h) too (P7); the hand encoding of
+// hmm_pte_need_fault is checked against the compiled seed on every combination of the bits it
+// reads (tests/kernel/seed_need_fault_test.cpp).
 #pragma once
 
 #include <vector>
@@ -43,7 +47,17 @@ expr need_all(context& c);
 expr pte_need_fault(const SymRange& r, const expr& request, const expr& cpu_flags);
 // The short-circuit condition of hmm.c:144-146: neither defaults nor mask can carry VALID.
 expr short_circuit(const SymRange& r);
-// hmm_range_need_fault (hmm.c:130-155), unrolled for requests.size() pages.
+// The state of hmm_range_need_fault's loop (hmm.c:136, 148-152) after the short-circuit:
+// required_fault so far (32-bit), and whether the loop has returned at ALL.
+struct SeedLoop {
+  expr required, returned;
+};
+SeedLoop range_need_loop_start(context& c);
+// One more page of the loop: OR in its need, return at ALL (hmm.c:149-152).
+SeedLoop range_need_loop_step(const SymRange& r, const SeedLoop& s, const expr& request,
+                              const expr& cpu_flags);
+// hmm_range_need_fault (hmm.c:130-155), unrolled for requests.size() pages: 0 under the
+// short-circuit, else the loop's required_fault.
 expr range_need_fault(const SymRange& r, const std::vector<expr>& requests, const expr& cpu_flags);
 // The plain OR of hmm_pte_need_fault over the pages (no short-circuit, no early exit).
 expr full_or_need_fault(const SymRange& r, const std::vector<expr>& requests,
@@ -66,10 +80,22 @@ expr output_has_page(const SymRange& r, const expr& out);
 expr output_pfn(const SymRange& r, const expr& out);
 
 // A request "asks for" read when it carries a VALID bit, for write when it also carries a
-// WRITE bit (kernel-context.md §2.5): the effective request is (p & mask) | default_flags.
+// WRITE bit (hmm.c:113-122, docs/spec.md R-REQUEST): the effective request is (p & mask) |
+// default_flags.
 expr effective_request(const SymRange& r, const expr& p);
 expr asks_read(const SymRange& r, const expr& p);
 expr asks_write(const SymRange& r, const expr& p);
+
+// hmm_vma_handle_pte (hmm.c:236-317) on one PTE word `w` with request `req`, as far as one PTE
+// of a run is concerned: whether it is a device-private entry (its owner then decides,
+// hmm.c:262-269; `stops` and `out` are those for another owner's), whether the seed stops
+// there (a fault, a migration wait or -EFAULT), and the output it writes when it does not.
+struct SeedPte {
+  expr device, stops, out;
+};
+SeedPte handle_pte(const SymRange& r, const expr& w, const expr& req, const expr& zero_pfn);
+// hmm.c:310: the output of a present PTE, hmm_device_entry_from_pfn(pte_pfn) | cpu_flags.
+expr present_pte_output(const SymRange& r, const expr& w);
 
 // A 64-bit "x has any bit of mask" test.
 expr any(const expr& x, const expr& mask);

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The obligations of docs/proofs.md, each a list of Checks for one encoding:
+//   P0     the model's request arithmetic is the seed's  obligations_fault.cpp
 //   P1-P4  the fault decision (hmm.c:98-155)             obligations_fault.cpp
 //   P5     CPU flags (hmm.c:181-188, 227-234, 401-408)   obligations_cpu.cpp
 //   P6     output unambiguity (hmm.c:46-50, hmm.h:106-118) obligations_output.cpp
-//   P7     the walker's bit-level shortcuts              shortcuts.cpp
+//   P7     the walker's bit-level shortcuts S1-S19       shortcuts.cpp
 //   P8     the model's classifier vs the x86 predicates  obligations_classifier.cpp
+// P0-P4 and P7 are about the code that runs: model/range.h and impl/shortcuts.h instantiated
+// with Z3 words (model_encoding.h, sym_word.h); the other side of P0 and P7 is the hand
+// encoding of the seed (hmm_encoding.h, x86_kernel.h).
 // Loops over pages are proved by induction (base, step, exit) and also checked unrolled for
 // 1 to kMaxPages pages; the unrolled form gives replayable counterexamples.
 #pragma once
@@ -20,6 +24,7 @@ namespace hmmspec::proofs {
 
 inline constexpr unsigned kMaxPages = 8;
 
+std::vector<Check> model_obligations(context& c, const Encoding& enc);
 std::vector<Check> fault_obligations(context& c, const Encoding& enc);
 std::vector<Check> cpu_flag_obligations(context& c, const Encoding& enc);
 std::vector<Check> output_obligations(context& c, const Encoding& enc);

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// P1-P4: the fault decision. hmm_pte_need_fault (hmm.c:98-128) and hmm_range_need_fault
-// (hmm.c:130-155) over every request word, every CPU-flags word and every encoding.
+// P0-P4: the fault decision. P0: the model's hmm_pte_need_fault (hmm.c:98-128),
+// hmm_range_need_fault (hmm.c:130-155), CPU flags and output encoding (model/range.h, the
+// templates the reference runs) equal the hand encoding of the seed. P1-P4: the model's
+// functions are sound, over every request word, every CPU-flags word and every encoding.
 #include <fmt/format.h>
 
+#include "proofs/model_encoding.h"
 #include "proofs/obligations.h"
 #include "proofs/replay.h"
 
@@ -59,8 +62,120 @@ void common(Check& k, const SymRange& r) {
   add_range_vars(k, r);
 }
 
+// The plain OR of the model's pte_need_fault over the pages (no short-circuit, no early exit).
+expr model_full_or(const SymRange& r, const std::vector<expr>& pages, const expr& cpu) {
+  expr acc = need_none(cpu.ctx());
+  for (const expr& p : pages) acc = acc | model_pte_need_fault(r, p, cpu);
+  return acc;
+}
+
 } // namespace
 
+// P0: the model's code (model/range.h) is the seed's arithmetic (hmm_encoding.h).
+std::vector<Check> model_obligations(context& c, const Encoding& enc) {
+  std::vector<Check> out;
+  SymRange r = sym_range(c, enc);
+  expr p = c.bv_const("p0", 64), cpu = c.bv_const("cpu_flags", 64);
+  std::vector<expr> pages = page_vars(c, kMaxPages);
+  // Replays evaluate the seed's term at the counterexample and run the model's C++.
+  auto seed_vs_model = [](expr seed, std::vector<std::pair<std::string, expr>> vars,
+                          std::function<u64(const HmmRange&, const Assignment&)> model) {
+    return [seed, vars, model](const Assignment& a) {
+      u64 s = value_at(seed, vars, a), m = model(range_of(a), a);
+      return Replay{s != m, fmt::format("seed {} but model {}", hex(s), hex(m))};
+    };
+  };
+  {
+    expr seed = pte_need_fault(r, p, cpu);
+    Check k("P0.pte_need_fault", "the model's pte_need_fault is the seed's, for every input",
+            kPteCite, model_pte_need_fault(r, p, cpu) == seed);
+    common(k, r);
+    k.var("p0", p).var("cpu_flags", cpu);
+    k.replay = seed_vs_model(seed, k.vars, [](const HmmRange& rr, const Assignment& a) {
+      return u64(pte_need_fault(rr, a.at("p0"), a.at("cpu_flags")));
+    });
+    out.push_back(k);
+  }
+  {
+    expr claim = c.bool_val(true);
+    for (unsigned n = 1; n <= kMaxPages; ++n) {
+      std::vector<expr> ps(pages.begin(), pages.begin() + n);
+      claim = claim && model_range_need_fault(r, ps, cpu) == range_need_fault(r, ps, cpu);
+    }
+    Check k("P0.range_need_fault.unrolled",
+            "the model's range_need_fault is the seed's, 1..8 pages", kRangeCite, claim);
+    common(k, r);
+    for (unsigned i = 0; i < kMaxPages; ++i) k.var(fmt::format("p{}", i), pages[i]);
+    k.var("cpu_flags", cpu);
+    std::vector<std::pair<std::string, expr>> vars = k.vars;
+    k.replay = [vars, r, pages, cpu](const Assignment& a) {
+      HmmRange rr = range_of(a);
+      std::vector<u64> all = pages_of(a, kMaxPages);
+      for (unsigned n = 1; n <= kMaxPages; ++n) {
+        u64 s = value_at(range_need_fault(r, {pages.begin(), pages.begin() + n}, cpu), vars, a);
+        u64 m = range_need_fault(rr, std::span<const u64>(all.data(), n), a.at("cpu_flags"));
+        if (s != m) return Replay{true, fmt::format("{} page(s): seed {} but model {}", n, s, m)};
+      }
+      return Replay{false, "the model agrees with the seed for every page count"};
+    };
+    out.push_back(k);
+  }
+  {
+    // The model's loop state (required, returned) against the seed's (required, returned)
+    // after its short-circuit.
+    expr m_req = c.bv_const("model_required", 32), m_ret = c.bool_const("model_returned");
+    expr s_req = c.bv_const("seed_required", 32), s_ret = c.bool_const("seed_returned");
+    ModelLoop m0 = model_range_need_start(r);
+    SeedLoop s0 = range_need_loop_start(c);
+    ModelLoop m1 = model_range_need_step(r, {m_req, m_ret}, p, cpu);
+    SeedLoop s1 = range_need_loop_step(r, {s_req, s_ret}, p, cpu);
+    expr sc = short_circuit(r);
+    Induction ind{
+        "P0.range_need_fault.induction",
+        "the model's range_need_fault is the seed's, any number of pages",
+        kRangeCite,
+        {m_req, m_ret, s_req, s_ret},
+        {m0.required, m0.returned, s0.required, s0.returned},
+        {m1.required, m1.returned, s1.required, s1.returned},
+        [&](const std::vector<expr>& st) {
+          return z3::implies(!sc, st[0] == st[2] && st[1] == st[3]) &&
+                 z3::implies(sc, st[0] == need_none(c));
+        },
+        [&](const std::vector<expr>& st) { return st[0] == z3::ite(sc, need_none(c), st[2]); }};
+    for (Check& k : induction_checks(ind, [&](Check& k) {
+           common(k, r);
+           k.var("p0", p).var("cpu_flags", cpu);
+         }))
+      out.push_back(k);
+  }
+  {
+    expr acc = c.bool_const("accessible"), wr = c.bool_const("writable");
+    expr seed = cpu_flags_for(r, acc, wr);
+    Check k("P0.cpu_flags_for", "the model's cpu_flags_for is the seed's 0, V or V|W",
+            "hmm.c:181-188, 227-234, 401-408", model_cpu_flags_for(r, acc, wr) == seed);
+    common(k, r);
+    k.var("accessible", acc).var("writable", wr);
+    k.replay = seed_vs_model(seed, k.vars, [](const HmmRange& rr, const Assignment& a) {
+      return cpu_flags_for(rr, a.at("accessible") != 0, a.at("writable") != 0);
+    });
+    out.push_back(k);
+  }
+  {
+    expr pfn = c.bv_const("pfn", 64);
+    expr seed = device_entry_from_pfn(r, pfn);
+    Check k("P0.device_entry_from_pfn", "the model's device_entry_from_pfn is the seed's",
+            "hmm.c:46-50", model_device_entry_from_pfn(r, pfn) == seed);
+    common(k, r);
+    k.var("pfn", pfn);
+    k.replay = seed_vs_model(seed, k.vars, [](const HmmRange& rr, const Assignment& a) {
+      return device_entry_from_pfn(rr, a.at("pfn"));
+    });
+    out.push_back(k);
+  }
+  return out;
+}
+
+// P1-P4 about the model's code (model/range.h instantiated with Z3 words).
 std::vector<Check> fault_obligations(context& c, const Encoding& enc) {
   std::vector<Check> out;
   SymRange r = sym_range(c, enc);
@@ -77,8 +192,9 @@ std::vector<Check> fault_obligations(context& c, const Encoding& enc) {
     common(k, r);
     for (unsigned i = 0; i < kMaxPages; ++i) k.var(fmt::format("p{}", i), pages[i]);
   };
-  expr need_p = pte_need_fault(r, p, cpu);
+  expr need_p = model_pte_need_fault(r, p, cpu);
   expr zero = need_none(c), all3 = need_all(c);
+  expr sc = short_circuit(r);
 
   // ---- P1: write implies valid ------------------------------------------------------------
   {
@@ -95,7 +211,7 @@ std::vector<Check> fault_obligations(context& c, const Encoding& enc) {
   {
     Check k("P1.range.unrolled", "the same for hmm_range_need_fault over 1..8 pages", kRangeCite,
             unrolled([&](const std::vector<expr>& ps) {
-              return write_implies_valid(range_need_fault(r, ps, cpu));
+              return write_implies_valid(model_range_need_fault(r, ps, cpu));
             }));
     with_pages(k);
     k.var("cpu_flags", cpu);
@@ -110,21 +226,18 @@ std::vector<Check> fault_obligations(context& c, const Encoding& enc) {
   {
     expr a_acc = c.bv_const("loop_required", 32);
     expr a_done = c.bool_const("loop_returned");
-    expr np = pte_need_fault(r, p, cpu);
-    expr acc2 = a_acc | np;
+    ModelLoop start = model_range_need_start(r);
+    ModelLoop next = model_range_need_step(r, {a_acc, a_done}, p, cpu);
     Induction ind{"P1.range.induction",
                   "write implies valid for hmm_range_need_fault over any number of pages",
                   kRangeCite,
                   {a_acc, a_done},
-                  {zero, c.bool_val(false)},
-                  {z3::ite(a_done, a_acc, acc2), a_done || acc2 == all3},
+                  {start.required, start.returned},
+                  {next.required, next.returned},
                   [&](const std::vector<expr>& s) {
-                    return (s[0] & bv32(c, ~3u)) == zero && write_implies_valid(s[0]) &&
-                           z3::implies(s[1], s[0] == all3);
+                    return (s[0] & bv32(c, ~3u)) == zero && write_implies_valid(s[0]);
                   },
-                  [&](const std::vector<expr>& s) {
-                    return write_implies_valid(z3::ite(short_circuit(r), zero, s[0]));
-                  }};
+                  [&](const std::vector<expr>& s) { return write_implies_valid(s[0]); }};
     for (Check& k : induction_checks(ind, [&](Check& k) {
            common(k, r);
            k.var("p0", p).var("cpu_flags", cpu);
@@ -133,11 +246,11 @@ std::vector<Check> fault_obligations(context& c, const Encoding& enc) {
   }
 
   // ---- P2: no fault means satisfied --------------------------------------------------------
-  expr cpu_aw = cpu_flags_for(r, acc, wr);
+  expr cpu_aw = model_cpu_flags_for(r, acc, wr);
   auto vw_disjoint = (r.V & r.W) == bv64(c, 0);
   {
     Check k("P2.pte", "answer 0 means the request is met by the CPU entry (accessible, writable)",
-            kPteCite, z3::implies(pte_need_fault(r, p, cpu_aw) == zero, met(r, p, acc, wr)));
+            kPteCite, z3::implies(model_pte_need_fault(r, p, cpu_aw) == zero, met(r, p, acc, wr)));
     common(k, r);
     encoding_pre(k, r, "vw_disjoint", vw_disjoint);
     k.var("p0", p).var("accessible", acc).var("writable", wr);
@@ -165,7 +278,9 @@ std::vector<Check> fault_obligations(context& c, const Encoding& enc) {
     expr t = c.bool_val(true), f = c.bool_val(false);
     Check k("P2.weakest",
             "vw_disjoint is the weakest precondition: any V, W sharing a bit have a counterexample",
-            kPteCite, pte_need_fault(w, req, cpu_flags_for(w, t, f)) == zero && !met(w, req, t, f));
+            kPteCite,
+            model_pte_need_fault(w, req, model_cpu_flags_for(w, t, f)) == zero &&
+                !met(w, req, t, f));
     common(k, r);
     k.pre("vw_overlap", (r.V & r.W) != bv64(c, 0));
     k.replay = [](const Assignment& a) {
@@ -183,7 +298,7 @@ std::vector<Check> fault_obligations(context& c, const Encoding& enc) {
   {
     Check k("P2.write_without_valid",
             "a request with W but no V is not met on a read-only entry (hmm.c:116-117)", kPteCite,
-            z3::implies(pte_need_fault(r, p, cpu_aw) == zero,
+            z3::implies(model_pte_need_fault(r, p, cpu_aw) == zero,
                         z3::implies(any(effective_request(r, p), r.W), wr)));
     common(k, r);
     k.kind = RowKind::Finding;
@@ -206,7 +321,7 @@ std::vector<Check> fault_obligations(context& c, const Encoding& enc) {
             kRangeCite, unrolled([&](const std::vector<expr>& ps) {
               expr all_met = c.bool_val(true);
               for (const expr& q : ps) all_met = all_met && met(r, q, acc, wr);
-              return z3::implies(range_need_fault(r, ps, cpu_aw) == zero, all_met);
+              return z3::implies(model_range_need_fault(r, ps, cpu_aw) == zero, all_met);
             }));
     with_pages(k);
     encoding_pre(k, r, "vw_disjoint", vw_disjoint);
@@ -228,23 +343,20 @@ std::vector<Check> fault_obligations(context& c, const Encoding& enc) {
     expr s_acc = c.bv_const("loop_required", 32);
     expr s_done = c.bool_const("loop_returned");
     expr s_met = c.bool_const("all_met_so_far");
-    expr np = pte_need_fault(r, p, cpu_aw);
-    expr acc2 = s_acc | np;
-    expr sc = short_circuit(r);
-    Induction ind{
-        "P2.range.induction",
-        "range answer 0 means every page is met, any number of pages",
-        kRangeCite,
-        {s_acc, s_done, s_met},
-        {zero, c.bool_val(false), c.bool_val(true)},
-        {z3::ite(s_done, s_acc, acc2), s_done || acc2 == all3, s_met && met(r, p, acc, wr)},
-        [&](const std::vector<expr>& s) {
-          return z3::implies(s[1], s[0] == all3) &&
-                 z3::implies(sc || (s[0] == zero && !s[1]), s[2]);
-        },
-        [&](const std::vector<expr>& s) {
-          return z3::implies(z3::ite(sc, zero, s[0]) == zero, s[2]);
-        }};
+    ModelLoop start = model_range_need_start(r);
+    ModelLoop next = model_range_need_step(r, {s_acc, s_done}, p, cpu_aw);
+    Induction ind{"P2.range.induction",
+                  "range answer 0 means every page is met, any number of pages",
+                  kRangeCite,
+                  {s_acc, s_done, s_met},
+                  {start.required, start.returned, c.bool_val(true)},
+                  {next.required, next.returned, s_met && met(r, p, acc, wr)},
+                  [&](const std::vector<expr>& s) {
+                    return z3::implies(s[1] && !sc, s[0] == all3) &&
+                           z3::implies(sc, s[0] == zero && s[1]) &&
+                           z3::implies(sc || (s[0] == zero && !s[1]), s[2]);
+                  },
+                  [&](const std::vector<expr>& s) { return z3::implies(s[0] == zero, s[2]); }};
     for (Check& k : induction_checks(ind, [&](Check& k) {
            common(k, r);
            encoding_pre(k, r, "vw_disjoint", vw_disjoint);
@@ -257,7 +369,7 @@ std::vector<Check> fault_obligations(context& c, const Encoding& enc) {
   {
     Check k("P3.pte",
             "when neither default_flags nor pfn_flags_mask carries V, no page needs a fault",
-            "hmm.c:113-117,144-146", z3::implies(short_circuit(r), need_p == zero));
+            "hmm.c:113-117,144-146", z3::implies(sc, need_p == zero));
     common(k, r);
     k.var("p0", p).var("cpu_flags", cpu);
     k.replay = [](const Assignment& a) {
@@ -272,7 +384,7 @@ std::vector<Check> fault_obligations(context& c, const Encoding& enc) {
     Check k("P3.range.unrolled",
             "under the short-circuit the OR over 1..8 pages is 0 for every pfns[]", "hmm.c:144-146",
             unrolled([&](const std::vector<expr>& ps) {
-              return z3::implies(short_circuit(r), full_or_need_fault(r, ps, cpu) == zero);
+              return z3::implies(sc, model_full_or(r, ps, cpu) == zero);
             }));
     with_pages(k);
     k.var("cpu_flags", cpu);
@@ -287,7 +399,6 @@ std::vector<Check> fault_obligations(context& c, const Encoding& enc) {
   }
   {
     expr s_acc = c.bv_const("loop_required", 32);
-    expr sc = short_circuit(r);
     Induction ind{"P3.range.induction",
                   "under the short-circuit the OR over any number of pages is 0",
                   "hmm.c:144-146",
@@ -308,7 +419,7 @@ std::vector<Check> fault_obligations(context& c, const Encoding& enc) {
     Check k("P4.unrolled",
             "hmm_range_need_fault (short-circuit, early exit) equals the plain OR, 1..8 pages",
             kRangeCite, unrolled([&](const std::vector<expr>& ps) {
-              return range_need_fault(r, ps, cpu) == full_or_need_fault(r, ps, cpu);
+              return model_range_need_fault(r, ps, cpu) == model_full_or(r, ps, cpu);
             }));
     with_pages(k);
     k.var("cpu_flags", cpu);
@@ -324,19 +435,20 @@ std::vector<Check> fault_obligations(context& c, const Encoding& enc) {
   {
     expr e_acc = c.bv_const("loop_required", 32), e_done = c.bool_const("loop_returned");
     expr f_acc = c.bv_const("full_or", 32);
-    expr sc = short_circuit(r);
-    expr acc2 = e_acc | need_p;
+    ModelLoop start = model_range_need_start(r);
+    ModelLoop next = model_range_need_step(r, {e_acc, e_done}, p, cpu);
     Induction ind{"P4.induction",
                   "the early exit equals the plain OR over any number of pages",
                   kRangeCite,
                   {e_acc, e_done, f_acc},
-                  {zero, c.bool_val(false), zero},
-                  {z3::ite(e_done, e_acc, acc2), e_done || acc2 == all3, f_acc | need_p},
+                  {start.required, start.returned, zero},
+                  {next.required, next.returned, f_acc | need_p},
                   [&](const std::vector<expr>& s) {
-                    return z3::implies(s[1], s[0] == all3 && s[2] == all3) &&
-                           z3::implies(!s[1], s[0] == s[2]) && z3::implies(sc, s[2] == zero);
+                    return z3::implies(s[1] && !sc, s[0] == all3 && s[2] == all3) &&
+                           z3::implies(!s[1], s[0] == s[2]) &&
+                           z3::implies(sc, s[1] && s[0] == zero && s[2] == zero);
                   },
-                  [&](const std::vector<expr>& s) { return z3::ite(sc, zero, s[0]) == s[2]; }};
+                  [&](const std::vector<expr>& s) { return s[0] == s[2]; }};
     for (Check& k : induction_checks(ind, [&](Check& k) {
            common(k, r);
            k.var("p0", p).var("cpu_flags", cpu);

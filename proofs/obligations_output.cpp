@@ -178,7 +178,7 @@ std::vector<Check> output_obligations(context& c, const Encoding& enc) {
   // Findings about the fixed encoding's sentinels.
   auto sentinel_check = [&](const std::string& id, const std::string& title, const expr& claim,
                             std::function<std::optional<std::string>(const HmmRange&)> bad) {
-    Check k(id, title, "hmm.h:61-66, kernel-context.md §2.1", claim);
+    Check k(id, title, "hmm.h:61-66", claim);
     add_range_vars(k, r);
     k.kind = RowKind::Finding;
     k.expected = Verdict::Refuted;

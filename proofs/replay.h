@@ -12,7 +12,7 @@
 
 namespace hmmspec::proofs {
 
-// The request semantics of kernel-context.md §2.5 on the effective request (p & mask) | default.
+// The request semantics (docs/spec.md R-REQUEST) on the effective request (p & mask) | default.
 bool asks_read(const HmmRange& r, u64 p);
 bool asks_write(const HmmRange& r, u64 p);
 // The request is met by a CPU entry that is accessible / writable.

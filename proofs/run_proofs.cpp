@@ -52,8 +52,9 @@ std::vector<CheckResult> run_proofs(const ProveOptions& opt) {
   };
   for (const Encoding& enc : opt.encodings) {
     context c;
-    std::vector<Check> checks = fault_obligations(c, enc);
-    for (auto* more : {&cpu_flag_obligations, &output_obligations, &shortcut_obligations})
+    std::vector<Check> checks = model_obligations(c, enc);
+    for (auto* more :
+         {&fault_obligations, &cpu_flag_obligations, &output_obligations, &shortcut_obligations})
       for (Check& k : (*more)(c, enc)) checks.push_back(k);
     run_all(checks, enc.name);
   }

@@ -126,6 +126,10 @@ expr is_pmd_migration_entry(const expr& w) {
   return !pmd_present(w) && is_migration_type(swp_type_of_pmd(w));
 }
 
+expr pmd_huge(const expr& w) {
+  return !pmd_none(w) && (w & k(w, kPresent | kPse)) != k(w, kPresent);
+}
+
 expr pud_none(const expr& w) {
   return (w & k(w, ~kKnlErratum)) == k(w, 0);
 }

@@ -5,10 +5,10 @@
 // arch/x86/mm/hugetlbpage.c) and NOT from model/: P8 compares the model's classifier with
 // these. Constants are restated here from the kernel's bit numbers for the same reason.
 //
-// Configuration (kernel-context.md §5.7): x86-64, THP with PUDs, NUMA balancing, device
-// private memory, migration, memory failure, hugetlb, page-table isolation, soft-dirty and
-// userfaultfd write-protect on; memory encryption (SME) inactive, so _PAGE_ENC is 0 and the
-// physical mask is 52 bits.
+// Configuration (docs/kernel-party.md, "The configuration assumed"): x86-64, THP with PUDs, NUMA
+// balancing, device private memory, migration, memory failure, hugetlb, page-table isolation,
+// soft-dirty and userfaultfd write-protect on; memory encryption (SME) inactive, so _PAGE_ENC is 0
+// and the physical mask is 52 bits.
 #pragma once
 
 #include <z3++.h>
@@ -78,6 +78,7 @@ expr pmd_bad(const expr& w);
 expr pmd_pfn(const expr& w);
 expr pmd_table_pfn(const expr& w); // pmd_page_vaddr, as a pfn
 expr is_pmd_migration_entry(const expr& w);
+expr pmd_huge(const expr& w); // arch/x86/mm/hugetlbpage.c
 
 // PUD.
 expr pud_none(const expr& w);

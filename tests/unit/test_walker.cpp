@@ -634,22 +634,31 @@ TEST(WalkerShortcuts, AgreeWithTheSeedFormulasOnRandomWords) {
     if (shortcut::uniform_request(r.pfn_flags_mask, V, W)) {
       ASSERT_EQ(pte_need_fault(r, req, cpu), pte_need_fault(r, 0, cpu));
     }
+    // S17: the walker's hmm_pte_need_fault.
+    ASSERT_EQ(shortcut::pte_need(req, cpu, V, W, r.pfn_flags_mask, r.default_flags),
+              pte_need_fault(r, req, cpu));
     // S6: a present word's need.
+    const u64 t = shortcut::effective_request(req, r.pfn_flags_mask, r.default_flags);
     if (w & PRESENT) {
-      ASSERT_EQ(shortcut::present_needs_fault(w, req, r.default_flags, r.pfn_flags_mask, V, W),
+      ASSERT_EQ(shortcut::present_needs_fault(w, t, V, W, shortcut::disjoint_bit(V, W)) != 0,
                 pte_need_fault(r, req, cpu) != 0);
     }
     // S7, S8, S9: the plain row of hmm_vma_handle_pte (hmm.c:292-310).
+    const u64 pm = pfn_mask(geom.page_shift);
     const u64 zero_pfn = g.pick<u64>({0x100, pte_pfn(geom, w), g.bits()});
     const u64 zb = shortcut::zero_bits(zero_pfn, geom.page_shift);
-    bool plain = (w & PRESENT) && !((w & SPECIAL) && pte_pfn(geom, w) != zero_pfn);
-    ASSERT_EQ(shortcut::plain_pte(w, zb, geom.page_shift), plain)
-        << std::hex << w << " " << zero_pfn;
+    ASSERT_EQ(shortcut::pte_pfn(w, pm, geom.page_shift), pte_pfn(geom, w)) << std::hex << w;
     if (w & PRESENT) {
-      ASSERT_EQ(shortcut::present_pfn(w, geom.page_shift), pte_pfn(geom, w));
+      bool special_not_zero = (w & SPECIAL) && pte_pfn(geom, w) != zero_pfn;
+      ASSERT_EQ(shortcut::special_not_zero_page(w, pm, zb) != 0, special_not_zero)
+          << std::hex << w << " " << zero_pfn;
       const unsigned shift = unsigned(g.below(64));
-      ASSERT_EQ(shortcut::plain_output(w, geom.page_shift, shift, V, W),
+      ASSERT_EQ(shortcut::plain_output(w, pm, shortcut::output_shift_up(shift, geom.page_shift),
+                                       shortcut::output_shift_down(shift, geom.page_shift), V, W),
                 ((pte_pfn(geom, w) << shift) | V) | cpu);
+      if (shortcut::simple_output_applies(shift, geom.page_shift, W)) {
+        ASSERT_EQ(shortcut::simple_output(w, pm, V), ((pte_pfn(geom, w) << shift) | V) | cpu);
+      }
     }
     // S10-S15: the level predicates against the classifier's reading.
     Entry pud = classify(geom, Level::Pud, w, 0x100);
@@ -674,7 +683,9 @@ TEST(WalkerShortcuts, AgreeWithTheSeedFormulasOnRandomWords) {
     const u64 pfn = g.pick<u64>({pte_pfn(geom, w), g.bits(), ~0ull - g.below(4)}),
               idx = g.below(1 << 20);
     if (shortcut::flags_below_shift(f, s)) {
-      ASSERT_EQ(shortcut::pfn_run_entry(pfn, idx, f, s), ((pfn + idx) << s) | f)
+      const u64 first = shortcut::pfn_run_first(pfn, f, s), step = shortcut::pfn_run_step(s);
+      ASSERT_EQ(first, (pfn << s) | f);
+      ASSERT_EQ(shortcut::pfn_run_next(((pfn + idx) << s) | f, step), ((pfn + idx + 1) << s) | f)
           << std::hex << pfn << " " << idx << " " << f << " " << s;
     }
     ASSERT_EQ(shortcut::pmd_huge(w),

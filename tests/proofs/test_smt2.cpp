@@ -15,7 +15,7 @@ namespace hmmspec::proofs {
 namespace {
 
 // DISABLED_: not discovered by ctest on its own; the proofs_smt2_write test runs it as the
-// setup of proofs_recheck (proofs/CMakeLists.txt).
+// setup of proofs_recheck (tests/proofs/CMakeLists.txt).
 TEST(Smt2, DISABLED_WritesEveryQueryWithItsStatus) {
   const char* env = std::getenv("HMMSPEC_SMT2_DIR");
   std::string dir = env ? env : "smt2-queries";

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <map>
 #include <set>
 
 #include "proofs/proof_result.h"
@@ -58,10 +59,35 @@ TEST(ProofObligations, SymbolicEncodingAsDocumented) {
   std::cout << format_table(rows, false);
   expect_all_ok(rows);
   for (const CheckResult& r : rows) EXPECT_FALSE(r.vacuous) << r.id;
-  // P1, P3, P4 and the loop inductions need no precondition on the encoding.
-  for (const char* id :
-       {"P1.pte", "P1.range.unrolled", "P3.pte", "P3.range.unrolled", "P4.unrolled",
-        "P4.induction.step", "P7.S3.writable_never_faults", "P7.S4.aggregate.unrolled"})
+  // P0, P1, P3, P4, the loop inductions and the unguarded shortcuts need no precondition.
+  for (const char* id : {"P0.pte_need_fault",
+                         "P0.range_need_fault.unrolled",
+                         "P0.range_need_fault.induction.step",
+                         "P0.cpu_flags_for",
+                         "P0.device_entry_from_pfn",
+                         "P1.pte",
+                         "P1.range.unrolled",
+                         "P3.pte",
+                         "P3.range.unrolled",
+                         "P4.unrolled",
+                         "P4.induction.step",
+                         "P7.S1.pte_cpu_flags",
+                         "P7.S1.pte_cpu_index",
+                         "P7.S4.aggregate.unrolled",
+                         "P7.S4.aggregate.induction.step",
+                         "P7.S7.only_with_special",
+                         "P7.S8.pte_pfn",
+                         "P7.S10.pud_huge_or_devmap",
+                         "P7.S11.pmd_huge_or_devmap",
+                         "P7.S12.pmd_present",
+                         "P7.S13.pmd_protnone",
+                         "P7.S13.pte_protnone",
+                         "P7.S14.pmd_huge",
+                         "P7.S15.pte_swap_type",
+                         "P7.S15.pmd_swap_type",
+                         "P7.S17.pte_need",
+                         "P7.S18.decode_pte",
+                         "P7.S19.plain_stops"})
     EXPECT_EQ(needs(rows, id), Names{}) << id;
   EXPECT_EQ(needs(rows, "P2.pte"), Names{"vw_disjoint"});
   EXPECT_EQ(needs(rows, "P2.range.unrolled"), Names{"vw_disjoint"});
@@ -77,13 +103,29 @@ TEST(ProofObligations, SymbolicEncodingAsDocumented) {
   EXPECT_EQ(needs(rows, "P6.pfn"), (Names{"flags_below_pfn_shift", "pfn_bits_plus_shift_le_64"}));
   EXPECT_EQ(needs(rows, "P6.write"), (Names{"w_nonzero", "vw_disjoint", "flags_below_pfn_shift"}));
   EXPECT_EQ(needs(rows, "P6.write_implies_valid"), Names{"v_nonzero"});
-  EXPECT_EQ(needs(rows, "P7.S1.uniform_mask_zero.unrolled"), Names{"mask_zero"});
-  EXPECT_EQ(needs(rows, "P7.S5.raw_or.unrolled"), Names{"every_write_request_asks_read"});
-  EXPECT_EQ(needs(rows, "P7.S6.output_increment"), Names{"flags_below_pfn_shift"});
-  for (const char* id :
-       {"P2.pte", "P2.range.unrolled", "P5.pte", "P5.pmd", "P5.pud", "P6.shape", "P6.sentinel",
-        "P6.page", "P6.pfn", "P6.write", "P6.write_implies_valid",
-        "P7.S1.uniform_mask_zero.unrolled", "P7.S5.raw_or.unrolled", "P7.S6.output_increment"})
+  // The shortcuts' guards: each one the walker tests before it takes the shortcut, and needed.
+  const std::map<std::string, Names> guarded = {
+      {"P7.S2.never_needs", {"never_needs"}},
+      {"P7.S2.never_needs.unrolled", {"never_needs"}},
+      {"P7.S3.uniform_request", {"uniform_request"}},
+      {"P7.S3.uniform_request.unrolled", {"uniform_request"}},
+      {"P7.S3.uniform_request.induction.step", {"uniform_request"}},
+      {"P7.S5.cpu_satisfies_all", {"cpu_satisfies_all"}},
+      {"P7.S5.cpu_satisfies_all.unrolled", {"cpu_satisfies_all"}},
+      {"P7.S6.present_needs_fault", {"word_present"}},
+      {"P7.S7.special_not_zero_page", {"word_present"}},
+      {"P7.S9.plain_output", {"word_present"}},
+      {"P7.S9.simple_output", {"word_present", "simple_output_applies"}},
+      {"P7.S16.pfn_run.unrolled", {"flags_below_shift"}},
+      {"P7.S16.pfn_run.induction.step", {"flags_below_shift"}},
+      {"P7.S18.decode_pte.uniform", {"uniform_requests"}},
+      {"P7.S19.plain_stops.uniform", {"uniform_requests"}}};
+  for (const auto& [id, names] : guarded) {
+    EXPECT_EQ(needs(rows, id), names) << id;
+    if (id.find(".induction.") == std::string::npos) expect_each_needed(rows, id);
+  }
+  for (const char* id : {"P2.pte", "P2.range.unrolled", "P5.pte", "P5.pmd", "P5.pud", "P6.shape",
+                         "P6.sentinel", "P6.page", "P6.pfn", "P6.write", "P6.write_implies_valid"})
     expect_each_needed(rows, id);
   // The documented findings of the seed itself.
   EXPECT_EQ(row(rows, "P2.write_without_valid").verdict, Verdict::Refuted);
@@ -98,9 +140,13 @@ TEST(ProofObligations, NouveauEncoding) {
       EXPECT_EQ(r.verdict, Verdict::Proved) << r.id;
     }
   EXPECT_EQ(row(rows, "P2.write_without_valid").verdict,
-            Verdict::Refuted);                                        // requests come from pfns[]
-  EXPECT_TRUE(row(rows, "P7.S1.uniform_mask_zero.unrolled").vacuous); // mask is all ones
-  EXPECT_FALSE(row(rows, "P7.S6.output_increment").vacuous);
+            Verdict::Refuted); // requests come from pfns[]
+  // Mask all ones: requests are per page, the uniform shortcuts are not taken.
+  for (const char* id : {"P7.S2.never_needs.unrolled", "P7.S3.uniform_request.unrolled",
+                         "P7.S18.decode_pte.uniform", "P7.S19.plain_stops.uniform"})
+    EXPECT_TRUE(row(rows, id).vacuous) << id;
+  EXPECT_FALSE(row(rows, "P7.S16.pfn_run.unrolled").vacuous);
+  EXPECT_FALSE(row(rows, "P7.S9.simple_output").vacuous); // W is the RW bit, shift 12
   EXPECT_EQ(row(rows, "P6.valid_means_accessible").verdict, Verdict::Refuted);
   EXPECT_EQ(row(rows, "P6.sentinels.error_special_distinct").verdict, Verdict::Refuted); // ~1 twice
   EXPECT_EQ(row(rows, "P6.sentinels.none_distinct").verdict, Verdict::Proved);
@@ -120,8 +166,10 @@ TEST(ProofObligations, AmdgpuEncoding) {
       EXPECT_EQ(r.verdict, Verdict::Proved) << r.id;
     }
   EXPECT_EQ(row(rows, "P2.write_without_valid").verdict, Verdict::Proved); // mask 0: defaults only
-  EXPECT_FALSE(
-      row(rows, "P7.S1.uniform_mask_zero.unrolled").vacuous); // mask 0: the shortcut applies
+  // Mask 0: the uniform shortcuts apply.
+  for (const char* id : {"P7.S3.uniform_request.unrolled", "P7.S18.decode_pte.uniform",
+                         "P7.S19.plain_stops.uniform"})
+    EXPECT_FALSE(row(rows, id).vacuous) << id;
   EXPECT_EQ(row(rows, "P6.sentinels.error_special_distinct").verdict, Verdict::Proved);
   const CheckResult& wv = row(rows, "P6.sentinels.write_implies_valid");
   EXPECT_EQ(wv.verdict, Verdict::Refuted);
@@ -145,16 +193,18 @@ TEST(ProofObligations, BrokenEncodingsAreRefutedWithReplayedCounterexamples) {
   }
   EXPECT_EQ(row(rows, "P6.pfn").verdict, Verdict::Proved);
   EXPECT_EQ(row(rows, "P5.pte").verdict, Verdict::Proved); // needs only V != 0
-  // VALID above pfn_shift: decoding loses the pfn and consecutive outputs do not step.
+  // VALID above pfn_shift: decoding loses the pfn. Consecutive outputs do not step by
+  // 1 << pfn_shift, so the walker's guard keeps it off the pfn-run shortcut (S16 vacuous).
   auto high = parse_encoding(
       "valid 0x100000\nwrite 2\nerror ~1\nnone 0\nspecial ~1\npfn_shift 12\n", "high", err);
   ASSERT_TRUE(high) << err;
   rows = run(*high);
-  for (const char* id : {"P6.shape", "P6.pfn", "P7.S6.output_increment"}) {
+  for (const char* id : {"P6.shape", "P6.pfn"}) {
     const CheckResult& r = row(rows, id);
     EXPECT_EQ(r.verdict, Verdict::Refuted) << id;
     EXPECT_TRUE(r.replay_ok) << id << ": " << r.replay;
   }
+  EXPECT_TRUE(row(rows, "P7.S16.pfn_run.unrolled").vacuous);
 }
 
 TEST(ProofObligations, ClassifierDisagreementClasses) {
