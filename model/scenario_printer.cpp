@@ -9,6 +9,7 @@
 #include <set>
 
 #include "model/scenario_parser.h"
+#include "model/swap_layout.h"
 
 namespace hmmspec {
 
@@ -38,7 +39,14 @@ std::optional<std::string> logical_entry(const Geometry& g, Level l, u64 word, u
     return fmt::format("swap type={} offset={}", e.swap_type, hex(e.offset));
   case Kind::Migration:
   case Kind::Device:
-    return fmt::format("{} pfn={}{}", kind_name(e.kind), hex(e.pfn), flag(e.write, "write"));
+  case Kind::Exclusive:
+    return fmt::format("{} pfn={}{}{}", kind_name(e.kind), hex(e.pfn), flag(e.write, "write"),
+                       flag(e.exclusive, "exclusive"));
+  case Kind::Marker:
+    return fmt::format("marker{}{}", flag(e.marker & kMarkerUffdWp, "uffd-wp"),
+                       flag(e.marker & kMarkerPoisoned, "poisoned"));
+  case Kind::SwapinError:
+    return e.pfn ? fmt::format("swapin-error pfn={}", hex(e.pfn)) : "swapin-error";
   case Kind::Hwpoison:
     return fmt::format("hwpoison pfn={}", hex(e.pfn));
   case Kind::Huge:
