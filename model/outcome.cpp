@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <utility>
 
+#include "model/range_v6.h"
+
 namespace hmmspec {
 
 namespace {
@@ -102,10 +104,11 @@ std::optional<Difference> first_difference(const HmmRange& range, const Outcome&
   for (size_t i = 0; i < n; ++i) {
     u64 wa = i < a.pfns.size() ? a.pfns[i] : 0, wb = i < b.pfns.size() ? b.pfns[i] : 0;
     if (wa != wb || i >= a.pfns.size() || i >= b.pfns.size())
-      return Difference{fmt::format("pfns[{}]", i),
-                        fmt::format("{:#x} ({})", wa, describe_output(range, wa)),
-                        fmt::format("{:#x} ({})", wb, describe_output(range, wb)),
-                        range.start + (u64(i) << a.world.geom.page_shift)};
+      return Difference{
+          fmt::format("pfns[{}]", i),
+          fmt::format("{:#x} ({})", wa, describe_output(a.world.geom.kernel, range, wa)),
+          fmt::format("{:#x} ({})", wb, describe_output(a.world.geom.kernel, range, wb)),
+          range.start + (u64(i) << a.world.geom.page_shift)};
   }
   size_t m = std::max(a.world.log.size(), b.world.log.size());
   for (size_t i = 0; i < m; ++i) {
