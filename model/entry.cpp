@@ -4,36 +4,53 @@
 #include <array>
 #include <fmt/format.h>
 
+#include "model/swap_layout.h"
+
 namespace hmmspec {
 
 using namespace x86;
 
 namespace {
 
-constexpr std::array<std::string_view, 11> kKindNames{"none",     "table", "page",      "zero",
-                                                      "protnone", "swap",  "migration", "device",
-                                                      "hwpoison", "huge",  "bad"};
+constexpr std::array<std::string_view, 14> kKindNames{
+    "none",   "table",    "page", "zero", "protnone",  "swap",   "migration",
+    "device", "hwpoison", "huge", "bad",  "exclusive", "marker", "swapin-error"};
 
-// The swap-type kinds of a non-present word, by its type (swapops.h; kernel-context.md §5.3).
-Entry classify_swap(u64 word) {
+// The swap-type kinds of a non-present word, by its type in g.kernel's numbering
+// (model/swap_layout.h; is_migration_entry, is_device_private_entry, ... of swapops.h).
+Entry classify_swap(const Geometry& g, u64 word) {
+  const SwapTypes t = swap_types(g.kernel);
   Entry e;
   e.word = word;
   unsigned type = swp_type(word);
   u64 offset = swp_offset(word);
-  if (type < MAX_SWAPFILES) {
+  u64 pfn = offset & swp_pfn_mask(g); // swp_offset_pfn (6.x); the whole offset in v5.7
+  if (type < t.max_swapfiles) {
     e.kind = Kind::Swap;
     e.swap_type = type;
     e.offset = offset;
-  } else if (type == SWP_HWPOISON) {
+  } else if (type == t.hwpoison) {
     e.kind = Kind::Hwpoison;
-    e.pfn = offset;
-  } else if (type == SWP_MIGRATION_READ || type == SWP_MIGRATION_WRITE) {
+    e.pfn = pfn;
+  } else if (type == t.migration_read || type == t.migration_read_exclusive ||
+             type == t.migration_write) {
     e.kind = Kind::Migration;
-    e.write = type == SWP_MIGRATION_WRITE;
-    e.pfn = offset;
-  } else {
+    e.write = type == t.migration_write;
+    e.exclusive = type == t.migration_read_exclusive;
+    e.pfn = pfn;
+  } else if (type == t.device_write || type == t.device_read) {
     e.kind = Kind::Device;
-    e.write = type == SWP_DEVICE_WRITE;
+    e.write = type == t.device_write;
+    e.pfn = pfn;
+  } else if (type == t.exclusive_write || type == t.exclusive_read) {
+    e.kind = Kind::Exclusive;
+    e.write = type == t.exclusive_write;
+    e.pfn = pfn;
+  } else if (type == t.pte_marker) {
+    e.kind = Kind::Marker;
+    e.marker = unsigned(offset & pte_marker_mask(g.kernel)); // pte_marker_get
+  } else {
+    e.kind = Kind::SwapinError; // the one type left: 6.1's SWP_SWAPIN_ERROR
     e.pfn = offset;
   }
   return e;
@@ -41,7 +58,7 @@ Entry classify_swap(u64 word) {
 
 // A PTE (or a hugetlb slot read as a PTE): not present, protnone, or mapping a page.
 Entry classify_pte_like(const Geometry& g, Level l, u64 word, u64 zero_pfn) {
-  if (!(word & (PRESENT | PROTNONE))) return classify_swap(word);
+  if (!(word & (PRESENT | PROTNONE))) return classify_swap(g, word);
   Entry e;
   e.word = word;
   e.pfn = pte_pfn(g, word);
@@ -87,6 +104,91 @@ std::string hex(u64 v) {
 
 bool fits_pfn(const Geometry& g, u64 pfn) {
   return pfn <= (PHYSICAL_MASK >> g.page_shift);
+}
+
+Encoded encode_fail(std::string msg) {
+  return Encoded{0, std::move(msg)};
+}
+
+// Why g.kernel cannot hold e (a kind or variant of another version), or nothing.
+std::optional<std::string> version_error(const Geometry& g, const Entry& e) {
+  const SwapTypes t = swap_types(g.kernel);
+  const std::string v(version_name(g.kernel));
+  if (e.kind == Kind::Exclusive && t.exclusive_write == kNoType)
+    return "device-exclusive entries do not exist in v" + v;
+  if (e.kind == Kind::Marker && t.pte_marker == kNoType) return "PTE markers do not exist in v" + v;
+  if (e.kind == Kind::SwapinError && t.swapin_error == kNoType)
+    return "swapin-error entries exist only in 6.1 (6.12 writes a poisoned PTE marker)";
+  if (e.kind == Kind::Migration && e.exclusive && t.migration_read_exclusive == kNoType)
+    return "read-exclusive migration entries do not exist in v" + v;
+  if (e.kind == Kind::Marker && (e.marker & kMarkerPoisoned) &&
+      !(pte_marker_mask(g.kernel) & kMarkerPoisoned))
+    return "the poisoned PTE marker exists only in 6.12";
+  if (e.kind == Kind::Marker && (e.marker & ~pte_marker_mask(g.kernel)))
+    return "unknown PTE marker bits " + hex(e.marker & ~pte_marker_mask(g.kernel));
+  return std::nullopt;
+}
+
+// The swap-type kinds: a type of g.kernel's numbering and an offset (pfn_swap_entry layout).
+Encoded encode_swap(const Geometry& g, Level l, const Entry& e, Context ctx) {
+  const std::string name(kind_name(e.kind));
+  if (e.kind == Kind::Exclusive || e.kind == Kind::SwapinError) {
+    if (l != Level::Pte || ctx == Context::HugetlbSlot)
+      return encode_fail(name + " entries exist only in PTEs");
+  } else if (e.kind == Kind::Marker) {
+    if (l != Level::Pte && ctx != Context::HugetlbSlot)
+      return encode_fail("PTE markers exist only in PTEs and hugetlb slots");
+  } else if (l != Level::Pte && l != Level::Pmd && ctx != Context::HugetlbSlot) {
+    return encode_fail(name + " entries exist only in PTEs, PMDs and hugetlb slots");
+  }
+  if (auto err = version_error(g, e)) return encode_fail(*err);
+  const SwapTypes t = swap_types(g.kernel);
+  unsigned type = 0;
+  u64 offset = e.pfn;
+  bool pfn_entry = false; // is_pfn_swap_entry: the offset holds a pfn (SWP_PFN_BITS in 6.x)
+  switch (e.kind) {
+  case Kind::Swap:
+    if (e.swap_type >= t.max_swapfiles)
+      return encode_fail(fmt::format("swap type must be below {} in v{}", t.max_swapfiles,
+                                     version_name(g.kernel)));
+    type = e.swap_type;
+    offset = e.offset;
+    break;
+  case Kind::Migration:
+    if (e.write && e.exclusive)
+      return encode_fail("a migration entry is write or read-exclusive, not both");
+    type =
+        e.write ? t.migration_write : (e.exclusive ? t.migration_read_exclusive : t.migration_read);
+    pfn_entry = true;
+    break;
+  case Kind::Device:
+    type = e.write ? t.device_write : t.device_read;
+    pfn_entry = true;
+    break;
+  case Kind::Exclusive:
+    type = e.write ? t.exclusive_write : t.exclusive_read;
+    pfn_entry = true;
+    break;
+  case Kind::Hwpoison:
+    type = t.hwpoison;
+    pfn_entry = true;
+    break;
+  case Kind::Marker:
+    if (!e.marker) return encode_fail("a PTE marker needs uffd-wp or poisoned");
+    type = t.pte_marker;
+    offset = e.marker;
+    break;
+  default: // SwapinError
+    type = t.swapin_error;
+    break;
+  }
+  if (pfn_entry && has_v6_api(g.kernel) && offset > swp_pfn_mask(g))
+    return encode_fail(fmt::format("pfn {} does not fit in the {} pfn bits of a swap entry "
+                                   "(MAX_PHYSMEM_BITS - PAGE_SHIFT)",
+                                   hex(offset), swp_pfn_bits(g)));
+  if (offset > SWP_OFFSET_MAX)
+    return encode_fail("swap offset " + hex(offset) + " does not fit in 50 bits");
+  return {swp_word(type, offset), std::nullopt};
 }
 
 } // namespace
@@ -147,8 +249,8 @@ Entry classify(const Geometry& g, Level l, u64 word, u64 zero_pfn, Context ctx) 
     return classify_pte_like(g, l, word, zero_pfn);
   switch (l) {
   case Level::Pmd:
-    if (!(word & (PRESENT | PROTNONE | PSE))) return classify_swap(word);  // !pmd_present
-    if ((word & DEVMAP) || (word & PSE)) return classify_huge(g, l, word); // devmap||trans_huge
+    if (!(word & (PRESENT | PROTNONE | PSE))) return classify_swap(g, word); // !pmd_present
+    if ((word & DEVMAP) || (word & PSE)) return classify_huge(g, l, word);   // devmap||trans_huge
     return classify_table_or_bad(g, l, word);
   case Level::Pud:
     if ((word & (PSE | DEVMAP)) == PSE || (word & DEVMAP)) return classify_huge(g, l, word);
@@ -196,27 +298,11 @@ Encoded encode(const Geometry& g, Level l, const Entry& e, Context ctx) {
   case Kind::Swap:
   case Kind::Migration:
   case Kind::Device:
-  case Kind::Hwpoison: {
-    if (l != Level::Pte && l != Level::Pmd && ctx != Context::HugetlbSlot)
-      return fail(std::string(kind_name(e.kind)) +
-                  " entries exist only in PTEs, PMDs and hugetlb slots");
-    unsigned type = 0;
-    u64 offset = e.pfn;
-    if (e.kind == Kind::Swap) {
-      if (e.swap_type >= MAX_SWAPFILES) return fail("swap type must be below 27");
-      type = e.swap_type;
-      offset = e.offset;
-    } else if (e.kind == Kind::Migration) {
-      type = e.write ? SWP_MIGRATION_WRITE : SWP_MIGRATION_READ;
-    } else if (e.kind == Kind::Device) {
-      type = e.write ? SWP_DEVICE_WRITE : SWP_DEVICE_READ;
-    } else {
-      type = SWP_HWPOISON;
-    }
-    if (offset > SWP_OFFSET_MAX)
-      return fail("swap offset " + hex(offset) + " does not fit in 50 bits");
-    return {swp_word(type, offset), std::nullopt};
-  }
+  case Kind::Hwpoison:
+  case Kind::Exclusive:
+  case Kind::Marker:
+  case Kind::SwapinError:
+    return encode_swap(g, l, e, ctx);
   case Kind::Huge: {
     if (l != Level::Pmd && l != Level::Pud) return fail("huge entries exist only in PMDs and PUDs");
     if (auto err = need_pfn()) return fail(*err);
@@ -260,12 +346,20 @@ std::string describe(const Entry& e) {
   case Kind::Swap:
     s += " type=" + std::to_string(e.swap_type) + " offset=" + hex(e.offset);
     break;
+  case Kind::Marker:
+    if (e.marker & kMarkerUffdWp) s += " uffd-wp";
+    if (e.marker & kMarkerPoisoned) s += " poisoned";
+    if (e.marker & ~(kMarkerUffdWp | kMarkerPoisoned))
+      s += " bits=" + hex(e.marker & ~(kMarkerUffdWp | kMarkerPoisoned));
+    if (!e.marker) s += " empty";
+    break;
   default:
     s += " pfn=" + hex(e.pfn);
     if (e.write) s += " write";
     if (e.special) s += " special";
     if (e.devmap) s += " devmap";
     if (e.protnone) s += " protnone";
+    if (e.exclusive) s += " exclusive";
     break;
   }
   return s;

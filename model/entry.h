@@ -34,6 +34,10 @@ enum class Kind : std::uint8_t {
   Hwpoison,  // hardware-poisoned page
   Huge,      // PMD/PUD leaf: trans-huge or devmap (± write, ± protnone); hugetlb page
   Bad,       // a word the level's *_bad test rejects
+  // Kinds only 6.x words hold (model/swap_layout.h); a v5.7 word never classifies as one.
+  Exclusive,   // device-exclusive entry, read or write (make_device_exclusive_range)
+  Marker,      // PTE marker: uffd-wp, and in 6.12 poisoned
+  SwapinError, // 6.1 swapin-error entry (a page that failed to swap in during swapoff)
 };
 std::string_view kind_name(Kind k);
 std::optional<Kind> kind_from_name(std::string_view s);
@@ -44,14 +48,18 @@ enum class Context : std::uint8_t { Normal, HugetlbSlot };
 struct Entry {
   Kind kind = Kind::None;
   u64 pfn = 0;            // Table: table pfn; mapping kinds: pfn as pte_pfn/pmd_pfn/pud_pfn decode
-                          // it; Migration/Device/Hwpoison: the swap offset, which is a pfn
-  bool write = false;     // RW bit; Migration/Device: the write variant
+                          // it; Migration/Device/Exclusive/Hwpoison: the pfn of the swap offset
+                          // (the whole offset in v5.7, swp_offset_pfn in 6.x); SwapinError: the
+                          // swap offset
+  bool write = false;     // RW bit; Migration/Device/Exclusive: the write variant
   bool special = false;   // SPECIAL (Page, Zero)
   bool devmap = false;    // DEVMAP (Page, Huge)
   bool protnone = false;  // Huge: PROTNONE instead of PRESENT
   unsigned swap_type = 0; // Swap: the swap type (0..26)
   u64 offset = 0;         // Swap: the swap offset
   u64 word = 0;           // classify(): the word classified; Bad: the word to store
+  bool exclusive = false; // Migration (6.x): the read-exclusive variant
+  unsigned marker = 0;    // Marker: its bits as pte_marker_get reads them (kMarkerUffdWp, ...)
 
   bool operator==(const Entry&) const = default;
 };
@@ -67,11 +75,13 @@ u64 table_pfn(const Geometry& g, u64 word);
 bool word_none(Level l, unsigned levels, u64 word);  // p?d_none at that level
 bool word_bad(const Geometry& g, Level l, u64 word); // pmd_bad, pud_bad, p4d_bad, pgd_bad
 
-// Classifies a word at a level. zero_pfn names the zero page.
+// Classifies a word at a level. zero_pfn names the zero page. Swap-type words are read with
+// the reserved types of g.kernel (model/swap_layout.h).
 Entry classify(const Geometry& g, Level l, u64 word, u64 zero_pfn, Context ctx = Context::Normal);
 
 // Encodes a logical entry as the word the kernel would write. Returns an error message when
-// the entry cannot exist at that level (wrong kind, pfn too wide or misaligned, ...).
+// the entry cannot exist at that level (wrong kind, pfn too wide or misaligned, ...) or in
+// g.kernel (a device-exclusive entry in v5.7, ...).
 struct Encoded {
   u64 word = 0;
   std::optional<std::string> error;

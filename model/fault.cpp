@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "model/fault.h"
 
+#include <algorithm>
+
+#include "model/swap_layout.h"
+
 namespace hmmspec {
 
 using namespace x86;
@@ -72,6 +76,43 @@ void make_pte_writable(u64* slot) {
   *slot |= RW | DIRTY;
 }
 
+KernelVersion version(const Ctx& c) {
+  return c.w.geom.kernel;
+}
+
+// A WARN_ON_ONCE of the kernel at `where` (file:line in the version's tree): reported the
+// first time only, as the kernel prints it once per boot and a world is one boot.
+void warn_once(Ctx& c, std::string where) {
+  KernelReport r{KernelReport::Kind::Warn, std::move(where), c.addr};
+  auto same_site = [&](const KernelReport& x) { return x.kind == r.kind && x.where == r.where; };
+  if (std::none_of(c.w.reports.begin(), c.w.reports.end(), same_site))
+    c.w.reports.push_back(std::move(r));
+}
+
+// handle_pte_marker (6.1 mm/memory.c:3747-3765; 6.12 mm/memory.c:3994-4015).
+unsigned fault_pte_marker(Ctx& c, u64* slot, const Entry& e) {
+  if (version(c) == KernelVersion::V6_1) {
+    // F-MARKER-ANON: a marker in an anonymous VMA, or an empty one, is a WARN_ON_ONCE and
+    // SIGBUS (6.1 mm/memory.c:3757-3758).
+    if (private_anon(c.vma) || !e.marker) {
+      warn_once(c, "mm/memory.c:3757");
+      return fault::SIGBUS;
+    }
+  } else {
+    if (!e.marker) { // F-MARKER-ANON in 6.12: only an empty marker (6.12 mm/memory.c:4003)
+      warn_once(c, "mm/memory.c:4003");
+      return fault::SIGBUS;
+    }
+    if (e.marker & kMarkerPoisoned) return fault::HWPOISON; // F-MARKER-POISONED (:4007-4008)
+  }
+  // F-MARKER-UFFD-WP: pte_marker_handle_uffd_wp: the world has no userfaultfd, so no VMA is
+  // registered for write protection (userfaultfd_wp(vma) is false) and the marker is cleared
+  // (pte_marker_clear, 6.1 mm/memory.c:3714-3726, 3741-3742; 6.12 :3950-3968, 3988-3989). The
+  // fault returns 0; the next fault at the page finds a none PTE.
+  *slot = 0;
+  return 0;
+}
+
 // do_wp_page on a present, read-only PTE (kernel-context.md §6.2, row "present, read-only").
 unsigned write_protect_fault(Ctx& c, u64* slot, const Entry& e) {
   if (e.kind == Kind::Zero) return cow_pte(c, slot); // F-COW: the zero page is always copied
@@ -111,7 +152,8 @@ unsigned fault_pte(Ctx& c, u64* slot) {
     *slot = enc(c.w, Level::Pte, Entry{.kind = Kind::Page, .pfn = *pfn, .write = c.write});
     return 0;
   }
-  case Kind::Migration: // F-MIGRATION-FAULT: waits, and the migration completes
+  case Kind::Migration: // F-MIGRATION-FAULT: waits, and the migration completes (a
+    // read-exclusive entry of 6.x gives a read-only page, as a read entry does)
     *slot = enc(c.w, Level::Pte, Entry{.kind = Kind::Page, .pfn = e.pfn, .write = e.write});
     return 0;
   case Kind::Device: { // F-DEVICE-MIGRATE: migrate_to_ram, whatever the owner
@@ -121,6 +163,17 @@ unsigned fault_pte(Ctx& c, u64* slot) {
     *slot = enc(c.w, Level::Pte, Entry{.kind = Kind::Page, .pfn = *pfn, .write = e.write});
     return 0;
   }
+  case Kind::Exclusive: // F-DEVICE-EXCLUSIVE: remove_device_exclusive_entry (6.x)
+    // restores the page under an invalidation of the page (6.1 mm/memory.c:3656-3693,
+    // restore_exclusive_pte :727-766; 6.12 :3889-3929, :721-765): writable and dirty for a
+    // write entry.
+    c.w.invalidate(c.addr, c.addr + c.page());
+    *slot = enc(c.w, Level::Pte, Entry{.kind = Kind::Page, .pfn = e.pfn, .write = e.write});
+    return 0;
+  case Kind::Marker:
+    return fault_pte_marker(c, slot, e);
+  case Kind::SwapinError: // F-SWAPIN-ERROR: 6.1 do_swap_page (6.1 mm/memory.c:3820-3821)
+    return fault::SIGBUS;
   case Kind::Hwpoison: // F-HWPOISON
     return fault::HWPOISON;
   default:
@@ -146,6 +199,52 @@ u64* split_huge_pmd(Ctx& c, u64* pmd_slot, const Entry& e) {
   }
   *pmd_slot = enc(c.w, Level::Pmd, Entry{.kind = Kind::Table, .pfn = *t});
   return ptes + g.index(Level::Pte, c.addr);
+}
+
+// v5.7 do_huge_pmd_wp_page for a shared THP or the huge zero page (mm/huge_memory.c:1375-1515
+// at v5.7). THP is taken to be in "madvise" mode throughout the model (F-THP-ZERO), so
+// __transparent_hugepage_enabled is VM_HUGEPAGE (include/linux/huge_mm.h:133-160 at v5.7).
+unsigned copy_huge_pmd_v5_7(Ctx& c, u64* slot, const Entry& e) {
+  const Geometry& g = c.g();
+  const u64 base = c.addr & g.mask(Level::Pmd);
+  const u64 pages = g.size(Level::Pmd) >> g.page_shift;
+  if (c.vma.flags & vm::HUGEPAGE) {
+    // F-THP-COPY: a new THP (zeroed for the huge zero page, a copy otherwise) replaces the
+    // PMD, writable, under one invalidation of the PMD range (mm/huge_memory.c:1424-1433,
+    // 1472-1492 at v5.7).
+    if (auto pfn = new_pfns(c.w, pages)) {
+      c.w.invalidate(base, base + g.size(Level::Pmd));
+      *slot = enc(c.w, Level::Pmd, Entry{.kind = Kind::Huge, .pfn = *pfn, .write = true});
+      return 0;
+    }
+  }
+  // No THP (not enabled for the VMA, or none to allocate): the huge zero page is split and the
+  // fault falls back to the PTE (mm/huge_memory.c:1435-1437 at v5.7): F-THP-SPLIT, then F-COW.
+  if (e.pfn != huge_zero_pfn(c.w)) {
+    // F-THP-COPY-PAGES: do_huge_pmd_wp_page_fallback (mm/huge_memory.c:1258-1373 at v5.7) copies
+    // every page of the THP into a new page: the PMD becomes a table of new writable pages,
+    // under one invalidation of the PMD range. When a page cannot be had it returns
+    // VM_FAULT_OOM and the PMD is split instead (:1439-1443).
+    const u64 next = c.w.next_pfn; // pages allocated before a failure are freed again
+    std::vector<u64> copies;
+    for (u64 i = 0; i < pages; ++i) {
+      auto pfn = new_pfns(c.w, 1);
+      if (!pfn) break;
+      copies.push_back(*pfn);
+    }
+    auto t = copies.size() == pages ? c.w.alloc_table(Level::Pte) : std::nullopt;
+    if (!t) c.w.next_pfn = next;
+    if (t) {
+      c.w.invalidate(base, base + g.size(Level::Pmd));
+      u64* ptes = c.w.table_words_mut(*t);
+      for (u64 i = 0; i < pages; ++i)
+        ptes[i] = enc(c.w, Level::Pte, Entry{.kind = Kind::Page, .pfn = copies[i], .write = true});
+      *slot = enc(c.w, Level::Pmd, Entry{.kind = Kind::Table, .pfn = *t});
+      return 0;
+    }
+  }
+  if (u64* pte = split_huge_pmd(c, slot, e)) return cow_pte(c, pte);
+  return fault::OOM; // F-OOM
 }
 
 unsigned fault_pmd(Ctx& c, u64* slot) {
@@ -195,8 +294,11 @@ unsigned fault_pmd(Ctx& c, u64* slot) {
       *slot = 0;
       return fault_pmd(c, slot);
     }
-    // F-THP-SPLIT then F-COW of the one page (do_huge_pmd_wp_page falls back). Only a shared
-    // THP or the huge zero page gets here, so the subpage is shared too: it is copied.
+    // Only a shared THP or the huge zero page of a private anonymous VMA gets here.
+    if (version(c) == KernelVersion::V5_7) return copy_huge_pmd_v5_7(c, slot, e);
+    // F-THP-SPLIT then F-COW of the one page: 6.x do_huge_pmd_wp_page splits and falls back
+    // (6.1 mm/huge_memory.c:1338-1339, 1407-1409; 6.12 :1830-1831, 1900-1902). The subpage is
+    // shared too: it is copied.
     if (u64* pte = split_huge_pmd(c, slot, e)) return cow_pte(c, pte);
     return fault::OOM;  // F-OOM
   case Kind::Migration: // F-PMD-MIGRATION-FAULT: waits, and the migration completes
@@ -286,6 +388,16 @@ unsigned fault_hugetlb(Ctx& c) {
     return 0;
   case Kind::Hwpoison: // F-HUGETLB-HWPOISON
     return fault::HWPOISON_LARGE;
+  case Kind::Marker: // F-HUGETLB-MARKER (6.x): handled as a none slot (6.1 mm/hugetlb.c:
+    // 6126-6133), but a poisoned marker is HWPOISON_LARGE first in 6.12 (6.12 mm/hugetlb.c:
+    // 6448-6466)
+    if (e.marker & kMarkerPoisoned) return fault::HWPOISON_LARGE;
+    {
+      auto pfn = new_pfns(c.w, pages);
+      if (!pfn) return fault::OOM;
+      put(*pfn, c.write || shared_writable(c.vma));
+    }
+    return 0;
   case Kind::Huge:
   case Kind::Protnone:
     if (!c.write || e.write) return 0; // F-PRESENT (a protnone slot stays protnone)

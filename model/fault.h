@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // TRUSTED: part of the specification. The kernel services hmm.c calls that change the world:
-// handle_mm_fault (mm/memory.c, v5.7; kernel-context.md §6.2), migration_entry_wait and
-// pmd_migration_entry_wait (mm/migrate.c), and split_huge_pud (mm/huge_memory.c), which the
-// walker calls on ACTION_SUBTREE. Every party calls these same functions, so the outcome of a
-// fault is part of the world, not of any party. Each behaviour is a named rule (F-...) listed
-// in docs/fault-model.md.
+// handle_mm_fault (mm/memory.c), migration_entry_wait and pmd_migration_entry_wait
+// (mm/migrate.c), and split_huge_pud (mm/huge_memory.c), which the walker calls on
+// ACTION_SUBTREE. Every party calls these same functions, so the outcome of a fault is part of
+// the world, not of any party. They follow the kernel version of the world (geom.kernel): v5.7,
+// or the Debian 6.1 and 6.12 trees where those differ. Each behaviour is a named rule (F-...)
+// listed in docs/fault-model.md with the versions it holds in; what the kernel prints while
+// faulting (a WARN) is added to World::reports.
 #pragma once
 
 #include "model/world.h"

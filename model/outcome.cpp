@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <utility>
 
+#include "model/range_v6.h"
+
 namespace hmmspec {
 
 namespace {
@@ -62,6 +64,21 @@ std::optional<Difference> table_difference(const World& a, const World& b) {
   return std::nullopt;
 }
 
+// The first differing report of two lists (named `what`).
+std::optional<Difference> report_difference(std::string_view what,
+                                            const std::vector<KernelReport>& a,
+                                            const std::vector<KernelReport>& b) {
+  size_t k = std::max(a.size(), b.size());
+  for (size_t i = 0; i < k; ++i) {
+    if (i < a.size() && i < b.size() && a[i] == b[i]) continue;
+    auto text = [&](const std::vector<KernelReport>& l) {
+      return i < l.size() ? describe(l[i]) : std::string("(none)");
+    };
+    return Difference{fmt::format("{}[{}]", what, i), text(a), text(b), std::nullopt};
+  }
+  return std::nullopt;
+}
+
 } // namespace
 
 std::string describe(const KernelReport& r) {
@@ -87,10 +104,11 @@ std::optional<Difference> first_difference(const HmmRange& range, const Outcome&
   for (size_t i = 0; i < n; ++i) {
     u64 wa = i < a.pfns.size() ? a.pfns[i] : 0, wb = i < b.pfns.size() ? b.pfns[i] : 0;
     if (wa != wb || i >= a.pfns.size() || i >= b.pfns.size())
-      return Difference{fmt::format("pfns[{}]", i),
-                        fmt::format("{:#x} ({})", wa, describe_output(range, wa)),
-                        fmt::format("{:#x} ({})", wb, describe_output(range, wb)),
-                        range.start + (u64(i) << a.world.geom.page_shift)};
+      return Difference{
+          fmt::format("pfns[{}]", i),
+          fmt::format("{:#x} ({})", wa, describe_output(a.world.geom.kernel, range, wa)),
+          fmt::format("{:#x} ({})", wb, describe_output(a.world.geom.kernel, range, wb)),
+          range.start + (u64(i) << a.world.geom.page_shift)};
   }
   size_t m = std::max(a.world.log.size(), b.world.log.size());
   for (size_t i = 0; i < m; ++i) {
@@ -103,14 +121,8 @@ std::optional<Difference> first_difference(const HmmRange& range, const Outcome&
     if (i < a.world.log.size()) addr = a.world.log[i].addr;
     return Difference{fmt::format("log[{}]", i), text(a.world), text(b.world), addr};
   }
-  size_t k = std::max(a.reports.size(), b.reports.size());
-  for (size_t i = 0; i < k; ++i) {
-    if (i < a.reports.size() && i < b.reports.size() && a.reports[i] == b.reports[i]) continue;
-    auto text = [&](const Outcome& o) {
-      return i < o.reports.size() ? describe(o.reports[i]) : std::string("(none)");
-    };
-    return Difference{fmt::format("reports[{}]", i), text(a), text(b), std::nullopt};
-  }
+  if (auto d = report_difference("reports", a.reports, b.reports)) return d;
+  if (auto d = report_difference("world.reports", a.world.reports, b.world.reports)) return d;
   if (auto d = table_difference(a.world, b.world)) return d;
   if (a.world.notifier != b.world.notifier)
     return Difference{"notifier",

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/kernel_report.h"
 #include "model/range.h"
 #include "model/world.h"
 
@@ -27,25 +28,15 @@ inline constexpr long kEINVAL = 22;
 std::string errno_name(long ret);                           // "-EFAULT", or the number itself
 std::optional<long> errno_from_name(std::string_view name); // "-EFAULT" -> -14; else nothing
 
-// What the kernel prints during a call that is not its result: a WARN (WARN_ON, WARN_ON_ONCE),
-// a BUG (BUG_ON, VM_BUG_ON) or a bad page map (6.x print_bad_pte, from vm_normal_page). The
-// reference states the reports it expects; an unexpected one is a divergence.
-struct KernelReport {
-  enum class Kind : std::uint8_t { Warn, Bug, BadPte };
-  Kind kind = Kind::Warn;
-  std::string where; // Warn, Bug: "file:line" of the check in the kernel's source
-  u64 addr = 0;      // BadPte: the address of the page
-  bool operator==(const KernelReport&) const = default;
-};
-std::string describe(const KernelReport& r); // "WARN at mm/hmm.c:70", "bad page map at 0x1000"
-
 struct Outcome {
   bool livelock = false; // the restart budget ran out: the seed would spin forever
   long ret = 0;          // the return value (meaningless when livelock)
   unsigned walks = 0;    // walk attempts made (1 + internal restarts)
   std::vector<u64> pfns;
   World world;
-  std::vector<KernelReport> reports; // in the order they were made
+  // What the party's own code printed, in order (model/kernel_report.h); what the fault model
+  // printed is in world.reports.
+  std::vector<KernelReport> reports;
   bool operator==(const Outcome&) const = default;
 };
 

@@ -3,6 +3,9 @@
 
 #include <fmt/format.h>
 
+#include "model/range_v6.h"
+#include "model/scenario_symbols.h"
+
 namespace hmmspec {
 
 namespace {
@@ -11,8 +14,8 @@ std::string ret_text(bool livelock, long ret) {
   return livelock ? "livelock" : errno_name(ret);
 }
 
-std::string output_text(const HmmRange& r, u64 word) {
-  return fmt::format("{} ({:#x})", describe_output(r, word), word);
+std::string output_text(KernelVersion k, const HmmRange& r, u64 word) {
+  return fmt::format("{} ({:#x})", describe_output(k, r, word), word);
 }
 
 std::string entry_text(const World& w, Level l, u64 addr, u64 word) {
@@ -26,7 +29,8 @@ std::string event_text(const std::vector<Event>& log, size_t i) {
 
 // The expected output of page `i` of a Pfn expectation.
 u64 expected_output(const Scenario& s, const Expectation& e, u64 i) {
-  u64 step = e.pfn_increments ? (i - e.first) << s.range.pfn_shift : 0;
+  u64 step =
+      e.pfn_increments ? (i - e.first) * scenario_text::out_step(s.world.geom.kernel, s.range) : 0;
   return e.word + step;
 }
 
@@ -40,9 +44,10 @@ std::optional<std::string> check_pfn(const Scenario& s, const Expectation& e, co
     if (have && o.pfns[i] == want) continue;
     ++differing;
     if (first) continue;
+    const KernelVersion k = s.world.geom.kernel;
     first = fmt::format("pfns[{}] ({:#x}): expected {}, got {}", i, s.range.start + (i << ps),
-                        output_text(s.range, want),
-                        have ? output_text(s.range, o.pfns[i])
+                        output_text(k, s.range, want),
+                        have ? output_text(k, s.range, o.pfns[i])
                              : fmt::format("nothing (pfns[] has {} entries)", o.pfns.size()));
   }
   if (first && differing > 1) *first += fmt::format(" (and {} more pages differ)", differing - 1);

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "model/range_v6.h"
+
 namespace hmmspec::scenario_text {
 
 Expectation& Parser::add_expectation(Expectation::Type type, const Token& t) {
@@ -91,10 +93,16 @@ void Parser::expect(std::span<const Token> t) {
                  "notifier_seq)");
 }
 
-// OUT of expect pfn: none, error, special, a word (WORD+ increments), or pfn=P[+] [V] [W].
+// OUT of expect pfn: none, error, special (v5.7), a word (WORD+ increments), or
+// pfn=P[+] [V] [W] (and order=N in 6.x).
 Out Parser::out(std::span<const Token> t, size_t i, Expectation& e) const {
   const Token& o = need(t, i, "OUT");
+  const bool v6 = has_v6_api(kernel());
   Out r;
+  if (o.text == "special" && v6)
+    fail(o, fmt::format("'special' is a v5.7 output (values[HMM_PFN_SPECIAL]); {} has none: "
+                        "write error, none, pfn=P [V] [W] [order=N] or a word",
+                        version_name(kernel())));
   if (o.text == "none" || o.text == "error" || o.text == "special") {
     r.form = o.text == "none"    ? Out::Form::None
              : o.text == "error" ? Out::Form::Error
@@ -111,9 +119,18 @@ Out Parser::out(std::span<const Token> t, size_t i, Expectation& e) const {
     if (p.empty()) fail(o, "missing value for 'pfn'");
     r.form = Out::Form::Pfn;
     r.value = number(p, o.col);
-    Opts f = options(t, i + 1, {}, {"V", "W", "VW"});
+    if (v6 && (r.value & hmm6::FLAGS))
+      fail(o, fmt::format("pfn {} overlaps the flag bits 56-63 of a {} output", hex(r.value),
+                          version_name(kernel())));
+    Opts f = options(t, i + 1, {"order"}, {"V", "W", "VW"});
     r.v = f.has("V") || f.has("VW");
     r.w = f.has("W") || f.has("VW");
+    if (const Opt* ord = f.get("order")) {
+      if (!v6)
+        fail(ord->col, "order= is a 6.x output field (hmm_pfn_to_map_order): v5.7 outputs "
+                       "carry no map order");
+      r.order = small(ord->value, ord->col, hmm6::ORDER_MASK, "order");
+    }
     return r;
   }
   std::string_view n = o.text;
@@ -124,7 +141,8 @@ Out Parser::out(std::span<const Token> t, size_t i, Expectation& e) const {
   u64 v = 0;
   if (parse_u64(n, v))
     fail(o, "bad output " + quote(o.text) +
-                ": expected none, error, special, pfn=P [V] [W] or a word");
+                (v6 ? ": expected none, error, pfn=P [V] [W] [order=N] or a word"
+                    : ": expected none, error, special, pfn=P [V] [W] or a word"));
   r.value = v;
   no_more(t, i + 1);
   return r;

@@ -74,7 +74,16 @@ void Parser::range(std::span<const Token> t) {
   s_.range.pfns.assign(pages, 0);
 }
 
+// flags, values, pfn_shift and driver set fields of the v5.7 API that 6.x does not have.
+void Parser::v5_7_only(const Token& t) const {
+  if (has_v6_api(kernel()))
+    fail(t, fmt::format("{} is part of the v5.7 API: in {} the output bits are fixed "
+                        "(HMM_PFN_VALID, HMM_PFN_WRITE, HMM_PFN_ERROR)",
+                        quote(t.text), version_name(kernel())));
+}
+
 void Parser::driver(std::span<const Token> t) {
+  v5_7_only(t[0]);
   once(t[0], "driver");
   if (encoding_line_)
     fail(t[0], fmt::format("driver must come before flags, values, pfn_shift, default_flags and "
@@ -88,6 +97,7 @@ void Parser::driver(std::span<const Token> t) {
 
 void Parser::encoding(std::span<const Token> t) {
   std::string_view d = t[0].text;
+  if (d == "flags" || d == "values" || d == "pfn_shift") v5_7_only(t[0]);
   once(t[0], std::string(d));
   if (!encoding_line_) encoding_line_ = line_;
   HmmRange& r = s_.range;
@@ -145,7 +155,7 @@ void Parser::paint_requests() {
   HmmRange& r = s_.range;
   std::map<u64, u64> unpainted{{0, r.pfns.size()}};
   for (auto it = requests_.rbegin(); it != requests_.rend(); ++it) {
-    u64 a = it->first, b = it->first + it->count, value = it->req.resolve(r);
+    u64 a = it->first, b = it->first + it->count, value = it->req.resolve(kernel(), r);
     auto i = unpainted.lower_bound(a);
     if (i != unpainted.begin() && std::prev(i)->second > a) --i;
     while (i != unpainted.end() && i->first < b) {

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "model/swap_layout.h"
+
 namespace hmmspec::scenario_text {
 
 void Parser::check_table_budget(const Token& t) const {
@@ -75,8 +77,16 @@ EntrySpec Parser::entry_spec(std::span<const Token> t, size_t i) const {
   if (!kind)
     fail(k, "unknown entry " + quote(k.text) +
                 " (expected none, table, page, zero, protnone, swap, migration, device, "
-                "hwpoison, huge, bad or raw)");
+                "hwpoison, huge, exclusive, marker, swapin-error, bad or raw)");
   sp.e.kind = *kind;
+  const KernelVersion v = kernel();
+  const SwapTypes types = swap_types(v);
+  if ((*kind == Kind::Exclusive && types.exclusive_write == kNoType) ||
+      (*kind == Kind::Marker && types.pte_marker == kNoType) ||
+      (*kind == Kind::SwapinError && types.swapin_error == kNoType)) {
+    Encoded why = encode(s_.world.geom, Level::Pte, Entry{.kind = *kind, .marker = kMarkerUffdWp});
+    fail(k, why.error.value_or("not in this kernel version"));
+  }
   Opts o;
   switch (*kind) {
   case Kind::None:
@@ -100,10 +110,32 @@ EntrySpec Parser::entry_spec(std::span<const Token> t, size_t i) const {
   case Kind::Huge:
     o = options(t, i + 1, {"pfn"}, {"write", "devmap", "protnone", "special"});
     break;
+  case Kind::Migration:
+    o = options(t, i + 1, {"pfn"}, {"write", "exclusive"});
+    break;
+  case Kind::Marker:
+    o = options(t, i + 1, {}, {"uffd-wp", "poisoned"});
+    break;
+  case Kind::SwapinError:
+    o = options(t, i + 1, {"pfn"}, {});
+    break;
   default:
     o = options(t, i + 1, {"pfn"}, {"write"});
-    break; // protnone, migration, device
+    break; // protnone, device, exclusive
   }
+  if (const Opt* x = o.get("exclusive"); x && types.migration_read_exclusive == kNoType)
+    fail(x->col, fmt::format("read-exclusive migration entries do not exist in v{}: they came "
+                             "with 5.19",
+                             version_name(v)));
+  if (const Opt* p = o.get("poisoned"); p && !(pte_marker_mask(v) & kMarkerPoisoned))
+    fail(p->col,
+         fmt::format("the poisoned PTE marker exists only in 6.12, not in {}", version_name(v)));
+  if (*kind == Kind::Marker) {
+    sp.e.marker =
+        (o.has("uffd-wp") ? kMarkerUffdWp : 0) | (o.has("poisoned") ? kMarkerPoisoned : 0);
+    if (!sp.e.marker) fail(k, "marker needs uffd-wp or poisoned");
+  }
+  sp.e.exclusive = o.has("exclusive");
   sp.e.write = o.has("write");
   sp.e.special = o.has("special");
   sp.e.devmap = o.has("devmap");
@@ -113,7 +145,7 @@ EntrySpec Parser::entry_spec(std::span<const Token> t, size_t i) const {
     sp.e.pfn = number(p->value, p->col);
     if (*kind == Kind::Table) sp.table_pfn = pfn(p->value, p->col);
   } else if (*kind != Kind::None && *kind != Kind::Table && *kind != Kind::Zero &&
-             *kind != Kind::Swap) {
+             *kind != Kind::Swap && *kind != Kind::Marker && *kind != Kind::SwapinError) {
     fail(k, fmt::format("{} needs pfn=P", k.text));
   }
   if (*kind == Kind::Swap) {
@@ -123,9 +155,12 @@ EntrySpec Parser::entry_spec(std::span<const Token> t, size_t i) const {
     sp.type_col = ty->col;
     sp.offset_col = off->col;
     u64 type = number(ty->value, ty->col);
-    if (type >= x86::MAX_SWAPFILES)
-      fail(ty->col, "swap type must be below 27 (types 27-31 are hwpoison, migration and "
-                    "device entries)");
+    if (type >= types.max_swapfiles)
+      fail(ty->col, fmt::format("swap type must be below {} (types {}-31 are {} in {})",
+                                types.max_swapfiles, types.max_swapfiles,
+                                has_v6_api(v) ? "hwpoison, migration, device and marker entries"
+                                              : "hwpoison, migration and device entries",
+                                version_name(v)));
     sp.e.swap_type = unsigned(type);
     sp.e.offset = number(off->value, off->col);
   }

@@ -23,12 +23,30 @@ constexpr std::array<std::string_view, kVmaFlags.size() + 2> kVmaWords = [] {
 
 } // namespace
 
+// geometry and kernel make or change the world every later line builds on (and either may
+// come first).
+void Parser::before_world(const Token& t) const {
+  if (first_world_line_)
+    fail(t, fmt::format("{} must come before every directive but {} (line {} has {})", t.text,
+                        t.text == "kernel" ? "scenario, rule and geometry" : "scenario and rule",
+                        first_world_line_, quote(first_world_name_)));
+}
+
+// kernel 5.7|6.1|6.12: the version whose words and API the scenario uses. A later geometry
+// line keeps it.
+void Parser::kernel_line(std::span<const Token> t) {
+  once(t[0], "kernel");
+  before_world(t[0]);
+  const Token& v = need(t, 1, "VERSION");
+  auto k = version_from_name(v.text);
+  if (!k) fail(v, "unknown kernel version " + quote(v.text) + " (expected 5.7, 6.1 or 6.12)");
+  no_more(t, 2);
+  s_.world.geom.kernel = *k;
+}
+
 void Parser::geometry(std::span<const Token> t) {
   once(t[0], "geometry");
-  if (first_world_line_)
-    fail(t[0], fmt::format("geometry must come before every directive but scenario and rule "
-                           "(line {} has {})",
-                           first_world_line_, quote(first_world_name_)));
+  before_world(t[0]);
   const Token& n = need(t, 1, "NAME");
   Geometry g;
   if (n.text != "custom") {
@@ -66,6 +84,7 @@ void Parser::geometry(std::span<const Token> t) {
     std::copy(list.begin(), list.end(), g.bits.begin());
     if (auto err = g.validate()) fail(n, "invalid geometry: " + *err);
   }
+  g.kernel = kernel();
   s_.world = World(g);
 }
 
@@ -81,6 +100,13 @@ void Parser::next_pfn(std::span<const Token> t) {
   once(t[0], "next_pfn");
   const Token& v = need(t, 1, "PFN");
   s_.world.next_pfn = pfn(v.text, v.col);
+  no_more(t, 2);
+}
+
+void Parser::highest_memmap_pfn(std::span<const Token> t) {
+  once(t[0], "highest_memmap_pfn");
+  const Token& v = need(t, 1, "PFN");
+  s_.world.highest_memmap_pfn = number(v);
   no_more(t, 2);
 }
 
@@ -132,15 +158,23 @@ std::pair<u64, u64> Parser::pfn_run(const Token& pt, u64 total, std::string_view
   return {a, b};
 }
 
+// owner PFN-RANGE OWNER [coherent]: device-private pages, or (6.x) device-coherent ones.
 void Parser::owner_line(std::span<const Token> t) {
   const Token& pt = need(t, 1, "PFN-RANGE");
   auto [a, b] = pfn_run(pt, owners_total_, "owner", "device");
   u64 who = owner(need(t, 2, "OWNER"));
-  no_more(t, 3);
+  Opts o = options(t, 3, {}, {"coherent"});
+  bool coherent = o.has("coherent");
+  if (coherent && !has_v6_api(kernel()))
+    fail(o.get("coherent")->col, "device-coherent memory (MEMORY_DEVICE_COHERENT) does not exist "
+                                 "in v5.7: it came with 6.0");
   for (u64 p = a; p < b; ++p)
     if (s_.world.device_owner.contains(p))
       fail(pt, fmt::format("pfn {} already has an owner", hex(p)));
-  for (u64 p = a; p < b; ++p) s_.world.device_owner.emplace(p, who);
+  for (u64 p = a; p < b; ++p) {
+    s_.world.device_owner.emplace(p, who);
+    if (coherent) s_.world.coherent_pfns.insert(p);
+  }
   owners_total_ += b - a;
 }
 

@@ -33,10 +33,10 @@ void Parser::feed(std::string_view text, unsigned lineno) {
 Scenario Parser::finish() {
   if (!range_line_) fail_at(1, 1, "no 'range' line: every scenario needs one");
   HmmRange& r = s_.range;
-  if (default_flags_) r.default_flags = default_flags_->resolve(r);
-  if (mask_) r.pfn_flags_mask = mask_->resolve(r);
+  if (default_flags_) r.default_flags = default_flags_->resolve(kernel(), r);
+  if (mask_) r.pfn_flags_mask = mask_->resolve(kernel(), r);
   paint_requests();
-  for (auto& [index, out] : outs_) s_.expectations[index].word = out.resolve(r);
+  for (auto& [index, out] : outs_) s_.expectations[index].word = out.resolve(kernel(), r);
   if (!notifier_line_) s_.world.notifier = Notifier{r.start, r.end, 0, 0};
   if (stale_)
     r.notifier_seq = s_.world.notifier.seq - 1;
@@ -76,12 +76,14 @@ void Parser::directive(std::span<const Token> t) {
   if (d == "scenario") return scenario(t);
   if (d == "rule") return rule(t);
   if (d == "geometry") return geometry(t);
+  if (d == "kernel") return kernel_line(t);
   if (!first_world_line_) {
     first_world_line_ = line_;
     first_world_name_ = d;
   }
   if (d == "zero_pfn") return zero_pfn(t);
   if (d == "next_pfn") return next_pfn(t);
+  if (d == "highest_memmap_pfn") return highest_memmap_pfn(t);
   if (d == "vma") return vma(t);
   if (d == "owner") return owner_line(t);
   if (d == "shared_pfn") return shared_pfn(t);

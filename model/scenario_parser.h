@@ -132,7 +132,11 @@ private:
   unsigned fault_bits(std::string_view text, unsigned col) const;
 
   // ---- the world (scenario_parse_world.cpp) ----
+  KernelVersion kernel() const { return s_.world.geom.kernel; }
+  void kernel_line(std::span<const Token> t);
+  void before_world(const Token& t) const;
   void geometry(std::span<const Token> t);
+  void highest_memmap_pfn(std::span<const Token> t);
   void zero_pfn(std::span<const Token> t);
   void next_pfn(std::span<const Token> t);
   void before_tables(const Token& t) const;
@@ -162,6 +166,7 @@ private:
   void range(std::span<const Token> t);
   void driver(std::span<const Token> t);
   void encoding(std::span<const Token> t);
+  void v5_7_only(const Token& t) const;
   void dev_private_owner(std::span<const Token> t);
   void notifier_seq(std::span<const Token> t);
   void request(std::span<const Token> t);

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "model/scenario_parser.h"
+#include "model/swap_layout.h"
 
 namespace hmmspec {
 
@@ -38,7 +39,14 @@ std::optional<std::string> logical_entry(const Geometry& g, Level l, u64 word, u
     return fmt::format("swap type={} offset={}", e.swap_type, hex(e.offset));
   case Kind::Migration:
   case Kind::Device:
-    return fmt::format("{} pfn={}{}", kind_name(e.kind), hex(e.pfn), flag(e.write, "write"));
+  case Kind::Exclusive:
+    return fmt::format("{} pfn={}{}{}", kind_name(e.kind), hex(e.pfn), flag(e.write, "write"),
+                       flag(e.exclusive, "exclusive"));
+  case Kind::Marker:
+    return fmt::format("marker{}{}", flag(e.marker & kMarkerUffdWp, "uffd-wp"),
+                       flag(e.marker & kMarkerPoisoned, "poisoned"));
+  case Kind::SwapinError:
+    return e.pfn ? fmt::format("swapin-error pfn={}", hex(e.pfn)) : "swapin-error";
   case Kind::Hwpoison:
     return fmt::format("hwpoison pfn={}", hex(e.pfn));
   case Kind::Huge:
@@ -130,6 +138,7 @@ private:
     for (const std::string& r : s_.rules) emit("rule " + r);
     const Geometry& g = s_.world.geom;
     auto b = builtin_geometry(g.name);
+    if (b) b->kernel = g.kernel; // the kernel line says it
     if (b && *b == g) {
       emit("geometry " + g.name);
     } else {
@@ -140,6 +149,7 @@ private:
       emit(fmt::format("geometry custom page_shift={} levels={} bits={}{}", g.page_shift, g.levels,
                        bits, g.name == "custom" ? "" : " name=" + g.name));
     }
+    if (g.kernel != KernelVersion::V5_7) emit(fmt::format("kernel {}", version_name(g.kernel)));
   }
 
   void world_lines() {
@@ -147,18 +157,22 @@ private:
     World defaults(w.geom);
     if (w.zero_pfn != defaults.zero_pfn) emit("zero_pfn " + hex(w.zero_pfn));
     if (w.next_pfn != defaults.next_pfn) emit("next_pfn " + hex(w.next_pfn));
+    if (w.highest_memmap_pfn != defaults.highest_memmap_pfn)
+      emit("highest_memmap_pfn " + hex(w.highest_memmap_pfn));
     blank();
     for (const Vma& v : w.vmas.all())
       emit(fmt::format("vma {}-{}{}", hex(v.start), hex(v.end), vma_flag_text(v)));
     for (auto it = w.device_owner.begin(); it != w.device_owner.end();) {
       auto [first, who] = *it;
+      const bool coherent = w.coherent_pfns.contains(first);
       u64 n = 0;
       while (it != w.device_owner.end() && it->first == first + n && it->second == who &&
-             n < kMaxPfnsPerLine) {
+             w.coherent_pfns.contains(it->first) == coherent && n < kMaxPfnsPerLine) {
         ++it;
         ++n;
       }
-      emit(fmt::format("owner {} {}", span_text(first, n), who == 0 ? "null" : hex(who)));
+      emit(fmt::format("owner {} {}{}", span_text(first, n), who == 0 ? "null" : hex(who),
+                       coherent ? " coherent" : ""));
     }
     for (auto it = w.shared_pfns.begin(); it != w.shared_pfns.end();) {
       u64 first = *it, n = 0;
@@ -304,7 +318,9 @@ private:
       if (n.invalidations) line += fmt::format(" invalidations={}", n.invalidations);
       emit(line);
     }
-    // The encoding: a driver's when that leaves fewest lines, then the fields that differ.
+    // The encoding: a driver's when that leaves fewest lines, then the fields that differ. A
+    // 6.x range has fixed bits: its flags, values and pfn_shift are not used, nor printed.
+    const KernelVersion k = w.geom.kernel;
     HmmRange base;
     std::string driver;
     auto diffs = [&](const HmmRange& b) {
@@ -314,23 +330,25 @@ private:
     for (const char* d : {"nouveau", "amdgpu"}) {
       HmmRange cand;
       apply_driver_encoding(cand, d);
-      if (diffs(cand) < diffs(base)) {
+      if (!has_v6_api(k) && diffs(cand) < diffs(base)) {
         base = cand;
         driver = d;
       }
     }
     if (!driver.empty()) emit("driver " + driver);
-    if (base.flags != r.flags)
-      emit(fmt::format("flags valid={} write={}", hex(r.flags[HMM_PFN_VALID]),
-                       hex(r.flags[HMM_PFN_WRITE])));
-    if (base.values != r.values)
-      emit(fmt::format("values error={} none={} special={}", hex(r.values[HMM_PFN_ERROR]),
-                       hex(r.values[HMM_PFN_NONE]), hex(r.values[HMM_PFN_SPECIAL])));
-    if (base.pfn_shift != r.pfn_shift) emit(fmt::format("pfn_shift {}", r.pfn_shift));
+    if (!has_v6_api(k)) {
+      if (base.flags != r.flags)
+        emit(fmt::format("flags valid={} write={}", hex(r.flags[HMM_PFN_VALID]),
+                         hex(r.flags[HMM_PFN_WRITE])));
+      if (base.values != r.values)
+        emit(fmt::format("values error={} none={} special={}", hex(r.values[HMM_PFN_ERROR]),
+                         hex(r.values[HMM_PFN_NONE]), hex(r.values[HMM_PFN_SPECIAL])));
+      if (base.pfn_shift != r.pfn_shift) emit(fmt::format("pfn_shift {}", r.pfn_shift));
+    }
     if (base.default_flags != r.default_flags)
-      emit("default_flags " + req_text(r, r.default_flags, false));
+      emit("default_flags " + req_text(k, r, r.default_flags, false));
     if (base.pfn_flags_mask != r.pfn_flags_mask)
-      emit("pfn_flags_mask " + req_text(r, r.pfn_flags_mask, true));
+      emit("pfn_flags_mask " + req_text(k, r, r.pfn_flags_mask, true));
     if (r.dev_private_owner) emit("dev_private_owner " + hex(r.dev_private_owner));
     if (r.notifier_seq != n.seq)
       emit(r.notifier_seq == n.seq - 1 ? std::string("notifier_seq stale")
@@ -341,7 +359,7 @@ private:
       size_t j = i + 1;
       while (j < r.pfns.size() && r.pfns[j] == r.pfns[i]) ++j;
       if (r.pfns[i])
-        emit(fmt::format("request {} {}", where_text(i, j - i), req_text(r, r.pfns[i], false)));
+        emit(fmt::format("request {} {}", where_text(i, j - i), req_text(k, r, r.pfns[i], false)));
       i = j;
     }
     blank();
@@ -363,7 +381,7 @@ private:
         break;
       case Expectation::Type::Pfn:
         emit(fmt::format("expect pfn {} {}", where_text(e.first, e.count),
-                         out_text(r, e.word, e.pfn_increments)));
+                         out_text(w.geom.kernel, r, e.word, e.pfn_increments)));
         break;
       case Expectation::Type::Entry: {
         Context ctx = w.context_at(e.level, e.addr);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "model/range_v6.h"
 #include "model/scenario_lexer.h"
 
 namespace hmmspec::scenario_text {
@@ -64,12 +65,25 @@ std::string vma_flag_text(const Vma& v) {
   return s;
 }
 
-u64 Req::resolve(const HmmRange& r) const {
+u64 Req::resolve(KernelVersion k, const HmmRange& r) const {
   if (!symbolic) return value;
-  return (v ? r.flags[HMM_PFN_VALID] : 0) | (w ? r.flags[HMM_PFN_WRITE] : 0);
+  return request_word(k, r, RequestMeaning{v, w});
 }
 
-u64 Out::resolve(const HmmRange& r) const {
+u64 Out::resolve(KernelVersion k, const HmmRange& r) const {
+  if (has_v6_api(k)) {
+    switch (form) {
+    case Form::Error:
+      return hmm6::ERROR;
+    case Form::None:
+      return 0;
+    case Form::Pfn:
+      return value | (v ? hmm6::VALID : 0) | (w ? hmm6::WRITE : 0) |
+             (u64(order) << hmm6::ORDER_SHIFT);
+    default: // Word (Special does not exist in 6.x: the parser refuses it)
+      return value;
+    }
+  }
   switch (form) {
   case Form::Word:
     return value;
@@ -86,30 +100,41 @@ u64 Out::resolve(const HmmRange& r) const {
   return value;
 }
 
-std::string req_text(const HmmRange& r, u64 value, bool allow_all) {
+std::string req_text(KernelVersion k, const HmmRange& r, u64 value, bool allow_all) {
   if (allow_all && value == ~0ull) return "all";
   if (value == 0) return "0";
-  u64 v = r.flags[HMM_PFN_VALID], w = r.flags[HMM_PFN_WRITE];
+  u64 v = request_word(k, r, {true, false}), w = request_word(k, r, {false, true});
   if (value == v) return "V";
   if (value == w) return "W";
   if (value == (v | w)) return "VW";
   return hex(value);
 }
 
-std::string out_text(const HmmRange& r, u64 word, bool increments) {
+std::string out_text(KernelVersion k, const HmmRange& r, u64 word, bool increments) {
+  const bool v6 = has_v6_api(k);
   if (!increments) {
-    if (word == r.values[HMM_PFN_ERROR]) return "error";
-    if (word == r.values[HMM_PFN_NONE]) return "none";
-    if (word == r.values[HMM_PFN_SPECIAL]) return "special";
+    if (v6) {
+      if (word == hmm6::ERROR) return "error";
+      if (word == 0) return "none";
+    } else {
+      if (word == r.values[HMM_PFN_ERROR]) return "error";
+      if (word == r.values[HMM_PFN_NONE]) return "none";
+      if (word == r.values[HMM_PFN_SPECIAL]) return "special";
+    }
   }
-  u64 pfn = word >> r.pfn_shift;
+  u64 pfn = v6 ? hmm6::pfn_of(word) : word >> r.pfn_shift;
+  unsigned order = v6 ? hmm6::order_of(word) : 0;
   for (unsigned combo = 0; combo < 4; ++combo) {
-    Out o{Out::Form::Pfn, pfn, (combo & 1) != 0, (combo & 2) != 0};
-    if (o.resolve(r) != word) continue;
-    return fmt::format("pfn={}{}{}{}", hex(pfn), increments ? "+" : "", o.v ? " V" : "",
-                       o.w ? " W" : "");
+    Out o{Out::Form::Pfn, pfn, (combo & 1) != 0, (combo & 2) != 0, order};
+    if (o.resolve(k, r) != word) continue;
+    return fmt::format("pfn={}{}{}{}{}", hex(pfn), increments ? "+" : "", o.v ? " V" : "",
+                       o.w ? " W" : "", order ? fmt::format(" order={}", order) : "");
   }
   return hex(word) + (increments ? "+" : "");
+}
+
+u64 out_step(KernelVersion k, const HmmRange& r) {
+  return has_v6_api(k) ? 1 : u64(1) << r.pfn_shift;
 }
 
 } // namespace hmmspec::scenario_text

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <utility>
 
+#include "model/kernel_version.h"
 #include "model/range.h"
 #include "model/vma.h"
 
@@ -40,27 +41,33 @@ inline constexpr std::array<std::pair<std::string_view, u64>, 8> kVmaFlags{{
 // The flag words of a vma line, each with a leading blank (" read write file hugetlb=2M").
 std::string vma_flag_text(const Vma& v);
 
-// ---- REQ and OUT: resolved against the range's final flags[] and values[] ----
+// ---- REQ and OUT: resolved against the range's final flags[] and values[] (v5.7), or the
+// fixed bits of the 6.x API (model/range_v6.h) ----
 
-// A REQ token: V, W, VW, 0 or a number (or `all`), in the range's final flags[].
+// A REQ token: V, W, VW, 0 or a number (or `all`), in the range's final flags[] (v5.7) or as
+// HMM_PFN_REQ_FAULT and HMM_PFN_REQ_WRITE (6.x).
 struct Req {
   bool symbolic = false;
   bool v = false, w = false;
   u64 value = 0;
-  u64 resolve(const HmmRange& r) const;
+  u64 resolve(KernelVersion k, const HmmRange& r) const;
 };
 
-// An OUT token of `expect pfn`: a sentinel of values[], a pfn with flags, or a raw word.
+// An OUT token of `expect pfn`: a sentinel of values[] (6.x: none is 0, error HMM_PFN_ERROR),
+// a pfn with flags (and in 6.x a map order), or a raw word.
 struct Out {
   enum class Form : std::uint8_t { Word, Error, None, Special, Pfn } form = Form::Word;
   u64 value = 0; // Word: the word; Pfn: the pfn
   bool v = false, w = false;
-  u64 resolve(const HmmRange& r) const;
+  unsigned order = 0; // Pfn, 6.x: hmm_pfn_to_map_order
+  u64 resolve(KernelVersion k, const HmmRange& r) const;
 };
 
 // The REQ text of a request word (`all` for all ones when allow_all).
-std::string req_text(const HmmRange& r, u64 value, bool allow_all);
+std::string req_text(KernelVersion k, const HmmRange& r, u64 value, bool allow_all);
 // The OUT text of an output word (`+` when the pfn increments per page).
-std::string out_text(const HmmRange& r, u64 word, bool increments);
+std::string out_text(KernelVersion k, const HmmRange& r, u64 word, bool increments);
+// How much an expected output grows per page with `+`: one pfn (1 << pfn_shift in v5.7).
+u64 out_step(KernelVersion k, const HmmRange& r);
 
 } // namespace hmmspec::scenario_text

@@ -18,6 +18,7 @@
 
 #include "model/entry.h"
 #include "model/geometry.h"
+#include "model/kernel_report.h"
 #include "model/vma.h"
 
 namespace hmmspec {
@@ -95,6 +96,9 @@ public:
   std::map<u64, Injection> injections; // page address -> injection
   Notifier notifier;
   std::vector<Event> log;
+  // What the kernel services (the fault model, model/fault.h) printed, in order: like the
+  // log, part of the world every party shares. Empty in v5.7 worlds.
+  std::vector<KernelReport> reports;
 
   // --- physical memory holding page tables ---
   static constexpr u64 kTablePfnBase = 0x8000000; // tables are allocated from here upwards

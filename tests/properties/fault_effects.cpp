@@ -168,6 +168,13 @@ struct Compare {
     const bool zapped = split && !(vma && vma->anonymous && !(vma->flags & vm::SHARED));
     if (split && (zapped ? e1.kind == Kind::None : same_mapping(e0, e1)))
       return std::nullopt; // the THP's page kept (F-THP-SPLIT) or dropped (F-THP-ZAP)
+    bool pmd_write = false;
+    if (split && !zapped && b.geom.kernel == KernelVersion::V5_7 &&
+        v.huge.pfn != huge_zero_pfn(b) && accessible(e1) && e1.write && e1.pfn != e0.pfn &&
+        f.fault_in(v.addr & g.mask(Level::Pmd), (v.addr & g.mask(Level::Pmd)) + g.size(Level::Pmd),
+                   &pmd_write) &&
+        pmd_write)
+      return std::nullopt; // v5.7 copied every page of the THP (F-THP-COPY-PAGES)
     const u64 size = v.level == Level::Pte ? g.page_size() : g.size(v.level);
     std::string where = fmt::format("{} {:#x}: {} -> {}", level_name(v.level), v.addr,
                                     entry_text(e0, w0), entry_text(e1, w1));

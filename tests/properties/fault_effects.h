@@ -8,7 +8,8 @@
 //     bad PMD cleared), with the mapping of a faulted page afterwards accessible, never losing
 //     write, and with a new pfn only after a write fault (COW) or when the old entry was not
 //     accessible; the other pages of a split THP keep their mapping, those of a zapped one
-//     (a THP outside anonymous memory) lose it;
+//     (a THP outside anonymous memory) lose it, and in v5.7 a write fault to a shared THP may
+//     copy every one of its pages into a new writable page (F-THP-COPY-PAGES);
 //   - a migration wait logged for that page (PTE) or PMD, completing the migration in place;
 //   - the walker clearing a bad PGD/P4D entry or a huge PUD it walked (inside [start, end)).
 // The log itself must name only pages of [start, end) in VMAs hmm walks, and write faults only

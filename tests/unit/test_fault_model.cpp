@@ -13,6 +13,12 @@
 
 #include "model/fault.h"
 
+#include <array>
+#include <string>
+#include <utility>
+
+#include "model/swap_layout.h"
+
 namespace hmmspec {
 namespace {
 
@@ -27,8 +33,14 @@ constexpr u64 MiB = 1ull << 20, GiB = 1ull << 30;
 // A world with a notifier over the whole user address space, and helpers to build it.
 struct Fx {
   World w;
-  explicit Fx(const char* geometry = "x86_64") : w(*builtin_geometry(geometry)) {
+  explicit Fx(const char* geometry = "x86_64", KernelVersion k = KernelVersion::V5_7)
+      : w(with_kernel(*builtin_geometry(geometry), k)) {
     w.notifier = Notifier{.start = 0, .end = w.geom.va_limit(), .seq = 7};
+  }
+  explicit Fx(KernelVersion k) : Fx("x86_64", k) {}
+  static Geometry with_kernel(Geometry g, KernelVersion k) {
+    g.kernel = k;
+    return g;
   }
   void vma(u64 start, u64 end, u64 flags, bool anonymous = true, u64 hugetlb_size = 0) {
     auto err = w.vmas.insert(Vma{start, end, flags, anonymous, hugetlb_size}, w.geom.page_size());
@@ -65,6 +77,10 @@ Entry with_word(Entry e, u64 word) {
 World without_log(World w) {
   w.log.clear();
   return w;
+}
+
+std::string fmt_version(KernelVersion k, bool flag) {
+  return std::string(version_name(k)) + (flag ? " (yes)" : " (no)");
 }
 
 // --- PTE none -------------------------------------------------------------------------------
@@ -438,8 +454,91 @@ TEST(FaultThp, SharedFileThpIsMadeWritableInPlace) { // F-MKWRITE on a THP
   EXPECT_EQ(f.hits(), 0u);
 }
 
-TEST(FaultThp, SharedAnonThpIsSplitAndTheFaultingPageCopied) { // F-THP-SPLIT, F-COW
+// v5.7 copies a shared THP whole when it can allocate a THP (F-THP-COPY); 6.x splits it and
+// copies the faulting page only (F-THP-SPLIT, F-COW), which v5.7 does only without a THP.
+TEST(FaultThp, SharedAnonThpIsCopiedWholeInV5_7) { // F-THP-COPY
   Fx f;
+  f.vma(kThpVma, kThpVma + 4 * MiB, RW_ | vm::HUGEPAGE);
+  f.put(Level::Pmd, kThpVma, Entry{.kind = Kind::Huge, .pfn = 0x40000});
+  f.w.shared_pfns.insert(0x40000);
+  f.w.next_pfn = 0x10001; // the new THP is aligned to its size
+  const u64 tables = f.w.tables().size();
+  EXPECT_EQ(f.fault(kThpVma + 5 * 0x1000, W), 0u);
+  Entry e = f.at(Level::Pmd, kThpVma);
+  ASSERT_EQ(e.kind, Kind::Huge);
+  EXPECT_EQ(e.pfn, 0x10200u);
+  EXPECT_TRUE(e.write);
+  EXPECT_FALSE(e.devmap);
+  EXPECT_EQ(f.w.next_pfn, 0x10400u);
+  EXPECT_EQ(f.w.tables().size(), tables) << "no PTE table: the PMD stays huge";
+  EXPECT_EQ(f.hits(), 1u); // one invalidation of the PMD range
+}
+
+TEST(FaultThp, HugeZeroPageWriteAllocatesAThpInV5_7) { // F-THP-COPY (clear_huge_page)
+  Fx f;
+  f.vma(kThpVma, kThpVma + 4 * MiB, RW_ | vm::HUGEPAGE);
+  ASSERT_EQ(f.fault(kThpVma, R), 0u);
+  ASSERT_EQ(f.at(Level::Pmd, kThpVma).pfn, huge_zero_pfn(f.w));
+  f.w.notifier = Notifier{.start = kThpVma + 0x1ff000, .end = kThpVma + 0x200000};
+  EXPECT_EQ(f.fault(kThpVma + 3 * 0x1000, W), 0u);
+  Entry e = f.at(Level::Pmd, kThpVma);
+  ASSERT_EQ(e.kind, Kind::Huge);
+  EXPECT_NE(e.pfn, huge_zero_pfn(f.w));
+  EXPECT_EQ(e.pfn % 512, 0u);
+  EXPECT_TRUE(e.write);
+  EXPECT_EQ(f.hits(), 1u) << "the invalidation covers the whole PMD (the notifier's last page)";
+}
+
+TEST(FaultThp, SharedThpWithoutThpEnabledIsCopiedPageByPageInV5_7) { // F-THP-COPY-PAGES
+  Fx f;
+  f.vma(kThpVma, kThpVma + 4 * MiB, RW_); // no VM_HUGEPAGE: no new THP
+  f.put(Level::Pmd, kThpVma, Entry{.kind = Kind::Huge, .pfn = 0x40000});
+  f.w.shared_pfns.insert(0x40000);
+  u64 next = f.w.next_pfn;
+  EXPECT_EQ(f.fault(kThpVma + 7 * 0x1000, W), 0u);
+  ASSERT_EQ(f.at(Level::Pmd, kThpVma).kind, Kind::Table);
+  for (unsigned i = 0; i < 512; ++i) {
+    Entry e = f.at(Level::Pte, kThpVma + i * 0x1000ull);
+    ASSERT_EQ(e.kind, Kind::Page) << i;
+    EXPECT_EQ(e.pfn, next + i) << i;
+    EXPECT_TRUE(e.write) << i;
+  }
+  EXPECT_EQ(f.hits(), 1u);
+}
+
+TEST(FaultThp, HugeZeroPageWithoutThpEnabledIsSplitInV5_7) { // F-THP-SPLIT, F-COW
+  Fx f;
+  f.vma(kThpVma, kThpVma + 4 * MiB, RW_);
+  f.put(Level::Pmd, kThpVma, Entry{.kind = Kind::Huge, .pfn = huge_zero_pfn(f.w)});
+  u64 next = f.w.next_pfn;
+  EXPECT_EQ(f.fault(kThpVma + 0x1000, W), 0u);
+  ASSERT_EQ(f.at(Level::Pmd, kThpVma).kind, Kind::Table);
+  EXPECT_EQ(f.at(Level::Pte, kThpVma).kind, Kind::Zero);
+  EXPECT_EQ(f.at(Level::Pte, kThpVma + 0x1000).pfn, next);
+  EXPECT_EQ(f.hits(), 2u);
+}
+
+TEST(FaultThp, NoPagesToCopyIntoFallsBackToSplitInV5_7) { // F-OOM of the THP and the copy
+  // With fewer than 512 pages left there is neither a THP nor 512 pages to copy into
+  // (do_huge_pmd_wp_page_fallback returns VM_FAULT_OOM): the PMD is split and the faulting
+  // page alone is copied; the pages the failed copy took are given back.
+  Fx g;
+  g.vma(kThpVma, kThpVma + 4 * MiB, RW_ | vm::HUGEPAGE);
+  g.put(Level::Pmd, kThpVma, Entry{.kind = Kind::Huge, .pfn = 0x40000});
+  g.w.shared_pfns.insert(0x40000);
+  const u64 max_pfn = PHYSICAL_MASK >> 12;
+  g.w.next_pfn = max_pfn - 100;
+  EXPECT_EQ(g.fault(kThpVma + 0x1000, W), 0u);
+  ASSERT_EQ(g.at(Level::Pmd, kThpVma).kind, Kind::Table);
+  EXPECT_EQ(g.at(Level::Pte, kThpVma).pfn, 0x40000u);
+  EXPECT_FALSE(g.at(Level::Pte, kThpVma).write);
+  EXPECT_EQ(g.at(Level::Pte, kThpVma + 0x1000).pfn, max_pfn - 100);
+  EXPECT_EQ(g.w.next_pfn, max_pfn - 99);
+  EXPECT_EQ(g.hits(), 2u);
+}
+
+void shared_anon_thp_split_in_6x(KernelVersion k) {
+  Fx f(k);
   f.vma(kThpVma, kThpVma + 4 * MiB, RW_ | vm::HUGEPAGE);
   f.put(Level::Pmd, kThpVma, Entry{.kind = Kind::Huge, .pfn = 0x40000});
   f.w.shared_pfns.insert(0x40000); // the THP is mapped by another mm too
@@ -461,8 +560,8 @@ TEST(FaultThp, SharedAnonThpIsSplitAndTheFaultingPageCopied) { // F-THP-SPLIT, F
   EXPECT_EQ(f.hits(), 2u); // the split, then the copy
 }
 
-TEST(FaultThp, HugeZeroPageWriteIsSplitIntoZeroPtes) { // F-THP-SPLIT, F-COW
-  Fx f;
+void huge_zero_split_in_6x(KernelVersion k) {
+  Fx f(k);
   f.vma(kThpVma, kThpVma + 4 * MiB, RW_ | vm::HUGEPAGE);
   ASSERT_EQ(f.fault(kThpVma, R), 0u);
   ASSERT_EQ(f.at(Level::Pmd, kThpVma).pfn, huge_zero_pfn(f.w));
@@ -480,6 +579,20 @@ TEST(FaultThp, HugeZeroPageWriteIsSplitIntoZeroPtes) { // F-THP-SPLIT, F-COW
     }
   }
   EXPECT_EQ(f.hits(), 2u);
+}
+
+TEST(FaultThp, SharedAnonThpIsSplitAndTheFaultingPageCopiedIn6x) { // F-THP-SPLIT, F-COW
+  for (KernelVersion k : {KernelVersion::V6_1, KernelVersion::V6_12}) {
+    SCOPED_TRACE(version_name(k));
+    shared_anon_thp_split_in_6x(k);
+  }
+}
+
+TEST(FaultThp, HugeZeroPageWriteIsSplitIntoZeroPtesIn6x) { // F-THP-SPLIT, F-COW
+  for (KernelVersion k : {KernelVersion::V6_1, KernelVersion::V6_12}) {
+    SCOPED_TRACE(version_name(k));
+    huge_zero_split_in_6x(k);
+  }
 }
 
 TEST(FaultThp, PrivateFileThpIsClearedThenThePageRefaulted) { // F-THP-ZAP
@@ -1023,8 +1136,25 @@ TEST(FaultAllocator, DeterministicAndAligned) {
 // --- a tiny geometry
 // ------------------------------------------------------------------------------
 
-TEST(FaultTiny, ThpAndSplitUseTheGeometry) {
+TEST(FaultTiny, ThpAndCopyUseTheGeometry) { // F-THP-ALLOC, F-THP-COPY
   Fx f("tiny");
+  const u64 pmd = f.w.geom.size(Level::Pmd); // 16 KiB, 4 pages
+  f.vma(0x40000, 0x80000, RW_ | vm::HUGEPAGE);
+  f.w.next_pfn = 0x10001;
+  EXPECT_EQ(f.fault(0x40000 + pmd, W), 0u);
+  EXPECT_EQ(f.at(Level::Pmd, 0x40000 + pmd).pfn, 0x10004u);
+  f.w.shared_pfns.insert(0x10004);
+  f.put(Level::Pmd, 0x40000 + pmd, Entry{.kind = Kind::Huge, .pfn = 0x10004});
+  EXPECT_EQ(f.fault(0x40000 + pmd + 0x2000, W), 0u);
+  Entry e = f.at(Level::Pmd, 0x40000 + pmd);
+  ASSERT_EQ(e.kind, Kind::Huge);
+  EXPECT_EQ(e.pfn, 0x10008u); // the next 4-page aligned THP
+  EXPECT_TRUE(e.write);
+  EXPECT_EQ(f.w.next_pfn, 0x1000cu);
+}
+
+TEST(FaultTiny, ThpAndSplitUseTheGeometryIn6x) { // F-THP-ALLOC, F-THP-SPLIT
+  Fx f("tiny", KernelVersion::V6_1);
   const u64 pmd = f.w.geom.size(Level::Pmd); // 16 KiB, 4 pages
   f.vma(0x40000, 0x80000, RW_ | vm::HUGEPAGE);
   f.w.next_pfn = 0x10001;
@@ -1043,6 +1173,181 @@ TEST(FaultTiny, ThpAndSplitUseTheGeometry) {
   EXPECT_EQ(f.at(Level::Pte, 0x40000 + pmd + 0x2000).pfn, 0x10008u);
   EXPECT_TRUE(f.at(Level::Pte, 0x40000 + pmd + 0x2000).write);
   EXPECT_EQ(f.at(Level::Pte, 0x40000 + pmd + 0x3000).pfn, 0x10007u);
+}
+
+// --- the 6.x kernels: the kinds of their words, and what differs -------------------------
+
+constexpr std::array<KernelVersion, 2> k6x{KernelVersion::V6_1, KernelVersion::V6_12};
+
+TEST(Fault6x, DeviceMigrationIsTheSameInEveryVersion) { // F-DEVICE-MIGRATE
+  for (KernelVersion k : kAllKernelVersions) {
+    SCOPED_TRACE(version_name(k));
+    Fx f(k);
+    f.vma(0x100000, 0x200000, RW_);
+    f.w.device_owner[0x321] = 0xd00d;
+    f.put(Level::Pte, 0x100000, Entry{.kind = Kind::Device, .pfn = 0x321, .write = true});
+    u64 next = f.w.next_pfn;
+    EXPECT_EQ(f.fault(0x100000, R), 0u);
+    EXPECT_EQ(f.at(Level::Pte, 0x100000),
+              with_word(page(next, true), f.word(Level::Pte, 0x100000)));
+    EXPECT_EQ(f.hits(), 1u);
+    EXPECT_TRUE(f.w.reports.empty());
+  }
+}
+
+TEST(Fault6x, DeviceExclusiveEntryIsRestoredWithNotifier) { // F-DEVICE-EXCLUSIVE
+  for (KernelVersion k : k6x) {
+    for (bool write_entry : {false, true}) {
+      SCOPED_TRACE(fmt_version(k, write_entry));
+      Fx f(k);
+      f.vma(0x100000, 0x200000, RW_);
+      f.w.notifier = Notifier{.start = 0x100000, .end = 0x101000};
+      f.put(Level::Pte, 0x100000,
+            Entry{.kind = Kind::Exclusive, .pfn = 0x777, .write = write_entry});
+      u64 next = f.w.next_pfn;
+      EXPECT_EQ(f.fault(0x100000, R), 0u);
+      Entry e = f.at(Level::Pte, 0x100000);
+      EXPECT_EQ(e.kind, Kind::Page);
+      EXPECT_EQ(e.pfn, 0x777u) << "the same page, not a copy";
+      EXPECT_EQ(e.write, write_entry);
+      EXPECT_EQ(f.w.next_pfn, next);
+      EXPECT_EQ(f.hits(), 1u); // MMU_NOTIFY_EXCLUSIVE over the page
+    }
+  }
+}
+
+TEST(Fault6x, UffdWpMarkerIn6_1AnonVmaWarnsAndIsSigbus) { // F-MARKER-ANON
+  Fx f(KernelVersion::V6_1);
+  f.vma(0x100000, 0x200000, RW_);
+  f.put(Level::Pte, 0x100000, Entry{.kind = Kind::Marker, .marker = kMarkerUffdWp});
+  f.put(Level::Pte, 0x101000, Entry{.kind = Kind::Marker, .marker = kMarkerUffdWp});
+  u64 before = f.word(Level::Pte, 0x100000);
+  EXPECT_EQ(f.fault(0x100000, W), fault::SIGBUS);
+  EXPECT_EQ(f.word(Level::Pte, 0x100000), before);
+  ASSERT_EQ(f.w.reports.size(), 1u);
+  EXPECT_EQ(f.w.reports[0], (KernelReport{KernelReport::Kind::Warn, "mm/memory.c:3757", 0x100000}));
+  EXPECT_EQ(f.fault(0x101000, R), fault::SIGBUS);
+  EXPECT_EQ(f.w.reports.size(), 1u) << "WARN_ON_ONCE";
+  EXPECT_EQ(f.hits(), 0u);
+}
+
+TEST(Fault6x, UffdWpMarkerOfAnUnregisteredVmaIsCleared) { // F-MARKER-UFFD-WP
+  // 6.1: a file VMA (an anonymous one is F-MARKER-ANON); 6.12: any VMA.
+  for (KernelVersion k : k6x) {
+    for (bool anon : {false, true}) {
+      if (anon && k == KernelVersion::V6_1) continue;
+      SCOPED_TRACE(fmt_version(k, anon));
+      Fx f(k);
+      f.vma(0x100000, 0x200000, RW_, anon);
+      f.put(Level::Pte, 0x100000, Entry{.kind = Kind::Marker, .marker = kMarkerUffdWp});
+      u64 next = f.w.next_pfn;
+      EXPECT_EQ(f.fault(0x100000, W), 0u);
+      EXPECT_EQ(f.word(Level::Pte, 0x100000), 0u) << "pte_marker_clear";
+      EXPECT_EQ(f.w.next_pfn, next);
+      EXPECT_EQ(f.hits(), 0u);
+      EXPECT_TRUE(f.w.reports.empty());
+      EXPECT_EQ(f.fault(0x100000, W), 0u); // the next fault finds a none PTE
+      EXPECT_EQ(f.at(Level::Pte, 0x100000).kind, Kind::Page);
+    }
+  }
+}
+
+TEST(Fault6x, PoisonedMarkerIsHwpoisonIn6_12) { // F-MARKER-POISONED
+  for (unsigned bits : {kMarkerPoisoned, kMarkerPoisoned | kMarkerUffdWp}) {
+    Fx f(KernelVersion::V6_12);
+    f.vma(0x100000, 0x200000, RW_);
+    f.put(Level::Pte, 0x100000, Entry{.kind = Kind::Marker, .marker = bits});
+    World before = f.w;
+    EXPECT_EQ(f.fault(0x100000, R), fault::HWPOISON);
+    EXPECT_EQ(without_log(f.w), before);
+  }
+}
+
+TEST(Fault6x, EmptyMarkerWarnsAndIsSigbus) { // F-MARKER-ANON (an empty marker)
+  const std::array<std::pair<KernelVersion, const char*>, 2> sites{
+      {{KernelVersion::V6_1, "mm/memory.c:3757"}, {KernelVersion::V6_12, "mm/memory.c:4003"}}};
+  for (auto [k, where] : sites) {
+    SCOPED_TRACE(version_name(k));
+    Fx f(k);
+    f.vma(0x100000, 0x200000, RW_, false); // a file VMA: only the empty marker warns
+    const unsigned marker_type = k == KernelVersion::V6_1 ? 30 : 31;
+    ASSERT_FALSE(
+        f.w.put_entry(Level::Pte, 0x100000, Entry{.kind = Kind::Page, .pfn = 1}, Context::Normal));
+    *f.w.find_slot_mut(Level::Pte, 0x100000) = swp_word(marker_type, 0);
+    ASSERT_EQ(f.at(Level::Pte, 0x100000).kind, Kind::Marker);
+    EXPECT_EQ(f.fault(0x100000, R), fault::SIGBUS);
+    ASSERT_EQ(f.w.reports.size(), 1u);
+    EXPECT_EQ(f.w.reports[0].where, where);
+  }
+}
+
+TEST(Fault6x, SwapinErrorIsSigbusIn6_1) { // F-SWAPIN-ERROR
+  Fx f(KernelVersion::V6_1);
+  f.vma(0x100000, 0x200000, RW_);
+  f.put(Level::Pte, 0x100000, Entry{.kind = Kind::SwapinError, .pfn = 0x55});
+  World before = f.w;
+  EXPECT_EQ(f.fault(0x100000, W), fault::SIGBUS);
+  EXPECT_EQ(without_log(f.w), before);
+}
+
+TEST(Fault6x, ReadExclusiveMigrationGivesAReadOnlyPage) { // F-MIGRATION-FAULT
+  for (KernelVersion k : k6x) {
+    SCOPED_TRACE(version_name(k));
+    Fx f(k);
+    f.vma(0x100000, 0x200000, RW_);
+    f.put(Level::Pte, 0x100000, Entry{.kind = Kind::Migration, .pfn = 0x4567, .exclusive = true});
+    f.put(Level::Pte, 0x101000, Entry{.kind = Kind::Migration, .pfn = 0x4568, .exclusive = true});
+    EXPECT_EQ(f.fault(0x100000, W), 0u);
+    EXPECT_EQ(f.at(Level::Pte, 0x100000), with_word(page(0x4567), f.word(Level::Pte, 0x100000)));
+    migration_entry_wait(f.w, 0x101000);
+    EXPECT_EQ(f.at(Level::Pte, 0x101000), with_word(page(0x4568), f.word(Level::Pte, 0x101000)));
+    EXPECT_EQ(f.hits(), 0u);
+  }
+}
+
+TEST(Fault6x, SwapTypesAreReadInTheWorldsNumbering) {
+  // Type 22 is a swap file in v5.7 and 6.12 but hwpoison in 6.1; type 23 is hwpoison in 6.12.
+  const std::array<std::pair<KernelVersion, unsigned>, 3> cases{
+      {{KernelVersion::V5_7, 0u},
+       {KernelVersion::V6_1, fault::HWPOISON},
+       {KernelVersion::V6_12, 0u}}};
+  for (auto [k, result] : cases) {
+    SCOPED_TRACE(version_name(k));
+    Fx f(k);
+    f.vma(0x100000, 0x200000, RW_);
+    ASSERT_FALSE(
+        f.w.put_entry(Level::Pte, 0x100000, Entry{.kind = Kind::Page, .pfn = 1}, Context::Normal));
+    *f.w.find_slot_mut(Level::Pte, 0x100000) = swp_word(22, 0x99);
+    EXPECT_EQ(f.fault(0x100000, R), result);
+  }
+}
+
+TEST(Fault6x, HugetlbMarkerSlots) { // F-HUGETLB-MARKER
+  for (KernelVersion k : k6x) {
+    SCOPED_TRACE(version_name(k));
+    Fx f(k);
+    f.vma(kHuge2m, kHuge2m + 4 * MiB, RW_ | vm::HUGETLB, true, 2 * MiB);
+    f.put(Level::Pmd, kHuge2m, Entry{.kind = Kind::Marker, .marker = kMarkerUffdWp});
+    EXPECT_EQ(f.fault(kHuge2m + 0x3000, W), 0u);
+    Entry e = f.at(Level::Pmd, kHuge2m);
+    EXPECT_EQ(e.kind, Kind::Huge); // hugetlb_no_page, as for a none slot
+    EXPECT_TRUE(e.write);
+  }
+  Fx f(KernelVersion::V6_12);
+  f.vma(kHuge2m, kHuge2m + 4 * MiB, RW_ | vm::HUGETLB, true, 2 * MiB);
+  f.put(Level::Pmd, kHuge2m, Entry{.kind = Kind::Marker, .marker = kMarkerPoisoned});
+  World before = f.w;
+  EXPECT_EQ(f.fault(kHuge2m, R), fault::HWPOISON_LARGE);
+  EXPECT_EQ(without_log(f.w), before);
+}
+
+TEST(Fault6x, V5_7FaultsMakeNoReports) {
+  Fx f;
+  f.vma(0x100000, 0x200000, RW_);
+  f.put(Level::Pte, 0x100000, Entry{.kind = Kind::Hwpoison, .pfn = 0x5});
+  EXPECT_EQ(f.fault(0x100000, R), fault::HWPOISON);
+  EXPECT_EQ(f.fault(0x101000, W), 0u);
+  EXPECT_TRUE(f.w.reports.empty());
 }
 
 } // namespace

@@ -118,5 +118,29 @@ TEST(Divergence, TextNamesBothPartiesAndValuesAndIndentsEveryLine) {
       << traced;
 }
 
+// F-THP-COPY (docs/fault-model.md) through hmm_range_fault on every built party: a write
+// request on a shared THP of a VM_HUGEPAGE VMA gets a new THP at the PMD under one
+// invalidation (v5.7 do_huge_pmd_wp_page), not a PTE table with one copied page.
+TEST(Parties, SharedThpWriteIsCopiedWholeInV5_7) {
+  ParseResult r = parse_scenario("vma 0x200000-0x600000 read write hugepage\n"
+                                 "shared_pfn 0x40000\n"
+                                 "pmd 0x200000 huge pfn=0x40000\n"
+                                 "range 0x200000-0x202000\n"
+                                 "request 0x201000 VW\n"
+                                 "expect ret -EBUSY\n"
+                                 "expect pmd 0x200000 huge pfn=0x10000 write\n"
+                                 "expect fault 0x200000 write\n"
+                                 "expect fault 0x201000 write\n"
+                                 "expect notifier_seq 1\n",
+                                 "thp-copy.hmm");
+  ASSERT_TRUE(std::holds_alternative<Scenario>(r)) << std::get<ParseError>(r).str();
+  const Scenario& s = std::get<Scenario>(r);
+  for (const Party& p : built_parties()) {
+    Outcome o = p.run(s.world, s.range, s.options);
+    for (const Failure& f : check_expectations(s, o))
+      ADD_FAILURE() << p.id.name << ": line " << f.loc.line << ": " << f.message;
+  }
+}
+
 } // namespace
 } // namespace hmmspec

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "model/translate.h"
+
+#include <fmt/format.h>
+#include <optional>
+
+#include "model/range_v6.h"
+
+namespace hmmspec {
+
+namespace {
+
+// The kinds whose words are swap entries, numbered differently by each version.
+bool swap_type_kind(Kind k) {
+  switch (k) {
+  case Kind::Swap:
+  case Kind::Migration:
+  case Kind::Device:
+  case Kind::Hwpoison:
+  case Kind::Exclusive:
+  case Kind::Marker:
+  case Kind::SwapinError:
+    return true;
+  default:
+    return false;
+  }
+}
+
+// The bits of a swap word below its offset that are not PRESENT or PROTNONE: soft-dirty (RW)
+// and uffd-wp (USER) among them, the same bits in every version.
+constexpr u64 kSwapLowBits = ((1ull << x86::SWP_OFFSET_FIRST_BIT) - 1) & ~x86::PRESENT;
+
+u64 translate_request(const HmmRange& r, KernelVersion from, KernelVersion to, u64 word) {
+  return request_word(to, r, request_meaning(from, r, word));
+}
+
+} // namespace
+
+std::variant<World, std::string> translate_world(const World& w, KernelVersion to) {
+  World out = w;
+  out.geom.kernel = to;
+  if (w.geom.kernel == to) return out;
+  if (!has_v6_api(to) && !w.coherent_pfns.empty())
+    return fmt::format("owner {:#x}: device-coherent memory does not exist in v{}",
+                       *w.coherent_pfns.begin(), version_name(to));
+  std::optional<std::string> error;
+  w.visit([&](Level l, u64 addr, u64 word, Context ctx) {
+    if (error) return;
+    Entry e = classify(w.geom, l, word, w.zero_pfn, ctx);
+    if (!swap_type_kind(e.kind)) return;
+    Entry logical = e;
+    logical.word = 0;
+    Encoded enc = encode(out.geom, l, logical, ctx);
+    if (enc.error) {
+      error = fmt::format("{} {:#x}: {}: {}", level_name(l), addr, describe(e), *enc.error);
+      return;
+    }
+    u64* slot = out.find_slot_mut(l, addr);
+    if (slot) *slot = enc.word | (word & kSwapLowBits);
+  });
+  if (error) return *error;
+  return out;
+}
+
+HmmRange translate_range(const HmmRange& r, KernelVersion from, KernelVersion to) {
+  if (has_v6_api(from) == has_v6_api(to)) return r;
+  HmmRange out = r;
+  for (u64& p : out.pfns) p = translate_request(r, from, to, p);
+  out.default_flags = translate_request(r, from, to, r.default_flags);
+  if (r.pfn_flags_mask != ~0ull)
+    out.pfn_flags_mask = translate_request(r, from, to, r.pfn_flags_mask);
+  return out;
+}
+
+} // namespace hmmspec
