@@ -65,6 +65,24 @@ std::optional<std::string> check_log(const Expectation& e, const Outcome& o) {
   return std::nullopt;
 }
 
+std::string report_text(const std::vector<KernelReport>& l, size_t i) {
+  return i < l.size() ? describe(l[i]) : std::string("no more reports");
+}
+
+// The call's own reports, then the world's (the fault model's), against the expected list.
+std::optional<std::string> check_reports(const Expectation& e, const Outcome& o) {
+  std::vector<KernelReport> got = o.reports;
+  got.insert(got.end(), o.world.reports.begin(), o.world.reports.end());
+  size_t n = std::max(e.reports.size(), got.size());
+  for (size_t i = 0; i < n; ++i) {
+    if (i < e.reports.size() && i < got.size() && e.reports[i] == got[i]) continue;
+    return fmt::format("reports[{}]: expected {}, got {} (expected {} reports, got {})", i,
+                       report_text(e.reports, i), report_text(got, i), e.reports.size(),
+                       got.size());
+  }
+  return std::nullopt;
+}
+
 } // namespace
 
 std::vector<Failure> check_expectations(const Scenario& s, const Outcome& o) {
@@ -96,6 +114,9 @@ std::vector<Failure> check_expectations(const Scenario& s, const Outcome& o) {
     case Expectation::Type::Notifier:
       if (o.world.notifier.seq != e.seq)
         msg = fmt::format("notifier_seq: expected {}, got {}", e.seq, o.world.notifier.seq);
+      break;
+    case Expectation::Type::Reports:
+      msg = check_reports(e, o);
       break;
     }
     if (msg) out.push_back(Failure{e.loc, *msg});

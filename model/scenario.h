@@ -27,6 +27,7 @@ struct Expectation {
     Entry,    // a final page-table entry
     Log,      // the complete ordered log of faults and waits
     Notifier, // the final notifier sequence
+    Reports,  // the complete ordered list of kernel reports: the call's own, then the world's
   } type = Type::Ret;
   SourceLoc loc;
   // Ret
@@ -46,6 +47,8 @@ struct Expectation {
   std::vector<Event> log;
   // Notifier
   u64 seq = 0;
+  // Reports: Outcome::reports followed by the world's (World::reports, the fault model's)
+  std::vector<KernelReport> reports;
 };
 
 struct Scenario {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The parser's expect lines (docs/scenario-format.md, "Expectations"): ret, pfn, final
-// entries, the fault/wait log and the notifier sequence.
+// entries, the fault/wait log, the notifier sequence and the kernel's reports.
 #include "model/scenario_parser.h"
 
 #include <fmt/format.h>
@@ -23,6 +23,14 @@ Expectation& Parser::log_expectation(const Token& t) {
     add_expectation(Expectation::Type::Log, t);
   }
   return s_.expectations[*log_index_];
+}
+
+Expectation& Parser::reports_expectation(const Token& t) {
+  if (!reports_index_) {
+    reports_index_ = s_.expectations.size();
+    add_expectation(Expectation::Type::Reports, t);
+  }
+  return s_.expectations[*reports_index_];
 }
 
 void Parser::expect(std::span<const Token> t) {
@@ -65,6 +73,16 @@ void Parser::expect(std::span<const Token> t) {
     log_expectation(t[0]);
     return no_more(t, 2);
   }
+  if (w == "report") return expect_report(t);
+  if (w == "noreport") {
+    once(what, "expect noreport");
+    if (reports_index_)
+      fail(what, fmt::format("expect noreport contradicts the expect report at line {}",
+                             s_.expectations[*reports_index_].loc.line));
+    noreport_line_ = line_;
+    reports_expectation(t[0]);
+    return no_more(t, 2);
+  }
   if (w == "notifier_seq") {
     once(what, "expect notifier_seq");
     u64 seq = number(need(t, 2, "N"));
@@ -89,8 +107,8 @@ void Parser::expect(std::span<const Token> t) {
     return;
   }
   fail(what, "unknown expectation " + quote(w) +
-                 " (expected ret, pfn, pte, pmd, pud, p4d, pgd, fault, wait, nofault or "
-                 "notifier_seq)");
+                 " (expected ret, pfn, pte, pmd, pud, p4d, pgd, fault, wait, nofault, "
+                 "notifier_seq, report or noreport)");
 }
 
 // OUT of expect pfn: none, error, special (v5.7), a word (WORD+ increments), or
@@ -184,6 +202,41 @@ void Parser::expect_event(std::span<const Token> t) {
   }
   no_more(t, next);
   log_expectation(t[0]).log.push_back(ev);
+}
+
+// expect report bad-pte ADDR | warn FILE:LINE [ADDR] | bug FILE:LINE [ADDR]
+void Parser::expect_report(std::span<const Token> t) {
+  const Token& what = t[1];
+  if (noreport_line_)
+    fail(what,
+         fmt::format("expect report contradicts the expect noreport at line {}", noreport_line_));
+  const Token& k = need(t, 2, "bad-pte, warn or bug");
+  KernelReport r;
+  size_t next;
+  if (k.text == "bad-pte") {
+    r.kind = KernelReport::Kind::BadPte;
+    r.addr = address(need(t, 3, "ADDR"), s_.world.geom.page_size(), "bad page map address");
+    next = 4;
+  } else if (k.text == "warn" || k.text == "bug") {
+    r.kind = k.text == "warn" ? KernelReport::Kind::Warn : KernelReport::Kind::Bug;
+    const Token& where = need(t, 3, "FILE:LINE");
+    size_t colon = where.text.rfind(':');
+    u64 line = 0;
+    if (colon == std::string_view::npos || colon == 0 ||
+        parse_u64(where.text.substr(colon + 1), line))
+      fail(where, "expected FILE:LINE (a line of the kernel tree, mm/memory.c:3757), got " +
+                      quote(where.text));
+    r.where = std::string(where.text);
+    next = 4;
+    if (next < t.size()) {
+      r.addr = number(t[next]);
+      ++next;
+    }
+  } else {
+    fail(k, "expected bad-pte, warn or bug, got " + quote(k.text));
+  }
+  no_more(t, next);
+  reports_expectation(t[0]).reports.push_back(std::move(r));
 }
 
 } // namespace hmmspec::scenario_text

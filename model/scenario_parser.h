@@ -176,9 +176,11 @@ private:
   // ---- expectations (scenario_parse_expect.cpp) ----
   Expectation& add_expectation(Expectation::Type type, const Token& t);
   Expectation& log_expectation(const Token& t);
+  Expectation& reports_expectation(const Token& t);
   void expect(std::span<const Token> t);
   Out out(std::span<const Token> t, size_t i, Expectation& e) const;
   void expect_event(std::span<const Token> t);
+  void expect_report(std::span<const Token> t);
 
   // ---- state ----
   Scenario s_;
@@ -202,6 +204,8 @@ private:
   bool stale_ = false;
   std::vector<std::pair<size_t, Out>> outs_; // expectation index -> its OUT
   std::optional<size_t> log_index_;
+  std::optional<size_t> reports_index_;
+  unsigned noreport_line_ = 0;
   std::map<std::pair<u64, unsigned>, Written> written_;
   u64 owners_total_ = 0, shared_total_ = 0;
 };

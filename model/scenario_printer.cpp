@@ -413,6 +413,19 @@ private:
       case Expectation::Type::Notifier:
         emit(fmt::format("expect notifier_seq {}", e.seq));
         break;
+      case Expectation::Type::Reports:
+        if (e.reports.empty()) emit("expect noreport");
+        for (const KernelReport& k : e.reports) {
+          if (k.kind == KernelReport::Kind::BadPte) {
+            emit("expect report bad-pte " + hex(k.addr));
+            continue;
+          }
+          std::string line = fmt::format(
+              "expect report {} {}", k.kind == KernelReport::Kind::Warn ? "warn" : "bug", k.where);
+          if (k.addr) line += " " + hex(k.addr);
+          emit(line);
+        }
+        break;
       }
     }
   }

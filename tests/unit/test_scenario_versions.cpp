@@ -240,5 +240,67 @@ TEST(ScenarioVersions, V5_7PrintoutsHaveNoKernelLine) {
   EXPECT_NE(p.find("highest_memmap_pfn 0x55"), std::string::npos) << p;
 }
 
+// ---- expect report ------------------------------------------------------------------------
+
+TEST(ScenarioReports, ExpectReportListsTheReportsInOrder) {
+  Scenario s = parse_ok("kernel 6.1\ngeometry tiny\nrange 0+8K\n"
+                        "expect report bad-pte 0x1000\n"
+                        "expect report warn mm/memory.c:3757 0x1000\n"
+                        "expect report bug mm/huge_memory.c:2005\n");
+  ASSERT_EQ(s.expectations.size(), 1u);
+  const Expectation& e = s.expectations[0];
+  EXPECT_EQ(e.type, Expectation::Type::Reports);
+  ASSERT_EQ(e.reports.size(), 3u);
+  EXPECT_EQ(e.reports[0], (KernelReport{KernelReport::Kind::BadPte, "", 0x1000}));
+  EXPECT_EQ(e.reports[1], (KernelReport{KernelReport::Kind::Warn, "mm/memory.c:3757", 0x1000}));
+  EXPECT_EQ(e.reports[2], (KernelReport{KernelReport::Kind::Bug, "mm/huge_memory.c:2005", 0}));
+  std::string p = round_trip(s);
+  EXPECT_NE(p.find("expect report warn mm/memory.c:3757 0x1000\n"), std::string::npos) << p;
+  Scenario back = parse_ok(p);
+  ASSERT_EQ(back.expectations.size(), 1u);
+  EXPECT_EQ(back.expectations[0].reports, e.reports);
+  EXPECT_NE(round_trip(parse_ok("range 0+4K\nexpect noreport\n")).find("expect noreport\n"),
+            std::string::npos);
+}
+
+TEST(ScenarioReports, Errors) {
+  expect_error("range 0+4K\nexpect report\n", 2, 8, "bad-pte, warn or bug");
+  expect_error("range 0+4K\nexpect report oops 0x0\n", 2, 15, "expected bad-pte, warn or bug");
+  expect_error("range 0+4K\nexpect report bad-pte 0x10\n", 2, 23, "");
+  expect_error("range 0+4K\nexpect report warn mm/memory.c\n", 2, 20, "expected FILE:LINE");
+  expect_error("range 0+4K\nexpect report warn :12\n", 2, 20, "expected FILE:LINE");
+  expect_error("range 0+4K\nexpect noreport\nexpect report bad-pte 0x0\n", 3, 8,
+               "contradicts the expect noreport at line 2");
+  expect_error("range 0+4K\nexpect report bad-pte 0x0\nexpect noreport\n", 3, 8,
+               "contradicts the expect report at line 2");
+  expect_error("range 0+4K\nexpect noreport\nexpect noreport\n", 3, 8, "duplicate");
+}
+
+// The call's own reports come first, then the fault model's; the list must match exactly.
+TEST(ScenarioReports, CheckComparesTheCallsReportsThenTheWorlds) {
+  Scenario s = parse_ok("range 0+4K\nexpect report bad-pte 0x0\n"
+                        "expect report warn mm/memory.c:3757 0x0\n");
+  Outcome o{.livelock = false, .ret = 0, .walks = 1, .pfns = {0}, .world = s.world, .reports = {}};
+  o.reports.push_back(KernelReport{KernelReport::Kind::BadPte, "", 0});
+  o.world.reports.push_back(KernelReport{KernelReport::Kind::Warn, "mm/memory.c:3757", 0});
+  EXPECT_TRUE(check_expectations(s, o).empty());
+  std::swap(o.reports, o.world.reports); // same reports, other order: a failure
+  std::vector<Failure> f = check_expectations(s, o);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].loc.line, 2u);
+  EXPECT_NE(f[0].message.find("reports[0]: expected bad page map at 0x0, got WARN at "
+                              "mm/memory.c:3757"),
+            std::string::npos)
+      << f[0].message;
+  o.world.reports.clear();
+  f = check_expectations(s, o);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0].message.find("expected 2 reports, got 1"), std::string::npos) << f[0].message;
+  Scenario none = parse_ok("range 0+4K\nexpect noreport\n");
+  EXPECT_EQ(check_expectations(none, o).size(), 1u);
+  o.reports.clear();
+  EXPECT_TRUE(check_expectations(none, o).empty());
+}
+
 } // namespace
 } // namespace hmmspec
