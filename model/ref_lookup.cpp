@@ -7,6 +7,17 @@ namespace hmmspec {
 
 using namespace x86;
 
+namespace {
+
+bool v6(const World& w) {
+  return has_v6_api(w.geom.kernel);
+}
+bool v6_12(const World& w) {
+  return w.geom.kernel == KernelVersion::V6_12;
+}
+
+} // namespace
+
 Portion portion_of(const World& w, u64 addr, u64 walk_start, u64 range_end) {
   if (const Vma* v = w.vmas.containing(addr))
     return Portion{std::max(v->start, walk_start), std::min(v->end, range_end), *v};
@@ -19,8 +30,9 @@ Portion portion_of(const World& w, u64 addr, u64 walk_start, u64 range_end) {
   return Portion{start, next ? std::min(next->start, range_end) : range_end, std::nullopt};
 }
 
-bool vma_supported(const Vma& v) {
-  return !(v.flags & (vm::IO | vm::PFNMAP | vm::MIXEDMAP)) && (v.flags & vm::READ);
+bool vma_supported(const Vma& v, KernelVersion k) {
+  const u64 rejected = has_v6_api(k) ? (vm::IO | vm::PFNMAP) : (vm::IO | vm::PFNMAP | vm::MIXEDMAP);
+  return !(v.flags & rejected) && (v.flags & vm::READ);
 }
 
 Chunk chunk_at(const Geometry& g, Level l, u64 addr, const Portion& p) {
@@ -43,6 +55,19 @@ std::optional<HugeSlot> huge_pte_offset(const World& w, u64 addr, u64 size) {
   if (!(p4d & PRESENT)) return std::nullopt;
   u64 pud_table = table_pfn(g, p4d);
   u64 pud = word_at(pud_table, Level::Pud);
+  if (v6(w)) {
+    // 6.1 mm/hugetlb.c:7284-7294: the PUD itself for PUD-size pages; else, below a present
+    // PUD, the PMD, whatever either holds. pmd_offset follows pud_pgtable: the PUD's frame bits
+    // under its pfn mask (the huge one when PSE is set, 6.1
+    // arch/x86/include/asm/pgtable.h:839-842).
+    if (size == g.size(Level::Pud))
+      return HugeSlot{Level::Pud, pud_table, g.index(Level::Pud, addr), pud};
+    if (!(pud & PRESENT)) return std::nullopt;
+    u64 frame = pud & ((pud & PSE) ? huge_pfn_mask(g.shift(Level::Pud)) : pfn_mask(g.page_shift));
+    u64 pmd_table = frame >> g.page_shift;
+    return HugeSlot{Level::Pmd, pmd_table, g.index(Level::Pmd, addr),
+                    word_at(pmd_table, Level::Pmd)};
+  }
   // A none PUD is a slot only for PUD-sized pages; a huge or non-present PUD is the slot.
   if (size != g.size(Level::Pud) && word_none(Level::Pud, g.levels, pud)) return std::nullopt;
   if ((pud & PSE) || !(pud & PRESENT))
@@ -84,7 +109,8 @@ Site at(const World& w, SiteKind kind, RuleId cause, Level l, u64 table, u64 add
   return s;
 }
 
-// walk_hugetlb_range (pagewalk.c:245-271): one huge page at a time.
+// walk_hugetlb_range (pagewalk.c:245-271; 6.1 mm/pagewalk.c:293-319; 6.12 mm/pagewalk.c:
+// 282-308): one huge page at a time.
 Site look_up_hugetlb(const World& w, u64 addr, const Portion& p) {
   const Geometry& g = w.geom;
   const u64 size = p.vma->hugetlb_size;
@@ -97,7 +123,7 @@ Site look_up_hugetlb(const World& w, u64 addr, const Portion& p) {
   std::optional<HugeSlot> slot = huge_pte_offset(w, addr & hmask, size);
   if (!slot) {
     s.kind = SiteKind::Hole;
-    s.cause = RuleId::HugetlbNoSlot;
+    s.cause = v6(w) ? RuleId::HugetlbNoSlotUpper : RuleId::HugetlbNoSlot;
     return s;
   }
   s.kind = SiteKind::HugetlbSlot;
@@ -110,14 +136,77 @@ Site look_up_hugetlb(const World& w, u64 addr, const Portion& p) {
   return s;
 }
 
+// hmm_vma_walk_pud and what walk_pud_range does after it (hmm.c:410-468, pagewalk.c:119-166;
+// 6.1 mm/hmm.c:410-466, 6.1 mm/pagewalk.c:161-211; 6.12 mm/hmm.c:411-462, 6.12
+// mm/pagewalk.c:80-106, 157-204), for a PUD that is not none. Nothing when the walk descends
+// to the PMD table.
+std::optional<Site> look_up_pud(const World& w, Site pud, u64 addr, const Portion& p) {
+  const Geometry& g = w.geom;
+  const u64 word = pud.word;
+  const bool pse = word & PSE, devmap = word & DEVMAP, present = word & PRESENT;
+  // pud_trans_huge_lock takes the lock for pud_trans_huge || pud_devmap (PSE without DEVMAP,
+  // or DEVMAP): the only PUDs hmm looks at. Any other PUD is descended (no pud_bad check)...
+  if (!pse && !devmap) {
+    // ... but 6.12's walk_pmd_range asks to look at a non-present one again, for ever
+    // (6.12 mm/pagewalk.c:103-106; the next look is the same).
+    if (v6_12(w) && !present) {
+      pud.kind = SiteKind::PudLivelock;
+      pud.cause = RuleId::PudAgainLivelock;
+      return pud;
+    }
+    return std::nullopt;
+  }
+  switch (w.geom.kernel) {
+  case KernelVersion::V5_7: // hmm.c:432-440: pud_huge (PSE) && pud_devmap
+    if (pse && devmap) {
+      if (!present) return hole(g, Level::Pud, addr, p, RuleId::PudDevmapAbsent);
+      pud.kind = SiteKind::PudDevmap;
+      pud.cause = RuleId::PudDevmap;
+      return pud;
+    }
+    break;
+  case KernelVersion::V6_1: { // 6.1 mm/hmm.c:431-440: 6.1 pud_huge is !none && not a table
+    const bool pud_huge = (word & (PRESENT | PSE)) != PRESENT; // (not none here)
+    if (pud_huge && devmap) {
+      if (!present) return hole(g, Level::Pud, addr, p, RuleId::PudDevmapNotPresent);
+      pud.kind = SiteKind::PudDevmap;
+      pud.cause = RuleId::PudDevmapOrder;
+      return pud;
+    }
+    break;
+  }
+  case KernelVersion::V6_12: // 6.12 mm/hmm.c:427-432: !pud_present, then pud_leaf && devmap
+    if (!present) return hole(g, Level::Pud, addr, p, RuleId::PudNotPresent);
+    if (pse && devmap) {
+      pud.kind = SiteKind::PudDevmap;
+      pud.cause = RuleId::PudDevmapOrder;
+      return pud;
+    }
+    break;
+  }
+  pud.kind = SiteKind::PudSplit; // ACTION_SUBTREE: split_huge_pud, then a hole
+  pud.cause = RuleId::PudSplit;
+  return pud;
+}
+
 } // namespace
 
 Site look_up(const World& w, u64 addr, const Portion& p) {
   const Geometry& g = w.geom;
-  if (p.vma && !vma_supported(*p.vma)) {
+  if (p.vma && !vma_supported(*p.vma, g.kernel)) {
     Site s;
     s.kind = SiteKind::Unsupported;
     s.chunk = Chunk{p.start, p.end};
+    return s;
+  }
+  // 6.x walk_page_range: a gap is one pte_hole over all of it, no table is read
+  // (6.1 mm/pagewalk.c:450-459; 6.12 mm/pagewalk.c:466-475).
+  if (!p.vma && v6(w)) {
+    Site s;
+    s.kind = SiteKind::Hole;
+    s.cause = RuleId::GapHole;
+    s.chunk = Chunk{p.start, p.end};
+    s.level = Level::Pgd;
     return s;
   }
   if (p.vma && p.vma->hugetlb()) return look_up_hugetlb(w, addr, p);
@@ -144,25 +233,11 @@ Site look_up(const World& w, u64 addr, const Portion& p) {
     table = table_pfn(g, p4d.word);
   }
 
-  // walk_pud_range: outside any VMA every PUD chunk is a hole, whatever the PUD holds.
+  // walk_pud_range: outside any VMA (v5.7) every PUD chunk is a hole, whatever the PUD holds.
   if (!p.vma) return hole(g, Level::Pud, addr, p, RuleId::GapPud);
   Site pud = at(w, SiteKind::Hole, RuleId::PudNone, Level::Pud, table, addr, p);
-  switch (pud.entry.kind) {
-  case Kind::None:
-    return hole(g, Level::Pud, addr, p, RuleId::PudNone);
-  case Kind::Huge: // pud_trans_huge_lock took the lock: trans-huge or devmap
-    if ((pud.word & PSE) && pud.entry.devmap) { // pud_huge && pud_devmap
-      if (!(pud.word & PRESENT)) return hole(g, Level::Pud, addr, p, RuleId::PudDevmapAbsent);
-      pud.kind = SiteKind::PudDevmap;
-      pud.cause = RuleId::PudDevmap;
-      return pud;
-    }
-    pud.kind = SiteKind::PudSplit;
-    pud.cause = RuleId::PudSplit;
-    return pud;
-  default: // a table, or a word pud_bad would reject: nobody checks, the walk descends
-    break;
-  }
+  if (pud.entry.kind == Kind::None) return hole(g, Level::Pud, addr, p, RuleId::PudNone);
+  if (std::optional<Site> s = look_up_pud(w, pud, addr, p)) return *s;
   table = table_pfn(g, pud.word);
 
   // walk_pmd_range, then hmm_vma_walk_pmd in its order of tests.
@@ -177,12 +252,15 @@ Site look_up(const World& w, u64 addr, const Portion& p) {
   case Kind::Swap:
   case Kind::Device:
   case Kind::Hwpoison:
+  case Kind::Exclusive: // 6.x swap-type words: not pmd_present either
+  case Kind::Marker:
+  case Kind::SwapinError:
     pmd.kind = SiteKind::PmdNotPresent;
     pmd.cause = RuleId::PmdNotPresentError;
     return pmd;
   case Kind::Huge:
     pmd.kind = SiteKind::PmdHuge;
-    pmd.cause = RuleId::PmdHuge;
+    pmd.cause = v6(w) ? RuleId::PmdHugeOrder : RuleId::PmdHuge;
     return pmd;
   case Kind::Bad:
     pmd.kind = SiteKind::PmdBad;
@@ -191,7 +269,8 @@ Site look_up(const World& w, u64 addr, const Portion& p) {
   default:
     break;
   }
-  return at(w, SiteKind::Pte, RuleId::PmdTable, Level::Pte, table_pfn(g, pmd.word), addr, p);
+  return at(w, SiteKind::Pte, v6(w) ? RuleId::PmdTablePtes : RuleId::PmdTable, Level::Pte,
+            table_pfn(g, pmd.word), addr, p);
 }
 
 } // namespace hmmspec

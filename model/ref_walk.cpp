@@ -9,6 +9,7 @@
 
 #include "model/fault.h"
 #include "model/outcome.h"
+#include "model/range_v6.h"
 #include "model/ref_lookup.h"
 
 namespace hmmspec {
@@ -42,6 +43,13 @@ struct Verdict {
 
 const Geometry& geom(const RefCall& c) {
   return c.world.geom;
+}
+// Whether the world follows a 6.x kernel (the fixed-bit API and the 6.1/6.12 walk), and 6.12.
+bool v6(const RefCall& c) {
+  return has_v6_api(c.world.geom.kernel);
+}
+bool v6_12(const RefCall& c) {
+  return c.world.geom.kernel == KernelVersion::V6_12;
 }
 u64 page_size(const RefCall& c) {
   return c.world.geom.page_size();
@@ -140,11 +148,30 @@ u64 cpu_flags(const RefCall& c, bool accessible, bool writable) {
   return cpu_flags_for(c.range, accessible, writable);
 }
 
-// Writes a pfn output (hmm_device_entry_from_pfn | cpu_flags), noting R-OUTPUT-VALID when
-// the CPU flags lack VALID (the encoder adds it anyway).
+// Writes a pfn output. v5.7: hmm_device_entry_from_pfn | cpu_flags, noting R-OUTPUT-VALID when
+// the CPU flags lack VALID (the encoder adds it anyway). 6.x: pfn | cpu_flags (the flags may
+// carry a map order), noting R-OUTPUT-CPU-FLAGS when they lack VALID: the output has none.
 void write_pfn(RefCall& c, u64 addr, u64 pfn, u64 cpu) {
+  if (v6(c)) {
+    write_output(c, addr, pfn | cpu);
+    if (!(cpu & hmm6::VALID)) note(c, addr, RuleId::OutputCpuFlags);
+    return;
+  }
   write_output(c, addr, device_entry_from_pfn(c.range, pfn) | cpu);
   if (!(cpu & V(c))) note(c, addr, RuleId::OutputValid);
+}
+
+// hmm_pfn_flags_order (6.1 mm/hmm.c:171-174): a map order in the output's order bits; 0 in
+// v5.7, which has none.
+u64 order_flags(const RefCall& c, unsigned order) {
+  return v6(c) ? u64(order) << hmm6::ORDER_SHIFT : 0;
+}
+// The order of a mapping of `size` bytes: PMD_SHIFT - PAGE_SHIFT, PUD_SHIFT - PAGE_SHIFT and
+// huge_page_order in the world's geometry.
+unsigned order_of_size(const RefCall& c, u64 size) {
+  unsigned order = 0;
+  while ((geom(c).page_size() << order) < size) ++order;
+  return order;
 }
 
 // R-OUTPUT-WRITE, noted when an output carries W that the page's request did not ask for
@@ -216,8 +243,12 @@ std::optional<long> decide_hole(RefCall& c, const Portion& p, Verdict& v) {
     v.rules.push_back(RuleId::HoleVmaFault);
     return stop_with_fault(c, v, *p.vma, need);
   }
-  v.rules.push_back(RuleId::HoleVmaNone);
   v.value = HMM_PFN_NONE;
+  if (v6(c)) { // R-HOLE-VMA-EMPTY (6.1 mm/hmm.c:168): last is left alone
+    v.rules.push_back(RuleId::HoleVmaEmpty);
+    return std::nullopt;
+  }
+  v.rules.push_back(RuleId::HoleVmaNone);
   c.last = v.start; // the hole's start, not its end
   return std::nullopt;
 }
@@ -229,14 +260,19 @@ std::optional<long> decide_unsupported(RefCall& c, Verdict& v) {
     v.rules.push_back(RuleId::VmaUnsupportedEfault);
     return stop(c, v, kFault);
   }
-  v.rules.push_back(RuleId::VmaUnsupportedFill);
   v.value = HMM_PFN_ERROR;
+  if (v6(c)) { // R-VMA-UNSUPPORTED-SKIP (6.1 mm/hmm.c:539-542): last is left alone
+    v.rules.push_back(RuleId::VmaUnsupportedSkip);
+    return std::nullopt;
+  }
+  v.rules.push_back(RuleId::VmaUnsupportedFill);
   c.last = v.end;
   return std::nullopt;
 }
 
-// A huge entry handled whole (hmm_vma_handle_pmd hmm.c:191-212, the devmap PUD hmm.c:442-459):
-// the OR of the chunk's needs against its cpu flags faults the chunk, else a pfn fill.
+// A huge entry handled whole (hmm_vma_handle_pmd hmm.c:191-212, the devmap PUD hmm.c:442-459;
+// 6.1 mm/hmm.c:187-208, 446-457): the OR of the chunk's needs against its cpu flags faults the
+// chunk, else a pfn fill (last = chunk end in v5.7; left alone in 6.x).
 std::optional<long> decide_huge(RefCall& c, const Portion& p, Verdict& v, u64 cpu, RuleId fill,
                                 RuleId fault) {
   unsigned need = chunk_need(c, v.start, v.end, cpu, v.rules);
@@ -247,7 +283,7 @@ std::optional<long> decide_huge(RefCall& c, const Portion& p, Verdict& v, u64 cp
   v.rules.push_back(fill);
   v.fill = Fill::Pfn;
   v.cpu_flags = cpu;
-  c.last = v.end;
+  if (!v6(c)) c.last = v.end;
   return std::nullopt;
 }
 
@@ -280,12 +316,16 @@ std::optional<long> decide_pmd_other(RefCall& c, const Site& s, Verdict& v) {
   return std::nullopt;
 }
 
-// hmm_vma_walk_hugetlb_entry (hmm.c:474-506): only the chunk's first request is read.
+// hmm_vma_walk_hugetlb_entry (hmm.c:474-506; 6.1 mm/hmm.c:472-506; 6.12 mm/hmm.c:468-515):
+// only the chunk's first request is read.
 std::optional<long> decide_hugetlb(RefCall& c, const Portion& p, const Site& s, Verdict& v) {
-  // pte_to_hmm_pfn_flags on the slot: 0 when none, not present or protnone.
+  // pte_to_hmm_pfn_flags on the slot: 0 when none, not present or protnone; 6.x ORs in the
+  // order of the huge page (6.1 mm/hmm.c:491-492).
   bool accessible =
       s.entry.kind == Kind::Huge || s.entry.kind == Kind::Page || s.entry.kind == Kind::Zero;
-  u64 cpu = cpu_flags(c, accessible, s.word & RW);
+  u64 cpu =
+      cpu_flags(c, accessible, s.word & RW) | order_flags(c, order_of_size(c, p.vma->hugetlb_size));
+  if (v6(c)) v.rules.push_back(RuleId::HugetlbSlotAny);
   v.rules.push_back(RuleId::HugetlbFirstRequest);
   unsigned need = pte_need_fault(c.range, request_at(c, v.start), cpu);
   if (need) {
@@ -293,10 +333,10 @@ std::optional<long> decide_hugetlb(RefCall& c, const Portion& p, const Site& s, 
     v.rules.push_back(RuleId::HugetlbFault);
     return stop_with_fault(c, v, *p.vma, need);
   }
-  v.rules.push_back(RuleId::HugetlbFill);
+  v.rules.push_back(v6(c) ? RuleId::HugetlbFillOrder : RuleId::HugetlbFill);
   v.fill = Fill::Pfn;
   v.cpu_flags = cpu;
-  c.last = v.end;
+  if (!v6(c)) c.last = v.end;
   return std::nullopt;
 }
 
@@ -304,11 +344,14 @@ std::optional<long> decide_hugetlb(RefCall& c, const Portion& p, const Site& s, 
 // the walk's result when the decision ends the walk, else leaves the verdict in `v`.
 std::optional<long> decide_chunk(RefCall& c, const Portion& p, const Site& s, Verdict& v) {
   v = Verdict{s.chunk.start, s.chunk.end, Fill::Value, HMM_PFN_NONE, 0, {}};
-  if (p.vma && s.kind != SiteKind::Unsupported) v.rules.push_back(RuleId::VmaSupported);
-  // A PMD-level site was reached by descending through a PUD (R-PUD-TABLE).
-  if ((s.level == Level::Pmd || s.level == Level::Pte) && s.kind != SiteKind::HugetlbSlot &&
-      s.cause != RuleId::HugetlbNoSlot)
-    v.rules.push_back(RuleId::PudTable);
+  if (p.vma && s.kind != SiteKind::Unsupported)
+    v.rules.push_back(v6(c) ? RuleId::VmaSupportedMixedmap : RuleId::VmaSupported);
+  // A PMD-level site was reached by descending through a PUD (R-PUD-TABLE; in 6.12 the PUD
+  // was present, R-PUD-TABLE-PRESENT).
+  const bool hugetlb = s.kind == SiteKind::HugetlbSlot || s.cause == RuleId::HugetlbNoSlot ||
+                       s.cause == RuleId::HugetlbNoSlotUpper;
+  if ((s.level == Level::Pmd || s.level == Level::Pte) && !hugetlb)
+    v.rules.push_back(v6_12(c) ? RuleId::PudTablePresent : RuleId::PudTable);
   switch (s.kind) {
   case SiteKind::Unsupported:
     return decide_unsupported(c, v);
@@ -321,7 +364,7 @@ std::optional<long> decide_chunk(RefCall& c, const Portion& p, const Site& s, Ve
     return decide_hole(c, p, v);
   }
   case SiteKind::Hole:
-    if (s.cause == RuleId::HugetlbNoSlot) v.rules.push_back(RuleId::HugetlbChunk);
+    if (hugetlb) v.rules.push_back(RuleId::HugetlbChunk);
     v.rules.push_back(s.cause);
     return decide_hole(c, p, v);
   case SiteKind::PudSplit: { // ACTION_SUBTREE: split_huge_pud clears it, then it is none
@@ -332,18 +375,27 @@ std::optional<long> decide_chunk(RefCall& c, const Portion& p, const Site& s, Ve
     v.rules.push_back(RuleId::PudSplit);
     return decide_hole(c, p, v);
   }
-  case SiteKind::PudDevmap: // pud_to_hmm_pfn_flags: present here, so V or V|W
-    return decide_huge(c, p, v, cpu_flags(c, true, s.word & RW), RuleId::PudDevmap,
-                       RuleId::PudDevmapFault);
-  case SiteKind::PmdHuge: // pmd_to_hmm_pfn_flags: 0 when protnone
-    return decide_huge(c, p, v, cpu_flags(c, !s.entry.protnone, s.word & RW), RuleId::PmdHuge,
+  case SiteKind::PudLivelock: // 6.12: walk_pud_range looks at this PUD again, for ever
+    v.rules.push_back(RuleId::PudAgainLivelock);
+    c.livelock = true;
+    return stop(c, v, kBusy);
+  case SiteKind::PudDevmap: { // pud_to_hmm_pfn_flags: present here, so V or V|W (6.x: | order)
+    const u64 cpu = cpu_flags(c, true, s.word & RW) |
+                    order_flags(c, order_of_size(c, geom(c).size(Level::Pud)));
+    return decide_huge(c, p, v, cpu, s.cause, RuleId::PudDevmapFault);
+  }
+  case SiteKind::PmdHuge: { // pmd_to_hmm_pfn_flags: 0 when protnone (6.x: else | order)
+    const u64 order =
+        s.entry.protnone ? 0 : order_flags(c, order_of_size(c, geom(c).size(Level::Pmd)));
+    return decide_huge(c, p, v, cpu_flags(c, !s.entry.protnone, s.word & RW) | order, s.cause,
                        RuleId::PmdHugeFault);
+  }
   case SiteKind::PmdMigration:
   case SiteKind::PmdNotPresent:
   case SiteKind::PmdBad:
     return decide_pmd_other(c, s, v);
   case SiteKind::Pte:
-    v.rules.push_back(RuleId::PmdTable);
+    v.rules.push_back(s.cause); // R-PMD-TABLE, or R-PMD-TABLE-PTES in 6.x
     v.fill = Fill::PerPte;
     return std::nullopt;
   case SiteKind::HugetlbSlot:
@@ -370,7 +422,7 @@ u64 huge_page_pfn(const RefCall& c, const Site& s, u64 addr) {
 }
 
 // hmm_vma_handle_pte (hmm.c:236-317) for one page of a PMD table chunk ending at chunk_end.
-long decide_pte(RefCall& c, const Portion& p, const Site& s, u64 addr, u64 chunk_end) {
+long decide_pte_v5_7(RefCall& c, const Portion& p, const Site& s, u64 addr, u64 chunk_end) {
   const HmmRange& r = c.range;
   const u64 req = request_at(c, addr);
   const Entry& e = s.entry;
@@ -443,6 +495,142 @@ long decide_pte(RefCall& c, const Portion& p, const Site& s, u64 addr, u64 chunk
   }
 }
 
+// print_bad_pte (6.1 mm/memory.c:519-568; 6.12 mm/memory.c:498-547): "BUG: Bad page map" for
+// the page at addr. The kernel prints a burst of 60, then nothing for the rest of the minute
+// (6.1 mm/memory.c:536-549); a call takes no time, so a call reports at most 60.
+void print_bad_pte(RefCall& c, u64 addr) {
+  note(c, addr, RuleId::PteBadPte);
+  if (c.bad_ptes == 60) return;
+  ++c.bad_ptes;
+  c.reports.push_back(KernelReport{KernelReport::Kind::BadPte, "", addr});
+}
+
+// vm_normal_page(vma, addr, pte) (6.1 mm/memory.c:612-673; 6.12 mm/memory.c:594-658) on x86-64
+// (CONFIG_ARCH_HAS_PTE_SPECIAL): whether the PTE maps a page with a struct page that hmm may
+// report, with what the kernel prints on the way. No VMA of the world has
+// vm_ops->find_special_page.
+bool vm_normal_page(RefCall& c, const Vma& vma, u64 addr, u64 word) {
+  const u64 pfn = pte_pfn(geom(c), word);
+  if (word & SPECIAL) { // pte_special (6.1 mm/memory.c:617-639)
+    if (vma.flags & (vm::PFNMAP | vm::MIXEDMAP)) return false;
+    if (pfn == c.world.zero_pfn) return false;
+    if (word & DEVMAP) return false; // pte_devmap
+    print_bad_pte(c, addr);
+    return false;
+  }
+  if (pfn > c.world.highest_memmap_pfn) { // 6.1 mm/memory.c:661-665: no struct page
+    print_bad_pte(c, addr);
+    return false;
+  }
+  if (v6_12(c) && pfn == c.world.zero_pfn) {
+    // VM_WARN_ON_ONCE(is_zero_pfn(pfn)) (6.12 mm/memory.c:656): the zero page is mapped special;
+    // once per call, as the kernel party reports a *_ONCE check.
+    note(c, addr, RuleId::PteZeroWarn);
+    if (!c.zero_warned)
+      c.reports.push_back(KernelReport{KernelReport::Kind::Warn, "mm/memory.c:656", 0});
+    c.zero_warned = true;
+  }
+  return true;
+}
+
+// hmm_vma_handle_pte of 6.1 and 6.12 (6.1 mm/hmm.c:223-318; 6.12 identical but for ptep_get) for
+// one page of a PMD table chunk ending at chunk_end.
+long decide_pte_v6(RefCall& c, const Portion& p, const Site& s, u64 addr, u64 chunk_end) {
+  const HmmRange& r = c.range;
+  const u64 req = request_at(c, addr);
+  const Entry& e = s.entry;
+  // A fault span from this page to the end of the PMD chunk (6.1 mm/hmm.c:314-317).
+  auto fault = [&](RuleId row, unsigned need) {
+    note(c, addr, row);
+    note(c, addr, need_rule(need));
+    note(c, addr, RuleId::PteFaultSpan);
+    return vma_fault(c, *p.vma, addr, chunk_end, need);
+  };
+  switch (e.kind) {
+  case Kind::Marker: // pte_none_mostly: a PTE marker reads as none (6.1 mm/hmm.c:234)
+    note(c, addr, RuleId::PteMarkerNone);
+    [[fallthrough]];
+  case Kind::None: { // 6.1 mm/hmm.c:234-241
+    unsigned need = pte_need_fault(r, req, 0);
+    if (need) return fault(RuleId::PteNoneFault, need);
+    note(c, addr, RuleId::PteNone);
+    write_output(c, addr, r.values[HMM_PFN_NONE]);
+    return 0;
+  }
+  case Kind::Swap:
+  case Kind::Migration:
+  case Kind::Device:
+  case Kind::Hwpoison:
+  case Kind::Exclusive:
+  case Kind::SwapinError: { // !pte_present (6.1 mm/hmm.c:243-286)
+    if (e.kind == Kind::Device && c.world.owner_of(e.pfn) == r.dev_private_owner) {
+      // swp_offset_pfn | VALID [| WRITE] (6.1 mm/hmm.c:250-258): e.pfn is swp_offset_pfn
+      note(c, addr, RuleId::PteDeviceOwnedPfn);
+      write_output(c, addr, e.pfn | hmm6::VALID | (e.write ? hmm6::WRITE : 0));
+      return 0;
+    }
+    unsigned need = pte_need_fault(r, req, 0);
+    if (!need) {
+      note(c, addr, RuleId::PteNonPresentNone);
+      write_output(c, addr, r.values[HMM_PFN_NONE]);
+      return 0;
+    }
+    switch (e.kind) {
+    case Kind::Swap: // !non_swap_entry
+      return fault(RuleId::PteSwapFault, need);
+    case Kind::Device: // another owner's: do_swap_page migrates it (6.1 mm/hmm.c:270-271)
+      return fault(RuleId::PteDeviceFault, need);
+    case Kind::Exclusive: // 6.1 mm/hmm.c:273-274
+      return fault(RuleId::PteExclusiveFault, need);
+    case Kind::Migration: // any of the three (is_migration_entry, 6.1 mm/hmm.c:276-281)
+      note(c, addr, RuleId::PteMigrationWait);
+      c.last = addr;
+      migration_entry_wait(c.world, addr);
+      event_from_log(c);
+      return kBusy;
+    default: // hwpoison, 6.1's swapin error: -EFAULT (6.1 mm/hmm.c:283-285), last left alone
+      note(c, addr, RuleId::PteNonswapEfault);
+      return kFault;
+    }
+  }
+  default: { // present: a page, the zero page, or protnone (pte_present includes PROTNONE)
+    const bool protnone = e.kind == Kind::Protnone;
+    const u64 cpu = cpu_flags(c, !protnone, s.word & RW); // 6.1 mm/hmm.c:215-221
+    if (protnone) note(c, addr, RuleId::PteProtnone);
+    unsigned need = pte_need_fault(r, req, cpu);
+    if (need) return fault(RuleId::PtePresentFault, need);
+    // 6.1 mm/hmm.c:300-309: vm_normal_page is asked first (and may print), then the devmap
+    // and zero-pfn bypasses.
+    const u64 pfn = pte_pfn(geom(c), s.word);
+    const bool normal = vm_normal_page(c, *p.vma, addr, s.word);
+    const bool devmap = s.word & DEVMAP, zero = pfn == c.world.zero_pfn;
+    if (!normal && !devmap && !zero) {
+      if (pte_need_fault(r, req, 0)) {
+        note(c, addr, RuleId::PteNotNormalEfault);
+        return kFault;
+      }
+      note(c, addr, RuleId::PteNotNormal);
+      write_output(c, addr, r.values[HMM_PFN_ERROR]);
+      return 0;
+    }
+    RuleId row = RuleId::PtePage;
+    if (!normal)
+      row = devmap ? RuleId::PteDevmap : RuleId::PteZero;
+    else if (zero && !protnone)
+      row = RuleId::PteZero;
+    note(c, addr, row);
+    write_pfn(c, addr, pfn, cpu); // 6.1 mm/hmm.c:311
+    note_output_write(c, addr, req, cpu);
+    return 0;
+  }
+  }
+}
+
+long decide_pte(RefCall& c, const Portion& p, const Site& s, u64 addr, u64 chunk_end) {
+  return v6(c) ? decide_pte_v6(c, p, s, addr, chunk_end)
+               : decide_pte_v5_7(c, p, s, addr, chunk_end);
+}
+
 // One page of the walk: its output from the chunk's verdict, or its own PTE decision.
 long visit_page(RefCall& c, const Portion& p, const Site& s, const Verdict& v, u64 addr) {
   for (RuleId rule : v.rules) note(c, addr, rule);
@@ -461,6 +649,7 @@ long visit_page(RefCall& c, const Portion& p, const Site& s, const Verdict& v, u
     if (s.kind != SiteKind::Pte)
       throw std::logic_error("reference: a page of a PMD table chunk is not under that table");
     long ret = decide_pte(c, p, s, addr, v.end);
+    if (v6(c)) return ret; // 6.1 mm/hmm.c:385-395: last is left as the PTE left it
     if (ret) {
       c.last = addr; // hmm.c:389
       return ret;

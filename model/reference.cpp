@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "model/range_v6.h"
 #include "model/ref_walk.h"
 
 namespace hmmspec {
@@ -13,19 +14,37 @@ void note_call(Trace* t, unsigned walk, RuleId r) {
   if (t) t->call.push_back(RuleHit{walk, r});
 }
 
+// The range as the reference's request arithmetic (model/range.h) reads it. v5.7: the
+// caller's own encoding. 6.x: hmm_pte_need_fault and hmm_range_need_fault (6.1 mm/hmm.c:86-145)
+// are v5.7's with flags[VALID] = HMM_PFN_REQ_FAULT and flags[WRITE] = HMM_PFN_REQ_WRITE, and
+// the CPU flags are HMM_PFN_VALID (= REQ_FAULT) and HMM_PFN_WRITE (= REQ_WRITE)
+// (6.1 include/linux/hmm.h:34-46); NONE is 0 and ERROR is HMM_PFN_ERROR. The 6.x walk builds
+// its pfn outputs itself (no pfn_shift, VALID only from the CPU flags: ref_walk.cpp).
+HmmRange range_as_read(const HmmRange& r, KernelVersion k) {
+  if (!has_v6_api(k)) return r;
+  HmmRange v = r;
+  v.flags = {hmm6::VALID, hmm6::WRITE};
+  v.values = {hmm6::ERROR, 0, hmm6::ERROR}; // 6.x has no SPECIAL output; it is never written
+  v.pfn_shift = 0;
+  return v;
+}
+
 } // namespace
 
 Outcome reference_hmm_range_fault(const World& w, const HmmRange& r, const RunOptions& o,
                                   Trace* trace) {
   Outcome out{.livelock = false, .ret = 0, .walks = 0, .pfns = r.pfns, .world = w, .reports = {}};
   const unsigned shift = w.geom.page_shift;
+  const KernelVersion k = w.geom.kernel;
   if (trace) { // one entry per page that has a pfns[] entry
     u64 npages = r.end > r.start ? (r.end - r.start) >> shift : 0;
-    trace->reset(r.start, shift, std::size_t(std::min<u64>(npages, r.pfns.size())));
+    trace->reset(r.start, shift, std::size_t(std::min<u64>(npages, r.pfns.size())), k);
   }
 
-  RefCall call{out.world, r, out.pfns, r.start, 0, trace};
-  // hmm.c:586-593: check the notifier, walk from `last`, again while the walk says -EBUSY.
+  const HmmRange range = range_as_read(r, k);
+  RefCall call{out.world, range, out.pfns, out.reports, r.start, 0, trace};
+  // hmm.c:586-593 (6.1 mm/hmm.c:583-596): check the notifier, walk from `last`, again while
+  // the walk says -EBUSY.
   for (;;) {
     if (out.world.notifier.seq != r.notifier_seq) { // R-NOTIFIER-CHECK (hmm.c:588-590)
       note_call(trace, out.walks, RuleId::NotifierCheck);
@@ -45,8 +64,20 @@ Outcome reference_hmm_range_fault(const World& w, const HmmRange& r, const RunOp
       trace->walks.back().result = ret;
       trace->walks.back().last_after = call.last;
     }
+    if (call.livelock) { // R-PUD-AGAIN-LIVELOCK: the walk itself never ends (6.12)
+      note_call(trace, call.walk, RuleId::Livelock);
+      out.livelock = true;
+      out.ret = -err::kEBUSY;
+      return out;
+    }
     if (ret == -err::kEINVAL && call.last >= r.end) note_call(trace, call.walk, RuleId::Einval);
     if (ret != -err::kEBUSY) {
+      if (has_v6_api(k)) {
+        // R-RETURN-ZERO (6.1 mm/hmm.c:588-597): the walk's result as is, 0 on success.
+        note_call(trace, call.walk, RuleId::ReturnZero);
+        out.ret = ret;
+        return out;
+      }
       // R-RETURN (hmm.c:595-597): an error as is, else the distance of `last` in pages.
       note_call(trace, call.walk, RuleId::Return);
       out.ret = ret ? ret : long((call.last - r.start) >> shift);

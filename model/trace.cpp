@@ -3,9 +3,10 @@
 
 namespace hmmspec {
 
-void Trace::reset(u64 range_start, unsigned shift, std::size_t npages) {
+void Trace::reset(u64 range_start, unsigned shift, std::size_t npages, KernelVersion k) {
   start = range_start;
   page_shift = shift;
+  kernel = k;
   pages.assign(npages, {});
   written.assign(npages, 0);
   walks.clear();

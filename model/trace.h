@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "model/kernel_version.h"
 #include "model/outcome.h"
 #include "model/rules.h"
 
@@ -33,13 +34,15 @@ struct WalkTrace {
 struct Trace {
   u64 start = 0; // range start
   unsigned page_shift = 12;
-  std::vector<std::vector<RuleHit>> pages; // per page of the range
+  KernelVersion kernel = KernelVersion::V5_7; // the version whose rules fired
+  std::vector<std::vector<RuleHit>> pages;    // per page of the range
   std::vector<unsigned> written; // per page: the walk that last wrote its output (0: none)
   std::vector<WalkTrace> walks;
   std::vector<RuleHit> call; // rules of the call: notifier checks, restarts, the return
 
-  // Starts a trace for a range of `npages` pages.
-  void reset(u64 range_start, unsigned shift, std::size_t npages);
+  // Starts a trace of a call under kernel version `k` for a range of `npages` pages.
+  void reset(u64 range_start, unsigned shift, std::size_t npages,
+             KernelVersion k = KernelVersion::V5_7);
   // Records that `rule` fired for the page at `addr` in walk `walk` (ignored outside the range).
   void page(u64 addr, unsigned walk, RuleId rule);
   // Records that walk `walk` wrote the output of the page at `addr`.

@@ -35,7 +35,8 @@ struct Busy {
 std::vector<Busy> reference_restarts(const Scenario& s, std::vector<u64>& pfns) {
   World w = s.world;
   pfns = s.range.pfns;
-  RefCall call{w, s.range, pfns, s.range.start, 0, nullptr};
+  std::vector<KernelReport> reports;
+  RefCall call{w, s.range, pfns, reports, s.range.start, 0, nullptr};
   std::vector<Busy> busy;
   for (unsigned walk = 1; walk <= s.options.restart_budget; ++walk) {
     if (w.notifier.seq != s.range.notifier_seq) break;

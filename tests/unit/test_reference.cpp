@@ -203,7 +203,8 @@ TEST(Reference, RestartInvariantHoldsAfterEveryBusyWalk) {
     HmmRange r = range_of(w, 0x10000 + kPage * g.below(4), 0x20000 - kPage * g.below(4));
     for (u64& p : r.pfns) p = std::array<u64, 4>{0, V, W, V | W}[g.below(4)];
     std::vector<u64> pfns = r.pfns;
-    RefCall c{w, r, pfns, r.start, 0, nullptr};
+    std::vector<KernelReport> reports;
+    RefCall c{w, r, pfns, reports, r.start, 0, nullptr};
     for (unsigned walk = 1; walk <= 20; ++walk) {
       c.walk = walk;
       long ret = reference_walk(c);
