@@ -26,7 +26,8 @@ struct ScenarioRun {
   bool ok() const;
 };
 
-// Runs `s` on every party, the ground truth first (ground_truth_first).
+// Runs `s` on every party that runs its kernel version (PartyId::runs), the ground truth first
+// (ground_truth_first); the other parties are left out.
 ScenarioRun run_scenario(const Scenario& s, const std::vector<Party>& parties);
 
 } // namespace hmmspec

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "harness/parties.h"
+#include "model/range_v6.h"
 #include "model/reference.h"
 #include "model/scenario_format.h"
 
@@ -19,20 +20,28 @@ void RuleCoverage::add(const Trace& t) {
   for (const auto& page : t.pages)
     for (const RuleHit& h : page) fired[static_cast<std::size_t>(h.rule)] = true;
   for (std::size_t i = 0; i < fired.size(); ++i) hits_[i] += fired[i];
+  versions_[static_cast<std::size_t>(t.kernel)] = true;
   ++executions_;
+}
+
+bool RuleCoverage::counted(const Rule& r) const {
+  for (KernelVersion v : kAllKernelVersions)
+    if (versions_[static_cast<std::size_t>(v)] && r.holds_in(v)) return true;
+  return executions_ == 0;
 }
 
 std::vector<RuleId> RuleCoverage::never_hit() const {
   std::vector<RuleId> out;
   for (const Rule& r : all_rules())
-    if (hits(r.rule) == 0) out.push_back(r.rule);
+    if (counted(r) && hits(r.rule) == 0) out.push_back(r.rule);
   return out;
 }
 
 std::string RuleCoverage::report() const {
   std::string s = fmt::format(
       "rule coverage over {} executions (executions in which each rule fired):\n", executions_);
-  for (const Rule& r : all_rules()) s += fmt::format("  {:<28} {:>12}\n", r.id, hits(r.rule));
+  for (const Rule& r : all_rules())
+    if (counted(r)) s += fmt::format("  {:<28} {:>12}\n", r.id, hits(r.rule));
   std::vector<RuleId> never = never_hit();
   if (never.empty()) {
     s += "every rule was hit\n";
@@ -75,9 +84,17 @@ bool deciding(RuleId r) {
   case RuleId::Regions:
   case RuleId::Chunk:
   case RuleId::VmaSupported:
+  case RuleId::VmaSupportedMixedmap:
   case RuleId::PudTable:
+  case RuleId::PudTablePresent:
   case RuleId::PmdTable:
+  case RuleId::PmdTablePtes:
+  case RuleId::PteMarkerNone:
+  case RuleId::PteBadPte:
+  case RuleId::PteZeroWarn:
+  case RuleId::HugetlbSlotAny:
   case RuleId::OutputValid:
+  case RuleId::OutputCpuFlags:
   case RuleId::OutputWrite:
   case RuleId::Restart:
     return false;
@@ -118,10 +135,19 @@ std::optional<RuleId> call_rule(const Trace& t) {
   return std::nullopt;
 }
 
-std::string output_class(const HmmRange& r, const std::vector<u64>& pfns, std::size_t i) {
+std::string output_class(KernelVersion k, const HmmRange& r, const std::vector<u64>& pfns,
+                         std::size_t i) {
   if (i >= pfns.size()) return "absent";
   u64 w = pfns[i];
   std::string s;
+  if (has_v6_api(k)) { // 6.x: 0, HMM_PFN_ERROR or a pfn with its flag bits
+    if (w == 0) return "none";
+    if (w == hmm6::ERROR) return "error";
+    s = "pfn:";
+    if (w & hmm6::VALID) s += "V";
+    if (w & hmm6::WRITE) s += "W";
+    return s;
+  }
   if (w == r.values[HMM_PFN_ERROR]) s += "error";
   if (w == r.values[HMM_PFN_NONE]) s += s.empty() ? "none" : "|none";
   if (w == r.values[HMM_PFN_SPECIAL]) s += s.empty() ? "special" : "|special";
@@ -191,8 +217,10 @@ ScenarioRun Differential::run(const Scenario& s) {
   std::string detail;
   if (cls == "pfns") {
     page = index_in(d.diff.what);
-    detail = fmt::format("{}={} {}={}", against, output_class(s.range, truth->outcome.pfns, *page),
-                         party, output_class(s.range, other->outcome.pfns, *page));
+    const KernelVersion k = s.world.geom.kernel;
+    detail =
+        fmt::format("{}={} {}={}", against, output_class(k, s.range, truth->outcome.pfns, *page),
+                    party, output_class(k, s.range, other->outcome.pfns, *page));
   } else if (cls == "ret") {
     detail = fmt::format("{}={} {}={}", against, ret_class(truth->outcome), party,
                          ret_class(other->outcome));
@@ -223,7 +251,9 @@ Scenario with_expectations(Scenario s, const Outcome& truth) {
   Expectation& ret = add(Expectation::Type::Ret);
   ret.livelock = truth.livelock;
   ret.ret = truth.ret;
-  const u64 step = s.range.pfn_shift < 64 ? (1ull << s.range.pfn_shift) : 0;
+  const u64 step = has_v6_api(s.world.geom.kernel) ? 1
+                   : s.range.pfn_shift < 64        ? (1ull << s.range.pfn_shift)
+                                                   : 0;
   for (std::size_t i = 0; i < truth.pfns.size();) {
     // runs of equal words, or of words whose pfn increments, in one expectation
     std::size_t j = i + 1;
@@ -236,6 +266,12 @@ Scenario with_expectations(Scenario s, const Outcome& truth) {
   }
   add(Expectation::Type::Log).log = truth.world.log;
   add(Expectation::Type::Notifier).seq = truth.world.notifier.seq;
+  if (has_v6_api(s.world.geom.kernel)) { // v5.7 worlds have none to state
+    Expectation& reports = add(Expectation::Type::Reports);
+    reports.reports = truth.reports;
+    reports.reports.insert(reports.reports.end(), truth.world.reports.begin(),
+                           truth.world.reports.end());
+  }
   return s;
 }
 

@@ -19,19 +19,24 @@
 
 namespace hmmspec {
 
-// How many executions each rule fired in (at least once, for any page or the call).
+// How many executions each rule fired in (at least once, for any page or the call). Only the
+// rules of the kernel versions executed count (model/rules.h: each rule holds in some).
 class RuleCoverage {
 public:
   void add(const Trace& t);
   u64 executions() const { return executions_; }
   u64 hits(RuleId r) const { return hits_[static_cast<std::size_t>(r)]; }
+  // The rules of the versions executed that never fired.
   std::vector<RuleId> never_hit() const;
-  // One line per rule ("  R-PTE-NONE            12345"), then the rules never hit.
+  // One line per rule of the versions executed ("  R-PTE-NONE            12345"), then the
+  // rules never hit.
   std::string report() const;
 
 private:
+  bool counted(const Rule& r) const; // it holds in a version executed
   u64 executions_ = 0;
   std::array<u64, static_cast<std::size_t>(RuleId::Count)> hits_{};
+  std::array<bool, kAllKernelVersions.size()> versions_{}; // the versions executed
 };
 
 class Differential {

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "model/range_v6.h"
+
 namespace hmmspec {
 
 namespace {
@@ -27,35 +29,42 @@ std::string result_text(const Outcome& o) {
   return o.ret < 0 ? errno_name(o.ret) : std::to_string(o.ret);
 }
 
-bool is_sentinel(const HmmRange& r, u64 word) {
+// Whether an output word is one of the version's sentinels (v5.7 values[]; 6.x 0 and ERROR).
+bool is_sentinel(KernelVersion k, const HmmRange& r, u64 word) {
+  if (has_v6_api(k)) return word == 0 || word == hmm6::ERROR;
   return word == r.values[HMM_PFN_ERROR] || word == r.values[HMM_PFN_NONE] ||
          word == r.values[HMM_PFN_SPECIAL];
 }
 
 // What a page ended with: its decoded output, or a note that it still holds its request.
-std::string page_output(const HmmRange& r, const Outcome& o, const Trace& t, std::size_t i) {
+std::string page_output(KernelVersion k, const HmmRange& r, const Outcome& o, const Trace& t,
+                        std::size_t i) {
   if (i >= o.pfns.size()) return "(no entry)";
   if (i >= t.written.size() || t.written[i] == 0) return "(not written: holds its request)";
-  return describe_output(r, o.pfns[i]);
+  return describe_output(k, r, o.pfns[i]);
 }
 
 // Whether page j continues the run of page i: same rules, same request, same kind of output
 // (the same word, or a pfn one higher).
-bool alike(const HmmRange& r, const Outcome& o, const Trace& t, std::size_t i, std::size_t j) {
+bool alike(KernelVersion k, const HmmRange& r, const Outcome& o, const Trace& t, std::size_t i,
+           std::size_t j) {
   if (t.pages[i] != t.pages[j] || t.written[i] != t.written[j]) return false;
   if (r.pfns[i] != r.pfns[j]) return false;
   if (t.written[i] == 0) return true;
   u64 a = o.pfns[i], b = o.pfns[j];
   if (a == b) return true;
-  if (is_sentinel(r, a) || is_sentinel(r, b) || r.pfn_shift >= 64) return false;
-  return b == a + (u64(j - i) << r.pfn_shift);
+  const unsigned shift = has_v6_api(k) ? 0 : r.pfn_shift; // 6.x: the pfn is the low bits
+  if (is_sentinel(k, r, a) || is_sentinel(k, r, b) || shift >= 64) return false;
+  return b == a + (u64(j - i) << shift);
 }
 
 } // namespace
 
 std::string explain_text(const Scenario& s, const Outcome& o, const Trace& t) {
   const HmmRange& r = s.range;
+  const KernelVersion k = s.world.geom.kernel;
   std::string out = fmt::format("scenario {}\n", s.name);
+  if (k != KernelVersion::V5_7) out += fmt::format("kernel {}\n", version_name(k));
   if (!s.rules.empty()) {
     out += "pins:";
     for (const std::string& id : s.rules) out += " " + id;
@@ -72,20 +81,24 @@ std::string explain_text(const Scenario& s, const Outcome& o, const Trace& t) {
   }
   out += "result: " + result_text(o);
   for (const RuleHit& h : t.call) out += fmt::format(" {}(walk {})", rule_id(h.rule), h.walk);
-  out += fmt::format("\nwalks: {}\n\n", o.walks);
+  out += fmt::format("\nwalks: {}\n", o.walks);
+  for (const KernelReport& rep : o.reports) out += "report: " + describe(rep) + "\n";
+  for (const KernelReport& rep : o.world.reports) out += "report: " + describe(rep) + "\n";
+  out += "\n";
 
   const u64 page = u64(1) << t.page_shift;
   for (std::size_t i = 0; i < t.pages.size();) {
     std::size_t j = i + 1;
     if (i < r.pfns.size() && i < o.pfns.size())
-      while (j < t.pages.size() && j < r.pfns.size() && j < o.pfns.size() && alike(r, o, t, i, j))
+      while (j < t.pages.size() && j < r.pfns.size() && j < o.pfns.size() &&
+             alike(k, r, o, t, i, j))
         ++j;
     u64 a = t.start + u64(i) * page;
     std::string where = j == i + 1 ? fmt::format("page {} ({:#x})", i, a)
                                    : fmt::format("pages {}-{} ({:#x}-{:#x})", i, j - 1, a,
                                                  t.start + u64(j - 1) * page);
-    std::string req = i < r.pfns.size() ? describe_request(r, r.pfns[i]) : "-";
-    std::string output = page_output(r, o, t, i);
+    std::string req = i < r.pfns.size() ? describe_request(k, r, r.pfns[i]) : "-";
+    std::string output = page_output(k, r, o, t, i);
     if (j > i + 1 && t.written[i] && o.pfns[i] != o.pfns[i + 1]) output += ", +1 pfn per page";
     out += fmt::format("{}  request {}  -> {}\n", where, req, output);
     std::vector<std::string> lines = rule_lines(t.pages[i]);

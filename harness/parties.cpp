@@ -15,10 +15,13 @@ namespace hmmspec {
 
 std::vector<Party> built_parties() {
   std::vector<Party> parties;
-  parties.push_back(Party{{PartyKind::Reference, "reference", ""},
-                          [](const World& w, const HmmRange& r, const RunOptions& o) {
-                            return reference_hmm_range_fault(w, r, o);
-                          }});
+  // The reference states every kernel version's rules (model/rules.h).
+  parties.push_back(
+      Party{{PartyKind::Reference, "reference", "",
+             std::vector<KernelVersion>(kAllKernelVersions.begin(), kAllKernelVersions.end())},
+            [](const World& w, const HmmRange& r, const RunOptions& o) {
+              return reference_hmm_range_fault(w, r, o);
+            }});
 #ifdef HMMSPEC_HAVE_WALKER
   parties.push_back(Party{{PartyKind::Walker, "walker", ""},
                           [](const World& w, const HmmRange& r, const RunOptions& o) {

@@ -9,9 +9,12 @@
 // versions, are further entries of the same kinds with their own names and version labels.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <string>
+#include <vector>
 
+#include "model/kernel_version.h"
 #include "model/outcome.h"
 
 namespace hmmspec {
@@ -26,6 +29,12 @@ struct PartyId {
   PartyKind kind = PartyKind::Reference;
   std::string name;    // the display name, unique in a build: "kernel", "reference", "walker"
   std::string version; // the kernel version it follows ("v5.7"), or "" for the build's only one
+  // The kernel versions whose worlds (World::geom.kernel) it runs: v5.7 unless it says more
+  // (the reference runs every version; harness/check.h leaves a party out of the others).
+  std::vector<KernelVersion> versions{KernelVersion::V5_7};
+  bool runs(KernelVersion v) const {
+    return std::find(versions.begin(), versions.end(), v) != versions.end();
+  }
   bool operator==(const PartyId&) const = default;
 };
 
