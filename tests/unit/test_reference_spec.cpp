@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Every hand-written spec scenario (tests/scenarios/spec/*.hmm) run through the reference:
-// one test per file. Each must parse, meet every expectation written in it, and fire every
-// rule it names in a `rule` line (model/trace.h), so a scenario cannot claim a rule it does
-// not exercise.
+// Every hand-written spec scenario (tests/scenarios/spec/*.hmm for v5.7, spec-6.1/ and
+// spec-6.12/ for the Debian kernels) run through the reference: one test per file. Each must
+// parse, meet every expectation written in it, and fire every rule it names in a `rule` line
+// (model/trace.h), so a scenario cannot claim a rule it does not exercise; and no rule may fire
+// in a version it does not hold in (model/rules.h).
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -14,6 +15,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,9 +30,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> spec_scenarios() {
+std::vector<std::string> spec_scenarios(const std::string& dirname) {
   std::vector<std::string> files;
-  fs::path dir = fs::path(HMMSPEC_SOURCE_DIR) / "tests" / "scenarios" / "spec";
+  fs::path dir = fs::path(HMMSPEC_SOURCE_DIR) / "tests" / "scenarios" / dirname;
   if (fs::is_directory(dir))
     for (const auto& e : fs::directory_iterator(dir))
       if (e.path().extension() == ".hmm") files.push_back(e.path().string());
@@ -38,8 +40,18 @@ std::vector<std::string> spec_scenarios() {
   return files;
 }
 
+std::vector<std::string> all_spec_scenarios() {
+  std::vector<std::string> files;
+  for (const char* d : {"spec", "spec-6.1", "spec-6.12"})
+    for (std::string& f : spec_scenarios(d)) files.push_back(std::move(f));
+  return files;
+}
+
+// "pte_none" for spec/pte-none.hmm, "v6_1_gap_hole" for spec-6.1/gap-hole.hmm.
 std::string test_name(const testing::TestParamInfo<std::string>& info) {
-  std::string n = fs::path(info.param).stem().string();
+  fs::path p(info.param);
+  std::string dir = p.parent_path().filename().string();
+  std::string n = (dir == "spec" ? "" : "v" + dir.substr(5) + "_") + p.stem().string();
   for (char& c : n)
     if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
   return n;
@@ -53,8 +65,9 @@ TEST_P(SpecScenario, ReferenceMeetsExpectationsAndFiresItsRules) {
   const Scenario& s = std::get<Scenario>(parsed);
   Trace trace;
   Outcome o = reference_hmm_range_fault(s.world, s.range, s.options, &trace);
-  for (const Failure& f : check_expectations(s, o))
+  for (const Failure& f : check_expectations(s, o)) {
     ADD_FAILURE() << f.loc.file << ":" << f.loc.line << ": " << f.message;
+  }
   EXPECT_FALSE(s.rules.empty()) << "a spec scenario names the rule(s) it pins";
   for (const std::string& id : s.rules) {
     std::optional<RuleId> r = find_rule(id);
@@ -65,12 +78,25 @@ TEST_P(SpecScenario, ReferenceMeetsExpectationsAndFiresItsRules) {
     EXPECT_TRUE(trace.fired(*r)) << id << " is named but does not fire:\n"
                                  << explain_text(s, o, trace);
   }
+  // Every rule that fired holds in the scenario's kernel version.
+  const KernelVersion k = s.world.geom.kernel;
+  EXPECT_EQ(trace.kernel, k);
+  std::set<RuleId> fired;
+  for (const RuleHit& h : trace.call) fired.insert(h.rule);
+  for (const auto& page : trace.pages)
+    for (const RuleHit& h : page) fired.insert(h.rule);
+  for (RuleId r : fired) {
+    EXPECT_TRUE(rule_info(r).holds_in(k)) << rule_id(r) << " fired in a " << version_name(k)
+                                          << " world; it holds in " << versions_text(rule_info(r));
+  }
 }
 
-INSTANTIATE_TEST_SUITE_P(Spec, SpecScenario, testing::ValuesIn(spec_scenarios()), test_name);
+INSTANTIATE_TEST_SUITE_P(Spec, SpecScenario, testing::ValuesIn(all_spec_scenarios()), test_name);
 
 TEST(SpecScenarios, ThereAreSixtyOrMore) {
-  EXPECT_GE(spec_scenarios().size(), 60u);
+  EXPECT_GE(spec_scenarios("spec").size(), 60u);
+  EXPECT_GE(spec_scenarios("spec-6.1").size(), 25u);
+  EXPECT_GE(spec_scenarios("spec-6.12").size(), 25u);
 }
 
 } // namespace
