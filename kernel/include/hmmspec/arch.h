@@ -30,7 +30,8 @@ struct hmmspec_arch {
   unsigned long zero_pfn; // the shared zero page (x86 has a single one)
 };
 
-extern __thread struct hmmspec_arch hmmspec_arch_now;
+// Hidden: each kernel party's shared object has its own (and reaches it without the GOT).
+extern __thread struct hmmspec_arch hmmspec_arch_now __attribute__((visibility("hidden")));
 
 #ifdef __cplusplus
 }
