@@ -15,8 +15,10 @@ namespace hmmspec {
 std::variant<LoadedKernel, std::string> load_kernel_object(const std::string& path) {
   void* handle = dlopen(path.c_str(), RTLD_LOCAL | RTLD_NOW);
   if (!handle) {
-    const char* why = dlerror();
-    return fmt::format("cannot load {}: {}", path, why ? why : "dlopen failed");
+    const char* error = dlerror();
+    std::string why = error ? error : "dlopen failed";
+    if (why.rfind(path + ": ", 0) == 0) why.erase(0, path.size() + 2); // dlerror names it too
+    return fmt::format("cannot load {}: {}", path, why);
   }
   void* entry = dlsym(handle, kKernelPartyEntry);
   if (!entry) {

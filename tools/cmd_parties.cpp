@@ -20,7 +20,7 @@ void add_kernel_option(CLI::App& app) {
                  "a kernel party's shared object (libhmmspec_kernel_*.so) to load besides the "
                  "built ones; repeatable, before the subcommand")
       ->each([paths](const std::string& path) {
-        if (auto err = load_kernel_party(path)) throw CLI::ValidationError("--kernel", *err);
+        if (auto err = load_kernel_party(path)) throw CLI::ValidationError(*err); // "--kernel: ..."
       })
       ->trigger_on_parse()
       ->type_name("SO");
