@@ -179,7 +179,7 @@ void Session::report(KernelReport::Kind kind, const char* file, int line, bool o
 }
 
 void Session::print_bad_pte(unsigned long addr) {
-  // 6.1 mm/memory.c:535-547: a burst of 60 reports, then silence for the rest of the minute.
+  // 6.1 mm/memory.c:536-549: a burst of 60 reports, then silence for the rest of the minute.
   if (bad_ptes_ == 60) return;
   ++bad_ptes_;
   reports_.push_back(KernelReport{KernelReport::Kind::BadPte, "", addr});
@@ -214,7 +214,7 @@ vm_fault_t handle_mm_fault(struct vm_area_struct* vma, unsigned long address, un
 #endif
   Session& s = Session::of(vma->vm_mm);
   // hugetlb_fault takes the hugetlb VMA lock for read itself: a caller holding it would
-  // recurse on it (6.12 mm/hmm.c:495-504 drops it around the fault for this reason).
+  // recurse on it (6.12 mm/hmm.c:495-505 drops it around the fault for this reason).
   if (vma->hmmspec_hugetlb_lock_readers > 0)
     s.shim_error("handle_mm_fault with the hugetlb VMA lock held (the kernel could deadlock)");
   const auto& model_vma = *static_cast<const hmmspec::Vma*>(vma->hmmspec_vma);

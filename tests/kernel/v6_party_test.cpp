@@ -213,7 +213,7 @@ TEST_F(V6Party, ANonPresentPudWithoutPseIsALivelockIn612) {
   options.restart_budget = 5;
   Outcome o = run();
   if (k612) {
-    // hmm_vma_walk_pud takes no lock (6.12 mm/hmm.c:417-420), nothing splits the PUD, and
+    // hmm_vma_walk_pud takes no lock (6.12 mm/hmm.c:418-421), nothing splits the PUD, and
     // walk_pmd_range asks for it again for ever (6.12 mm/pagewalk.c:103-106, 199-200).
     EXPECT_TRUE(o.livelock);
     EXPECT_EQ(o.ret, -err::kEBUSY);
@@ -244,7 +244,7 @@ TEST_F(V6Party, AHugetlbFaultDropsTheVmaLockIn612AndRestarts) {
   range(64 * K, 80 * K);
   r.pfns[0] = HMM_PFN_REQ_FAULT;
   Outcome o = run();
-  // 6.12 mm/hmm.c:492-506: the fault runs without the hugetlb VMA lock (the shim reports a
+  // 6.12 mm/hmm.c:491-507: the fault runs without the hugetlb VMA lock (the shim reports a
   // fault under it), then the walk restarts and reports the new huge page.
   EXPECT_EQ(o.ret, 0);
   EXPECT_EQ(o.walks, 2u);

@@ -41,7 +41,7 @@ TEST_F(V6Predicates, SwapTypesAreNumberedAsTheVersionsSwapH) {
   EXPECT_EQ(SWP_DEVICE_EXCLUSIVE_READ, kExclusiveRead);
   EXPECT_EQ(SWP_PTE_MARKER, kMarker);
 #if HMMSPEC_KERNEL_FAMILY == 601
-  EXPECT_EQ(kMaxSwapfiles, 22u); // 6.1 include/linux/swap.h:124-128
+  EXPECT_EQ(kMaxSwapfiles, 22u); // 6.1 include/linux/swap.h:125-128
   EXPECT_EQ(SWP_PTE_MARKER, 30);
   EXPECT_EQ(SWP_SWAPIN_ERROR, 31);
   EXPECT_TRUE(is_swapin_error_entry(decode(swap(31, 0x1234))));

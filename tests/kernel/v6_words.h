@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Page-table words of the 6.1 and 6.12 kernels, written by hand for the 6.x shim tests (the
 // model's encoder writes v5.7 words): the x86 bits, the swap-type numbers of each version
-// (6.1 include/linux/swap.h:55-128, 6.12 :55-120) and the 6.x HMM output bits
+// (6.1 include/linux/swap.h:50-128, 6.12 :50-120) and the 6.x HMM output bits
 // (6.1 include/linux/hmm.h:34-46). Each test executable is built for one family
 // (HMMSPEC_KERNEL_FAMILY), and a world of that family's version (World::geom.kernel) with
 // tables made by the model and words stored raw.

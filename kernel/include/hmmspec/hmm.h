@@ -4,7 +4,7 @@
 // - v5.7 (include/linux/hmm.h at v5.7): the flag and value indexes the driver fills flags[] and
 //   values[] with, struct hmm_range with pfns[], flags, values and pfn_shift, and a long result
 //   (the page count on success).
-// - 6.1 and 6.12 (6.1 include/linux/hmm.h:34-46 and 88-97, identical in 6.12): fixed bits in
+// - 6.1 and 6.12 (6.1 include/linux/hmm.h:34-46 and 91-100, identical in 6.12): fixed bits in
 //   hmm_pfns[] (VALID 63, WRITE 62, ERROR 61, the map order from bit 56; the requests
 //   REQ_FAULT and REQ_WRITE are the same bits), struct hmm_range with hmm_pfns, and an int
 //   result (0 on success).

@@ -40,12 +40,12 @@ void pmd_migration_entry_wait(struct mm_struct* mm, pmd_t* pmd);
 struct page* pfn_to_page(unsigned long pfn);
 #if HMMSPEC_V6
 // The page a pfn swap entry names. A migration entry's page is locked by the migration
-// (6.1 include/linux/swapops.h:540-556 checks it with BUG_ON); the world has no page locks.
+// (6.1 include/linux/swapops.h:540-561 checks it with BUG_ON); the world has no page locks.
 static inline struct page* pfn_swap_entry_to_page(swp_entry_t e) {
   return pfn_to_page(swp_offset_pfn(e));
 }
 // The struct page of the page a present PTE maps, or NULL for a special mapping (6.1
-// mm/memory.c:612-673, 6.12 :594-657); a special PTE where none may be, or a pfn without a
+// mm/memory.c:612-673, 6.12 :594-658); a special PTE where none may be, or a pfn without a
 // struct page (above World::highest_memmap_pfn), is also reported as a bad page map.
 struct page* vm_normal_page(struct vm_area_struct* vma, unsigned long addr, pte_t pte);
 #else

@@ -10,10 +10,10 @@
 //
 // The reserved types, counting down from 31 with every feature built in (kconfig.h):
 //   v5.7 (MAX_SWAPFILES 27): 27 hwpoison, 28-29 migration read/write, 30-31 device write/read.
-//   6.1 (MAX_SWAPFILES 22; 6.1 include/linux/swap.h:55-128): 22 hwpoison, 23-25 migration read,
+//   6.1 (MAX_SWAPFILES 22; 6.1 include/linux/swap.h:50-128): 22 hwpoison, 23-25 migration read,
 //     read-exclusive, write, 26-27 device write/read, 28-29 device-exclusive write/read,
 //     30 PTE marker, 31 swapin error.
-//   6.12 (MAX_SWAPFILES 23; 6.12 include/linux/swap.h:55-120): as 6.1 one higher, without the
+//   6.12 (MAX_SWAPFILES 23; 6.12 include/linux/swap.h:50-120): as 6.1 one higher, without the
 //     swapin-error type: 23 hwpoison ... 31 PTE marker.
 // From 6.1 on the entries that name a page (migration, device private and exclusive, hwpoison)
 // keep its pfn in the low SWP_PFN_BITS of the offset (6.1 include/linux/swapops.h:30-42).
@@ -182,7 +182,7 @@ static inline int is_swapin_error_entry(swp_entry_t e) {
 }
 #endif
 
-// --- PTE markers (6.1 include/linux/swapops.h:405-460, 6.12 :370-417) -----------------------
+// --- PTE markers (6.1 include/linux/swapops.h:461-538, 6.12 :426-489) -----------------------
 typedef unsigned long pte_marker;
 #define PTE_MARKER_UFFD_WP (1UL << 0)
 #if HMMSPEC_KERNEL_FAMILY >= HMMSPEC_FAMILY_6_12
@@ -235,13 +235,13 @@ static inline int is_swap_pmd(pmd_t pmd) {
   return !pmd_none(pmd) && !pmd_present(pmd);
 }
 #if HMMSPEC_KERNEL_FAMILY >= HMMSPEC_FAMILY_6_12
-// Not present, and of a migration type (6.12 include/linux/swapops.h:486-499).
+// Not present, and of a migration type (6.12 include/linux/swapops.h:574-583).
 static inline int is_pmd_migration_entry(pmd_t pmd) {
   if (pmd_present(pmd)) return 0;
   return is_migration_entry(pmd_to_swp_entry(pmd));
 }
 #else
-// A swap-type PMD of a migration type (6.1 include/linux/swapops.h:525-528).
+// A swap-type PMD of a migration type (6.1 include/linux/swapops.h:609-612).
 static inline int is_pmd_migration_entry(pmd_t pmd) {
   return is_swap_pmd(pmd) && is_migration_entry(pmd_to_swp_entry(pmd));
 }
