@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <mutex>
 #include <variant>
@@ -75,9 +76,14 @@ private:
   void load_built() {
     if (built_loaded_) return;
     built_loaded_ = true;
-    for (const std::string& path : built_kernel_objects())
-      if (auto err = add(path))
+    // A built object that does not load is a broken build: said on stderr once, here, so
+    // that no program quietly runs without a party it was built with.
+    for (const std::string& path : built_kernel_objects()) {
+      if (auto err = add(path)) {
         errors_.push_back(*err + " (a kernel party this build made; rebuild it)");
+        std::fprintf(stderr, "hmmspec: %s\n", errors_.back().c_str());
+      }
+    }
   }
 
   std::optional<std::string> add(const std::string& path) {

@@ -36,6 +36,7 @@ std::optional<PartyId> parse_party(std::string_view name);
 std::optional<std::string> load_kernel_party(const std::string& path);
 
 // The built kernel objects that could not be loaded, each with why (empty when all were).
+// Each is also printed on stderr when the registry first loads the built objects.
 std::vector<std::string> kernel_party_errors();
 
 // One line per party: "kernel-6.1  6.1  Debian 6.1.192  (/path/libhmmspec_kernel_6.1.so)".

@@ -82,7 +82,6 @@ void add_run_command(CLI::App& app, int& exit_code) {
       exit_code = kExitBadInput;
       return;
     }
-    for (const std::string& e : kernel_party_errors()) std::cerr << "hmmspec run: " << e << "\n";
     unsigned passed = 0, failed = 0, bad = 0, skipped = 0;
     nlohmann::json jruns = nlohmann::json::array();
     for (const ScenarioSource& src : sources) {
