@@ -16,7 +16,8 @@ namespace hmmspec::kernel {
 
 namespace {
 
-thread_local Session* current_session = nullptr;
+// Initial-exec, as hmmspec_arch_now (kernel/include/hmmspec/arch.h).
+thread_local Session* current_session __attribute__((tls_model("initial-exec"))) = nullptr;
 
 void* owner_pointer(u64 owner) {
   return reinterpret_cast<void*>(static_cast<std::uintptr_t>(owner));
