@@ -1,28 +1,50 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # hmmspec set-up on Debian 12.
-#   ./build.sh run    build, then run the built-in scenario suite on every party
+#   ./build.sh run    build, then list the parties and run the built-in scenario suite on them
 #   ./build.sh test   build, then run every test (ctest)
 #   ./build.sh test-asan   the same tests in a Debug build with ASan and UBSan
-# Set HMMSPEC_KERNEL_HMM_C=/path/to/linux/mm/hmm.c to build the kernel party from that file.
+# Set HMMSPEC_KERNEL_HMM_C=/path/to/linux/mm/hmm.c to build the v5.7 kernel party from that file.
+# The Debian 6.1 and 6.12 kernel parties are built from /usr/src/linux-source-{6.1,6.12}.tar.xz
+# (the packages linux-source-6.1 and linux-source-6.12, installed here without their
+# recommendations: only the tarball is used).
 set -euo pipefail
 cd "$(dirname "$0")"
 
 PACKAGES=(build-essential cmake ninja-build pkg-config libfmt-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev libz3-dev z3 cvc5
   clang-14 libclang-rt-14-dev llvm-14 clang-format-14)
+KERNEL_SOURCES=(linux-source-6.1 linux-source-6.12)
+
+missing_of() { # the packages of "$@" that are not installed
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || echo "$p"
+  done
+}
 
 install_missing() {
-  local missing=()
-  for p in "${PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
+  local missing sources updated=0
+  mapfile -t missing < <(missing_of "${PACKAGES[@]}")
+  mapfile -t sources < <(missing_of "${KERNEL_SOURCES[@]}")
   if [ "$(id -u)" -eq 0 ]; then
-    echo "hmmspec: installing ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  else
+    if [ ${#missing[@]} -gt 0 ]; then
+      echo "hmmspec: installing ${missing[*]}"
+      apt-get update -qq && updated=1
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+    if [ ${#sources[@]} -gt 0 ]; then
+      echo "hmmspec: installing ${sources[*]} (for the kernel parties kernel-6.1 and kernel-6.12)"
+      [ $updated -eq 1 ] || apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        "${sources[@]}" >/dev/null
+    fi
+    return 0
+  fi
+  if [ ${#sources[@]} -gt 0 ]; then # optional: the build goes on without those kernel parties
+    echo "hmmspec: ${sources[*]} not installed: the build has no kernel party of their version." >&2
+    echo "  For them: sudo apt-get install -y --no-install-recommends ${sources[*]}" >&2
+  fi
+  if [ ${#missing[@]} -gt 0 ]; then
     echo "hmmspec: missing Debian packages. Run as root, or install them with:" >&2
     echo "  sudo apt-get install -y ${missing[*]}" >&2
     exit 2
@@ -45,6 +67,8 @@ case "$verb" in
 run)
   install_missing
   configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+  echo "hmmspec: parties (name, kernel version, label)"
+  ./build/tools/hmmspec parties
   ./build/tools/hmmspec run --builtin --quiet
   ;;
 test)

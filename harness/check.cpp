@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "harness/check.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "harness/parties.h"
@@ -8,15 +10,30 @@
 namespace hmmspec {
 
 bool ScenarioRun::ok() const {
-  if (divergence) return false;
+  if (divergence || unsupported) return false;
   return std::all_of(results.begin(), results.end(),
                      [](const PartyResult& r) { return r.failures.empty(); });
 }
 
 ScenarioRun run_scenario(const Scenario& s, const std::vector<Party>& parties) {
   ScenarioRun run;
-  for (const Party& p : ground_truth_first(parties)) {
-    if (!p.id.runs(s.world.geom.kernel)) continue; // a party of other kernel versions
+  // The parties of the scenario's version, ground truth first (as ground_truth_first, without
+  // copying them: this runs for every fuzzed input).
+  const KernelVersion version = s.world.geom.kernel;
+  std::vector<const Party*> runs;
+  for (const Party& p : parties)
+    if (p.id.kernel == version) runs.push_back(&p);
+  if (runs.empty()) {
+    run.unsupported = fmt::format("no party runs kernel {} worlds (parties: {})",
+                                  version_name(version), party_names(parties));
+    return run;
+  }
+  std::stable_sort(runs.begin(), runs.end(), [](const Party* a, const Party* b) {
+    return ground_truth_rank(a->id.kind) < ground_truth_rank(b->id.kind);
+  });
+  run.results.reserve(runs.size());
+  for (const Party* party : runs) {
+    const Party& p = *party;
     PartyResult r{p.id, p.run(s.world, s.range, s.options), {}};
     r.failures = check_expectations(s, r.outcome);
     if (!run.results.empty() && !run.divergence) {

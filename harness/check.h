@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Running one scenario on parties: each outcome is checked against the scenario's
-// expectations and against the ground truth (the kernel party when built, else the
-// reference). Used by `hmmspec run`, `explain`, `exhaustive`, the differential run and the
-// test suites.
+// Running one scenario on parties: the parties that run the scenario's kernel version
+// (World::geom.kernel) each run it, and each outcome is checked against the scenario's
+// expectations and against the ground truth (that version's kernel party when there is one,
+// else the reference). Used by `hmmspec run`, `explain`, `exhaustive`, the differential run
+// and the test suites.
 #pragma once
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "harness/divergence.h"
@@ -23,11 +25,14 @@ struct PartyResult {
 struct ScenarioRun {
   std::vector<PartyResult> results; // in party order; the ground truth first
   std::optional<Divergence> divergence;
+  // Set, and results empty, when none of the parties runs the scenario's kernel version: why
+  // ("no party runs kernel 6.1 worlds (parties: reference walker)").
+  std::optional<std::string> unsupported;
   bool ok() const;
 };
 
-// Runs `s` on every party that runs its kernel version (PartyId::runs), the ground truth first
-// (ground_truth_first); the other parties are left out.
+// Runs `s` on every party of its kernel version, the ground truth first (ground_truth_first);
+// the other parties are left out.
 ScenarioRun run_scenario(const Scenario& s, const std::vector<Party>& parties);
 
 } // namespace hmmspec

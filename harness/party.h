@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // A party: one implementation of hmm_range_fault over the world (the reference in model/, the
-// walker in impl/, the kernel's own hmm.c in kernel/). Each takes a world and a range whose
+// walker in impl/, a kernel's own hmm.c in kernel/). Each takes a world and a range whose
 // pfns[] hold the requests, and returns the whole outcome; none keeps state between calls.
 //
 // A party is known by its registry entry (PartyId): its kind, the name it is shown and asked
-// for by (`hmmspec run --party NAME`), and the kernel version it follows. A build has one
-// party of each kind today; kernel parties of other kernel versions, and references of those
-// versions, are further entries of the same kinds with their own names and version labels.
+// for by (`hmmspec run --party NAME`), its label, and the kernel version it runs: a party runs
+// only worlds of that version (World::geom.kernel). The walker runs v5.7; the reference has an
+// entry per version (reference, reference-6.1, reference-6.12); each kernel party runs its shim
+// family's version (kernel-5.7, kernel-6.1, kernel-6.12, ...).
 #pragma once
 
-#include <algorithm>
 #include <functional>
 #include <string>
-#include <vector>
+#include <string_view>
 
 #include "model/kernel_version.h"
 #include "model/outcome.h"
@@ -20,21 +20,19 @@
 namespace hmmspec {
 
 enum class PartyKind {
-  Kernel,    // the kernel's own mm/hmm.c on the shim (kernel/): the ground truth when built
+  Kernel,    // a kernel's own mm/hmm.c on the shim (kernel/): the ground truth of its version
   Reference, // the naive reference (model/): the spec, and the ground truth otherwise
   Walker,    // the optimized walker (impl/)
 };
 
 struct PartyId {
   PartyKind kind = PartyKind::Reference;
-  std::string name;    // the display name, unique in a build: "kernel", "reference", "walker"
-  std::string version; // the kernel version it follows ("v5.7"), or "" for the build's only one
-  // The kernel versions whose worlds (World::geom.kernel) it runs: v5.7 unless it says more
-  // (the reference runs every version; harness/check.h leaves a party out of the others).
-  std::vector<KernelVersion> versions{KernelVersion::V5_7};
-  bool runs(KernelVersion v) const {
-    return std::find(versions.begin(), versions.end(), v) != versions.end();
-  }
+  std::string name; // the display name, unique in a build: "kernel-6.1", "reference", "walker"
+  // The label of a kernel party ("Debian 6.1.192", "v5.7 (/path/hmm.c)"), "" for the others. It
+  // points into the kernel's shared object (loaded for the life of the process) or at a
+  // literal, so that ids copy without allocating.
+  std::string_view version;
+  KernelVersion kernel = KernelVersion::V5_7; // the version whose worlds it runs
   bool operator==(const PartyId&) const = default;
 };
 

@@ -16,7 +16,8 @@ namespace hmmspec::kernel {
 
 namespace {
 
-thread_local Session* current_session = nullptr;
+// Initial-exec, as hmmspec_arch_now (kernel/include/hmmspec/arch.h).
+thread_local Session* current_session __attribute__((tls_model("initial-exec"))) = nullptr;
 
 void* owner_pointer(u64 owner) {
   return reinterpret_cast<void*>(static_cast<std::uintptr_t>(owner));
@@ -45,6 +46,13 @@ Session::Session(World& world, const RunOptions& options) : world_(world), optio
 
   mm_.hmmspec_session = this;
   mm_.pgd = reinterpret_cast<pgd_t*>(phys_table(world_.root_pfn()));
+#if HMMSPEC_V6
+  mm_.mmap_lock.readers = 1; // the caller of hmm_range_fault holds the mmap lock for read
+#else
+  mm_.mmap_sem.readers = 1;
+#endif
+  ordinary_.page.pgmap = &ordinary_.pgmap;
+  ordinary_.page.hmmspec_pfn = ~0ul;
   notifier_.mm = &mm_;
   notifier_.invalidate_seq = world_.notifier.seq;
 
@@ -90,10 +98,14 @@ unsigned long* Session::phys_table(unsigned long pfn) {
 }
 
 struct page* Session::page(unsigned long pfn) {
+  auto device = world_.device_owner.find(pfn);
+  if (device == world_.device_owner.end()) return &ordinary_.page;
   std::unique_ptr<DevicePage>& slot = pages_[pfn];
   if (!slot) {
     slot = std::make_unique<DevicePage>();
-    slot->pgmap.owner = owner_pointer(world_.owner_of(pfn));
+    slot->pgmap.owner = owner_pointer(device->second);
+    slot->pgmap.type =
+        world_.coherent_pfns.count(pfn) ? MEMORY_DEVICE_COHERENT : MEMORY_DEVICE_PRIVATE;
     slot->page.pgmap = &slot->pgmap;
     slot->page.hmmspec_pfn = pfn;
   }
@@ -101,6 +113,7 @@ struct page* Session::page(unsigned long pfn) {
 }
 
 bool Session::check_retry(unsigned long seq) {
+  if (livelock_) return true; // the walker ran out of its ACTION_AGAIN budget: stop
   notifier_.invalidate_seq = world_.notifier.seq;
   if (notifier_.invalidate_seq != seq) return true; // hmm.c:588-590: a real -EBUSY
   if (walks_ >= options_.restart_budget) {
@@ -111,13 +124,20 @@ bool Session::check_retry(unsigned long seq) {
   return false;
 }
 
+bool Session::may_redo(unsigned& redos) {
+  if (++redos <= options_.restart_budget) return true;
+  livelock_ = true;
+  return false;
+}
+
 void Session::note_pmd(pmd_t* slot, unsigned long addr) {
   pmd_slot_ = slot;
   pmd_addr_ = addr;
 }
 
 unsigned long Session::pmd_addr(pmd_t* slot) {
-  if (slot != pmd_slot_) warn("pmd_migration_entry_wait on a PMD slot the walker did not hand out");
+  if (slot != pmd_slot_)
+    shim_error("pmd_migration_entry_wait on a PMD slot the walker did not hand out");
   return pmd_addr_;
 }
 
@@ -125,24 +145,49 @@ void Session::split_huge_pud(pud_t* slot, unsigned long addr) {
   // model/fault.h finds the slot from the root by address; it is the walker's slot unless a
   // table is reachable along two paths, which the shim reports rather than hides.
   if (world_.find_slot_mut(Level::Pud, addr) != reinterpret_cast<u64*>(slot))
-    warn(fmt::format("split_huge_pud at {:#x}: the world's PUD slot is not the walker's", addr));
+    shim_error(
+        fmt::format("split_huge_pud at {:#x}: the world's PUD slot is not the walker's", addr));
   hmmspec::split_huge_pud(world_, addr);
 }
 
 void Session::lock(spinlock_t* l) {
-  if (l->held) warn("a page-table lock was taken twice (the kernel would deadlock)");
+  if (l->held) shim_error("a page-table lock was taken twice (the kernel would deadlock)");
   l->held = 1;
   ++locks_held_;
 }
 
 void Session::unlock(spinlock_t* l) {
-  if (!l->held) warn("a page-table lock was released while not held");
+  if (!l->held) shim_error("a page-table lock was released while not held");
   l->held = 0;
   --locks_held_;
 }
 
-void Session::warn(std::string what) {
-  warnings_.push_back(std::move(what));
+void Session::hugetlb_lock(vm_area_struct* vma) {
+  ++vma->hmmspec_hugetlb_lock_readers;
+  ++locks_held_;
+}
+
+void Session::hugetlb_unlock(vm_area_struct* vma) {
+  if (vma->hmmspec_hugetlb_lock_readers <= 0)
+    shim_error("the hugetlb VMA lock was released while not held");
+  --vma->hmmspec_hugetlb_lock_readers;
+  --locks_held_;
+}
+
+void Session::report(KernelReport::Kind kind, const char* file, int line, bool once) {
+  if (once && !reported_once_.emplace(file, line).second) return;
+  reports_.push_back(KernelReport{kind, fmt::format("{}:{}", file, line), 0});
+}
+
+void Session::print_bad_pte(unsigned long addr) {
+  // 6.1 mm/memory.c:536-549: a burst of 60 reports, then silence for the rest of the minute.
+  if (bad_ptes_ == 60) return;
+  ++bad_ptes_;
+  reports_.push_back(KernelReport{KernelReport::Kind::BadPte, "", addr});
+}
+
+void Session::shim_error(std::string what) {
+  reports_.push_back(KernelReport{KernelReport::Kind::Bug, "shim: " + std::move(what), 0});
 }
 
 } // namespace hmmspec::kernel
@@ -161,8 +206,18 @@ bool mmu_interval_check_retry(struct mmu_interval_notifier* mni, unsigned long s
   return Session::of(mni->mm).check_retry(seq);
 }
 
+#if HMMSPEC_V6
+vm_fault_t handle_mm_fault(struct vm_area_struct* vma, unsigned long address, unsigned int flags,
+                           struct pt_regs* regs) {
+  (void)regs;
+#else
 vm_fault_t handle_mm_fault(struct vm_area_struct* vma, unsigned long address, unsigned int flags) {
+#endif
   Session& s = Session::of(vma->vm_mm);
+  // hugetlb_fault takes the hugetlb VMA lock for read itself: a caller holding it would
+  // recurse on it (6.12 mm/hmm.c:495-505 drops it around the fault for this reason).
+  if (vma->hmmspec_hugetlb_lock_readers > 0)
+    s.shim_error("handle_mm_fault with the hugetlb VMA lock held (the kernel could deadlock)");
   const auto& model_vma = *static_cast<const hmmspec::Vma*>(vma->hmmspec_vma);
   return hmmspec::handle_mm_fault(s.world(), model_vma, address, flags);
 }
@@ -180,6 +235,29 @@ void pmd_migration_entry_wait(struct mm_struct* mm, pmd_t* pmd) {
 struct page* pfn_to_page(unsigned long pfn) {
   return Session::current().page(pfn);
 }
+
+#if HMMSPEC_V6
+struct page* vm_normal_page(struct vm_area_struct* vma, unsigned long addr, pte_t pte) {
+  Session& s = Session::of(vma->vm_mm);
+  unsigned long pfn = pte_pfn(pte);
+  if (pte_special(pte)) { // 6.1 mm/memory.c:617-640 (no VMA of the world has vm_ops)
+    if (vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP)) return nullptr;
+    if (is_zero_pfn(pfn)) return nullptr;
+    if (pte_devmap(pte)) return nullptr;
+    s.print_bad_pte(addr);
+    return nullptr;
+  }
+  if (pfn > s.world().highest_memmap_pfn) { // 6.1 mm/memory.c:661-665
+    s.print_bad_pte(addr);
+    return nullptr;
+  }
+#if HMMSPEC_KERNEL_FAMILY >= HMMSPEC_FAMILY_6_12
+  // VM_WARN_ON_ONCE(is_zero_pfn(pfn)) (6.12 mm/memory.c:656): the zero page is mapped special
+  if (is_zero_pfn(pfn)) s.report(hmmspec::KernelReport::Kind::Warn, "mm/memory.c", 656, true);
+#endif
+  return s.page(pfn);
+}
+#endif
 
 void spin_lock(spinlock_t* lock) {
   Session::current().lock(lock);
@@ -202,8 +280,23 @@ spinlock_t* huge_pte_lock(struct hstate* h, struct mm_struct* mm, pte_t* pte) {
   return ptl;
 }
 
-void hmmspec_warn(const char* file, int line) {
-  Session::current().warn(fmt::format("WARN at {}:{}", file, line));
+#if HMMSPEC_KERNEL_FAMILY >= HMMSPEC_FAMILY_6_12
+void hugetlb_vma_lock_read(struct vm_area_struct* vma) {
+  Session::of(vma->vm_mm).hugetlb_lock(vma);
+}
+void hugetlb_vma_unlock_read(struct vm_area_struct* vma) {
+  Session::of(vma->vm_mm).hugetlb_unlock(vma);
+}
+#endif
+
+void hmmspec_report(enum hmmspec_report_kind kind, const char* file, int line, int once) {
+  Session::current().report(kind == HMMSPEC_REPORT_BUG ? hmmspec::KernelReport::Kind::Bug
+                                                       : hmmspec::KernelReport::Kind::Warn,
+                            file, line, once != 0);
+}
+
+void hmmspec_print_bad_pte(unsigned long addr) {
+  Session::current().print_bad_pte(addr);
 }
 
 struct vm_area_struct* find_vma(struct mm_struct* mm, unsigned long addr) {

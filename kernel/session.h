@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // One run of kernel code over a world: the kernel objects mirroring the world (mm, VMAs, the
 // interval notifier, struct pages of device pfns), the machine description the shim's macros
-// read (hmmspec_arch_now), and the counters the party reports (walk attempts, the restart
-// budget, locks, warnings).
+// read (hmmspec_arch_now), and what the party reports besides the result (walk attempts, the
+// restart budget, locks, the kernel's reports).
 //
 // A Session installs itself as the thread's current session on construction and restores the
 // previous one on destruction; the C functions of kernel/include/hmmspec/services.h find it
 // through the mm they are given, or as the current session when they are given none.
+//
+// Compiled once per shim family (HMMSPEC_KERNEL_FAMILY, kernel/include/hmmspec/kconfig.h).
 #pragma once
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kernel/include/hmmspec/mmu_notifier.h"
@@ -34,9 +38,11 @@ public:
   mmu_interval_notifier* notifier() { return &notifier_; }
 
   unsigned walks() const { return walks_; }      // walk_page_range calls
-  bool livelock() const { return livelock_; }    // the restart budget ran out
-  int locks_held() const { return locks_held_; } // takes minus releases
-  const std::vector<std::string>& warnings() const { return warnings_; }
+  bool livelock() const { return livelock_; }    // a budget ran out (docs/kernel-party.md)
+  int locks_held() const { return locks_held_; } // takes minus releases, every kind of lock
+  // What the kernel printed (WARN, BUG, bad page maps) and what the shim found wrong with
+  // itself (reported as BUG at "shim: ..."), in order.
+  const std::vector<KernelReport>& reports() const { return reports_; }
 
   // --- what the shim asks of the session ---
   static Session& of(mm_struct* mm);
@@ -47,6 +53,10 @@ public:
   // mmu_interval_check_retry with the restart budget (docs/kernel-party.md).
   bool check_retry(unsigned long seq);
   void count_walk() { ++walks_; }
+  // The walker looks at an entry again (ACTION_AGAIN); `redos` counts the times in a row for
+  // this entry. False, with a livelock recorded, once the count passes the restart budget: the
+  // walk must then stop (docs/kernel-party.md, "Budgets").
+  bool may_redo(unsigned& redos);
   // The PMD slot the walker hands to pmd_entry, and its address, for pmd_migration_entry_wait.
   void note_pmd(pmd_t* slot, unsigned long addr);
   unsigned long pmd_addr(pmd_t* slot);
@@ -54,7 +64,14 @@ public:
   void split_huge_pud(pud_t* slot, unsigned long addr);
   void lock(spinlock_t* l);
   void unlock(spinlock_t* l);
-  void warn(std::string what);
+  void hugetlb_lock(vm_area_struct* vma);
+  void hugetlb_unlock(vm_area_struct* vma);
+  // A WARN or BUG at file:line of the kernel tree (once: the first time per run only).
+  void report(KernelReport::Kind kind, const char* file, int line, bool once);
+  // print_bad_pte at addr; the kernel stops printing after a burst of 60.
+  void print_bad_pte(unsigned long addr);
+  // Something the shim found wrong with itself or the world it mirrors (never expected).
+  void shim_error(std::string what);
 
 private:
   struct DevicePage {
@@ -68,10 +85,13 @@ private:
   mmu_interval_notifier notifier_{};
   std::vector<vm_area_struct> vmas_;
   std::map<unsigned long, std::unique_ptr<DevicePage>> pages_;
+  DevicePage ordinary_{}; // the struct page every pfn that is no device page shares
   unsigned walks_ = 0;
   bool livelock_ = false;
   int locks_held_ = 0;
-  std::vector<std::string> warnings_;
+  std::vector<KernelReport> reports_;
+  std::set<std::pair<std::string, int>> reported_once_;
+  unsigned bad_ptes_ = 0;
   pmd_t* pmd_slot_ = nullptr;
   unsigned long pmd_addr_ = 0;
   hmmspec_arch saved_arch_{};

@@ -9,6 +9,11 @@ class App;
 
 namespace hmmspec {
 
+// `hmmspec --kernel X.so` (global, repeatable): loads more kernel parties before the
+// subcommand runs; an object that cannot be loaded is bad input.
+void add_kernel_option(CLI::App& app);
+// `hmmspec parties`: every party with its kernel version and label.
+void add_parties_command(CLI::App& app, int& exit_code);
 // `hmmspec show FILE`: the scenario's world and range, for humans or as JSON.
 void add_show_command(CLI::App& app, int& exit_code);
 // `hmmspec run FILE... | --builtin`: every built party, checked against the expectations and

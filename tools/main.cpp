@@ -8,10 +8,13 @@
 int main(int argc, char** argv) {
   using namespace hmmspec;
   CLI::App app{"hmmspec: an executable, checked specification of Linux v5.7 hmm_range_fault()\n"
-               "Runs the naive reference, the optimized walker and (when built) the kernel's own\n"
-               "hmm.c on scenario files, and checks them against each other and the expectations."};
+               "Runs the naive reference, the optimized walker and (when built) the kernels' own\n"
+               "hmm.c (v5.7, Debian 6.1 and 6.12) on scenario files, and checks them against each\n"
+               "other and the expectations."};
   app.require_subcommand(1);
   int exit_code = kExitOk;
+  add_kernel_option(app);
+  add_parties_command(app, exit_code);
   add_show_command(app, exit_code);
   add_run_command(app, exit_code);
   add_explain_command(app, exit_code);

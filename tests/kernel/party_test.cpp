@@ -24,7 +24,7 @@ protected:
   }
   Outcome run() {
     KernelRun k = kernel_run(world, r, options);
-    EXPECT_TRUE(k.warnings.empty()) << k.warnings.front();
+    EXPECT_TRUE(k.outcome.reports.empty()) << describe(k.outcome.reports.front());
     EXPECT_EQ(k.locks_held, 0);
     return k.outcome;
   }

@@ -40,7 +40,7 @@ TEST_P(SpecScenario, KernelMeetsExpectationsAndAgreesWithTheReference) {
   const Scenario& s = std::get<Scenario>(parsed);
 
   KernelRun k = kernel_run(s.world, s.range, s.options);
-  EXPECT_TRUE(k.warnings.empty()) << k.warnings.front();
+  EXPECT_TRUE(k.outcome.reports.empty()) << describe(k.outcome.reports.front());
   EXPECT_EQ(k.locks_held, 0);
   for (const Failure& f : check_expectations(s, k.outcome))
     ADD_FAILURE() << f.loc.file << ":" << f.loc.line << ": kernel: " << f.message;

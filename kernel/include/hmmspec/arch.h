@@ -30,7 +30,12 @@ struct hmmspec_arch {
   unsigned long zero_pfn; // the shared zero page (x86 has a single one)
 };
 
-extern __thread struct hmmspec_arch hmmspec_arch_now;
+// Hidden: each kernel party's shared object has its own. Initial-exec: read with one load from
+// the thread pointer, as in an executable, rather than through __tls_get_addr or a TLS
+// descriptor on every PAGE_SHIFT; the object then takes its few bytes from the static TLS that
+// glibc keeps spare for objects loaded later (docs/kernel-party.md, "Thread-local state").
+extern __thread struct hmmspec_arch hmmspec_arch_now
+    __attribute__((visibility("hidden"), tls_model("initial-exec")));
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The v5.7 HMM API (include/linux/hmm.h:35-123; kernel-context.md §2): the flag and value
-// indexes, struct hmm_range with its 11 fields in declaration order, and hmm_range_fault,
-// which the seed defines.
+// The HMM API of the shim family (kconfig.h), and hmm_range_fault, which the kernel's hmm.c
+// defines:
+// - v5.7 (include/linux/hmm.h at v5.7): the flag and value indexes the driver fills flags[] and
+//   values[] with, struct hmm_range with pfns[], flags, values and pfn_shift, and a long result
+//   (the page count on success).
+// - 6.1 and 6.12 (6.1 include/linux/hmm.h:34-46 and 91-100, identical in 6.12): fixed bits in
+//   hmm_pfns[] (VALID 63, WRITE 62, ERROR 61, the map order from bit 56; the requests
+//   REQ_FAULT and REQ_WRITE are the same bits), struct hmm_range with hmm_pfns, and an int
+//   result (0 on success).
+// Each struct lists its fields in declaration order.
 //
 // Valid C (gnu11) and C++.
 #ifndef HMMSPEC_HMM_H
@@ -12,6 +19,35 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+#if HMMSPEC_V6
+
+enum hmm_pfn_flags {
+  // Output fields and flags
+  HMM_PFN_VALID = 1UL << 63,
+  HMM_PFN_WRITE = 1UL << 62,
+  HMM_PFN_ERROR = 1UL << 61,
+  HMM_PFN_ORDER_SHIFT = 56,
+  // Input flags
+  HMM_PFN_REQ_FAULT = HMM_PFN_VALID,
+  HMM_PFN_REQ_WRITE = HMM_PFN_WRITE,
+  HMM_PFN_FLAGS = 0xFFUL << HMM_PFN_ORDER_SHIFT,
+};
+
+struct hmm_range {
+  struct mmu_interval_notifier* notifier;
+  unsigned long notifier_seq;
+  unsigned long start;
+  unsigned long end;
+  unsigned long* hmm_pfns;
+  unsigned long default_flags;
+  unsigned long pfn_flags_mask;
+  void* dev_private_owner;
+};
+
+int hmm_range_fault(struct hmm_range* range);
+
+#else // v5.7
 
 enum hmm_pfn_flag_e {
   HMM_PFN_VALID = 0,
@@ -41,6 +77,8 @@ struct hmm_range {
 };
 
 long hmm_range_fault(struct hmm_range* range);
+
+#endif
 
 #define HMM_RANGE_DEFAULT_TIMEOUT 1000
 

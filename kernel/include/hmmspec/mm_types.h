@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The memory-management objects hmm.c touches, reduced to the fields it and the shim's walker
 // use, plus `hmmspec_*` fields linking each one to the world it mirrors (kernel/session.cpp
-// builds them for every run). Flag values are the kernel's (include/linux/mm.h, mm_types.h,
-// kernel-context.md §6.1 and §10).
+// builds them for every run). Flag values are the kernel's (include/linux/mm.h and mm_types.h;
+// the same in v5.7, 6.1 and 6.12 for every value here).
 //
 // Valid C (gnu11) and C++.
 #ifndef HMMSPEC_MM_TYPES_H
@@ -35,13 +35,13 @@ extern "C" {
 #endif
 
 // --- Locks -------------------------------------------------------------------------------
-// One thread runs the seed, so a lock only records whether it is held; the session counts
-// takes and releases so the tests can check they balance.
+// One thread runs the kernel's code, so a lock only records whether it is held; the session
+// counts takes and releases so that an imbalance is reported.
 typedef struct {
   int held;
 } spinlock_t;
 struct rw_semaphore {
-  int readers;
+  int readers; // read holders (the caller of hmm_range_fault holds the mmap lock for read)
 };
 
 // --- vm_flags (include/linux/mm.h) --------------------------------------------------------
@@ -77,7 +77,11 @@ struct hstate {
 struct mm_struct {
   pgd_t* pgd;                  // the root table
   struct vm_area_struct* mmap; // the VMAs in address order
-  struct rw_semaphore mmap_sem;
+#if HMMSPEC_V6
+  struct rw_semaphore mmap_lock;
+#else
+  struct rw_semaphore mmap_sem; // renamed mmap_lock in 5.8
+#endif
   spinlock_t page_table_lock; // PUD leaves and 1 GiB hugetlb pages
   spinlock_t pmd_split_lock;  // the split PMD lock of 2 MiB hugetlb pages
   void* hmmspec_session;      // the kernel/session.cpp Session running on this mm
@@ -91,11 +95,22 @@ struct vm_area_struct {
   struct mm_struct* vm_mm;
   unsigned long vm_flags;
   struct hstate hmmspec_hstate; // hugetlb VMAs: their page size
-  const void* hmmspec_vma;      // the model's Vma this mirrors
+  // hugetlb VMAs: the read holds of the hugetlb VMA lock (6.12 hugetlb_vma_lock_read)
+  int hmmspec_hugetlb_lock_readers;
+  const void* hmmspec_vma; // the model's Vma this mirrors
+};
+
+// The kinds of ZONE_DEVICE memory the world has (6.1 include/linux/memremap.h:68-75).
+enum memory_type {
+  MEMORY_DEVICE_PRIVATE = 1,
+  MEMORY_DEVICE_COHERENT = 2,
 };
 
 // The ZONE_DEVICE page map of a device page; `owner` is what device-private ownership tests.
+// An ordinary page's map has type 0 and a NULL owner (the shim gives every pfn a struct page
+// with a map, so that a device entry naming a pfn of no device reads a NULL owner).
 struct dev_pagemap {
+  enum memory_type type;
   void* owner;
 };
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The interval notifier of the range (include/linux/mmu_notifier.h at v5.7;
-// kernel-context.md §3). Its sequence lives in the world (World::notifier); the check asks the
-// session, which also enforces the restart budget (docs/kernel-party.md).
+// The interval notifier of the range (include/linux/mmu_notifier.h; what hmm uses of it is the
+// same in v5.7, 6.1 and 6.12). Its sequence lives in the world (World::notifier); the check asks
+// the session, which also enforces the restart budget (docs/kernel-party.md).
 //
 // Valid C (gnu11) and C++.
 #ifndef HMMSPEC_MMU_NOTIFIER_H

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The generic page-table walker's interface (include/linux/pagewalk.h at v5.7;
-// kernel-context.md §4.1): the callbacks, in declaration order, the walk state handed to
-// them, and walk_page_range, implemented by kernel/pagewalk.cpp.
+// The generic page-table walker's interface (include/linux/pagewalk.h at v5.7, 6.1 and 6.12):
+// the callbacks, in declaration order, the lock the walk expects (6.12), the walk state handed
+// to them, and walk_page_range, implemented by kernel/pagewalk.cpp for the shim family.
 //
 // Valid C (gnu11) and C++. C++ cannot name a member `private`, so there the member that hmm.c
 // reads as `walk->private` is spelled `private_data`; the layout is the same.
@@ -16,6 +16,15 @@ extern "C" {
 
 struct mm_walk;
 
+#if HMMSPEC_KERNEL_FAMILY >= HMMSPEC_FAMILY_6_12
+// How the walk expects the mmap lock and the VMA to be held (6.12 include/linux/pagewalk.h).
+enum page_walk_lock {
+  PGWALK_RDLOCK = 0,        // the mmap lock is held for read
+  PGWALK_WRLOCK = 1,        // the VMA is write-locked during the walk
+  PGWALK_WRLOCK_VERIFY = 2, // the VMA is already write-locked
+};
+#endif
+
 struct mm_walk_ops {
   int (*pgd_entry)(pgd_t* pgd, unsigned long addr, unsigned long next, struct mm_walk* walk);
   int (*p4d_entry)(p4d_t* p4d, unsigned long addr, unsigned long next, struct mm_walk* walk);
@@ -28,9 +37,12 @@ struct mm_walk_ops {
   int (*test_walk)(unsigned long addr, unsigned long next, struct mm_walk* walk);
   int (*pre_vma)(unsigned long start, unsigned long end, struct mm_walk* walk);
   void (*post_vma)(struct mm_walk* walk);
+#if HMMSPEC_KERNEL_FAMILY >= HMMSPEC_FAMILY_6_12
+  enum page_walk_lock walk_lock;
+#endif
 };
 
-// What the walker does after an entry callback returns (pagewalk.h:64-71).
+// What the walker does after an entry callback returns (include/linux/pagewalk.h).
 enum page_walk_action {
   ACTION_SUBTREE = 0,  // go below the entry (the default)
   ACTION_CONTINUE = 1, // skip what lies below it
@@ -51,9 +63,10 @@ struct mm_walk {
 #endif
 };
 
-// Walks [start, end) of mm with ops (kernel-context.md §4.2-4.5). The shim walks what hmm.c
-// needs; ops with a pte_entry are refused with -EINVAL (hmm has none, and the kernel would
-// split huge PMDs for them, which the world does not model).
+// Walks [start, end) of mm with ops, as mm/pagewalk.c of the shim family does
+// (docs/kernel-party.md, "The walker"). The shim walks what hmm.c needs; ops with a pte_entry
+// are refused with -EINVAL (hmm has none, and the kernel would split huge PMDs for them, which
+// the world does not model).
 int walk_page_range(struct mm_struct* mm, unsigned long start, unsigned long end,
                     const struct mm_walk_ops* ops, void* private_data);
 

@@ -1,9 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// x86-64 page-table entries as the v5.7 kernel reads them (kernel-context.md §5.1-5.5):
-// the entry types, the bits, and every predicate hmm.c and mm/pagewalk.c apply to a raw word,
-// written from the rules of arch/x86/include/asm/pgtable.h, pgtable_types.h and
-// pgtable-invert.h. Geometry comes from hmmspec_arch_now (arch.h), so the masks follow the
-// world's page shift and level sizes.
+// x86-64 page-table entries as the kernel of the shim family (kconfig.h) reads them: the entry
+// types, the bits, and every predicate hmm.c and mm/pagewalk.c apply to a raw word, written from
+// the rules of arch/x86/include/asm/pgtable.h, pgtable_types.h and pgtable-invert.h of each
+// version. Geometry comes from hmmspec_arch_now (arch.h), so the masks follow the world's page
+// shift and level sizes.
+//
+// What differs between the families (docs/kernel-party.md, "Kernel families"):
+// - _PAGE_DEVMAP is software bit 4: bit 58 in v5.7 and 6.1, bit 57 in 6.12 (6.12
+//   arch/x86/include/asm/pgtable_types.h:24-39; bit 58 became _PAGE_SAVED_DIRTY);
+// - pmd_bad ignores ACCESSED from 6.1 on (6.1 arch/x86/include/asm/pgtable.h pmd_bad);
+// - pud_huge: PSE alone in v5.7, "not none and not a present table" in 6.1
+//   (6.1 arch/x86/mm/hugetlbpage.c:38-46), gone in 6.12;
+// - pud_leaf: PSE and PRESENT (pud_large) in v5.7 and 6.1, PSE alone in 6.12
+//   (6.12 arch/x86/include/asm/pgtable.h:1132-1136);
+// - 6.12 reads entries through ptep_get, pmdp_get_lockless and pudp_get.
 //
 // Configuration (kconfig.h): THP for PMDs and PUDs, devmap, NUMA balancing, page-table
 // isolation, 5-level paging compiled in and enabled when the world has 5 levels.
@@ -62,7 +72,12 @@ typedef struct {
 #define _PAGE_SPECIAL (1UL << 9)     // software bit 1
 #define _PAGE_UFFD_WP (1UL << 10)    // software bit 2
 #define _PAGE_SOFT_DIRTY (1UL << 11) // software bit 3
-#define _PAGE_DEVMAP (1UL << 58)     // software bit 4
+#if HMMSPEC_KERNEL_FAMILY >= HMMSPEC_FAMILY_6_12
+#define _PAGE_DEVMAP (1UL << 57)      // software bit 4
+#define _PAGE_SAVED_DIRTY (1UL << 58) // software bit 5 (shadow stacks; not read by hmm)
+#else
+#define _PAGE_DEVMAP (1UL << 58) // software bit 4
+#endif
 #define _PAGE_NX (1UL << 63)
 
 // In swap-type (non-present) words, soft-dirty and uffd-wp move to bits 1 and 2.
@@ -74,6 +89,10 @@ typedef struct {
 // The flags of a kernel page-table pointer, which the *_bad tests compare against.
 #define _KERNPG_TABLE (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
 #define _PAGE_TABLE (_KERNPG_TABLE | _PAGE_USER)
+
+// The physical address space of x86-64 (arch/x86/include/asm/sparsemem.h): 52 bits with 5-level
+// paging, 46 with 4-level. 6.x swap entries keep a pfn in MAX_PHYSMEM_BITS - PAGE_SHIFT bits.
+#define MAX_PHYSMEM_BITS (pgtable_l5_enabled() ? 52 : 46)
 
 // Physical addresses have 52 bits; a page-table word keeps its frame in bits PAGE_SHIFT..51.
 #define __PHYSICAL_MASK_SHIFT 52
@@ -164,10 +183,16 @@ static inline int pmd_protnone(pmd_t pmd) {
 static inline int pmd_write(pmd_t pmd) {
   return (pmd_flags(pmd) & _PAGE_RW) != 0;
 }
+#if HMMSPEC_KERNEL_FAMILY >= HMMSPEC_FAMILY_6_12
+static inline int pmd_leaf(pmd_t pmd) {
+  return (pmd_flags(pmd) & _PAGE_PSE) != 0;
+}
+#else
 static inline int pmd_large(pmd_t pmd) {
   return (pmd_flags(pmd) & _PAGE_PSE) != 0;
 }
 #define pmd_leaf pmd_large
+#endif
 // Trans-huge: PSE without DEVMAP; PRESENT is not looked at.
 static inline int pmd_trans_huge(pmd_t pmd) {
   return (pmd.pmd & (_PAGE_PSE | _PAGE_DEVMAP)) == _PAGE_PSE;
@@ -175,19 +200,26 @@ static inline int pmd_trans_huge(pmd_t pmd) {
 static inline int pmd_devmap(pmd_t pmd) {
   return (pmd.pmd & _PAGE_DEVMAP) != 0;
 }
-// Anything but a page-table pointer (USER ignored) is bad, huge entries included.
+// Anything but a page-table pointer is bad, huge entries included. USER is ignored, and from
+// 6.1 on ACCESSED too.
 static inline int pmd_bad(pmd_t pmd) {
+#if HMMSPEC_V6
+  return (pmd_flags(pmd) & ~(_PAGE_USER | _PAGE_ACCESSED)) != (_KERNPG_TABLE & ~_PAGE_ACCESSED);
+#else
   return (pmd_flags(pmd) & ~_PAGE_USER) != _KERNPG_TABLE;
+#endif
 }
 static inline unsigned long pmd_pfn(pmd_t pmd) {
   unsigned long v = pmd.pmd ^ protnone_mask(pmd.pmd);
   return (v & pmd_pfn_mask(pmd)) >> PAGE_SHIFT;
 }
+#if HMMSPEC_KERNEL_FAMILY < HMMSPEC_FAMILY_6_12
 // The hugetlb test (arch/x86/mm/hugetlbpage.c): a non-none entry that is not a plain
 // present table pointer, i.e. a huge page or a non-present (migration, hwpoison) entry.
 static inline int pmd_huge(pmd_t pmd) {
   return !pmd_none(pmd) && (pmd.pmd & (_PAGE_PRESENT | _PAGE_PSE)) != _PAGE_PRESENT;
 }
+#endif
 
 // --- PUD ---------------------------------------------------------------------------------
 static inline int pud_none(pud_t pud) {
@@ -205,15 +237,30 @@ static inline int pud_trans_huge(pud_t pud) {
 static inline int pud_devmap(pud_t pud) {
   return (pud.pud & _PAGE_DEVMAP) != 0;
 }
+#if HMMSPEC_KERNEL_FAMILY >= HMMSPEC_FAMILY_6_12
+// A leaf: PSE alone, present or not (6.12 arch/x86/include/asm/pgtable.h:1132-1136).
+static inline int pud_leaf(pud_t pud) {
+  return (pud.pud & _PAGE_PSE) != 0;
+}
+#else
+#if HMMSPEC_V6
+// The hugetlb test, as pmd_huge: not none and not a present table pointer
+// (6.1 arch/x86/mm/hugetlbpage.c:38-46).
+static inline int pud_huge(pud_t pud) {
+  return !pud_none(pud) && (pud.pud & (_PAGE_PRESENT | _PAGE_PSE)) != _PAGE_PRESENT;
+}
+#else
 // The hugetlb test: PSE alone.
 static inline int pud_huge(pud_t pud) {
   return (pud.pud & _PAGE_PSE) != 0;
 }
+#endif
 // A leaf needs PSE and PRESENT both.
 static inline int pud_large(pud_t pud) {
   return (pud.pud & (_PAGE_PSE | _PAGE_PRESENT)) == (_PAGE_PSE | _PAGE_PRESENT);
 }
 #define pud_leaf pud_large
+#endif
 static inline int pud_bad(pud_t pud) {
   return (pud_flags(pud) & ~(_KERNPG_TABLE | _PAGE_USER)) != 0;
 }
@@ -276,9 +323,6 @@ static inline pte_t* pte_offset_kernel(pmd_t* pmd, unsigned long addr) {
   unsigned long frame = (pmd->pmd & pmd_pfn_mask(*pmd)) >> PAGE_SHIFT;
   return (pte_t*)hmmspec_phys_table(frame) + pte_index(addr);
 }
-// No highmem on 64-bit: mapping a PTE table is just finding it.
-#define pte_offset_map(pmd, addr) pte_offset_kernel((pmd), (addr))
-#define pte_unmap(pte) ((void)(pte))
 
 static inline pmd_t* pmd_offset(pud_t* pud, unsigned long addr) {
   unsigned long frame = (pud->pud & pud_pfn_mask(*pud)) >> PAGE_SHIFT;
@@ -295,10 +339,28 @@ static inline p4d_t* p4d_offset(pgd_t* pgd, unsigned long addr) {
   return (p4d_t*)hmmspec_phys_table(frame) + p4d_index(addr);
 }
 
+#if HMMSPEC_KERNEL_FAMILY < HMMSPEC_FAMILY_6_12
 // pmd_read_atomic: a single 64-bit load on x86-64.
 static inline pmd_t pmd_read_atomic(pmd_t* pmdp) {
   return *pmdp;
 }
+#endif
+#if HMMSPEC_V6
+// One load of an entry each (include/linux/pgtable.h: ptep_get, pmdp_get_lockless, pudp_get;
+// a single 64-bit load on x86-64).
+static inline pte_t ptep_get(pte_t* ptep) {
+  pte_t v = {*(volatile pteval_t*)&ptep->pte};
+  return v;
+}
+static inline pmd_t pmdp_get_lockless(pmd_t* pmdp) {
+  pmd_t v = {*(volatile pmdval_t*)&pmdp->pmd};
+  return v;
+}
+static inline pud_t pudp_get(pud_t* pudp) {
+  pud_t v = {*(volatile pudval_t*)&pudp->pud};
+  return v;
+}
+#endif
 
 // THP migration is built in (CONFIG_ARCH_ENABLE_THP_MIGRATION).
 static inline int thp_migration_supported(void) {
