@@ -64,7 +64,7 @@ Entry classify_pte_like(const Geometry& g, Level l, u64 word, u64 zero_pfn) {
   e.pfn = pte_pfn(g, word);
   e.write = word & RW;
   e.special = word & SPECIAL;
-  e.devmap = word & DEVMAP;
+  e.devmap = word & devmap_bit(g.kernel); // pte_devmap
   if ((word & (PROTNONE | PRESENT)) == PROTNONE)
     e.kind = Kind::Protnone;
   else if (l != Level::Pte)
@@ -80,7 +80,7 @@ Entry classify_huge(const Geometry& g, Level l, u64 word) {
   e.word = word;
   e.pfn = huge_pfn(g, l, word);
   e.write = word & RW;
-  e.devmap = word & DEVMAP;
+  e.devmap = word & devmap_bit(g.kernel); // pmd_devmap, pud_devmap
   e.special = word & SPECIAL;
   e.protnone = (word & (PROTNONE | PRESENT)) == PROTNONE;
   return e;
@@ -226,8 +226,10 @@ bool word_bad(const Geometry& g, Level l, u64 word) {
   switch (l) {
   case Level::Pte:
     return false;
-  case Level::Pmd: { // pmd_bad: flags other than USER must be exactly _KERNPG_TABLE
+  case Level::Pmd: { // pmd_bad: flags other than USER must be exactly _KERNPG_TABLE; from 6.1
+    // on ACCESSED is ignored too (6.1 arch/x86/include/asm/pgtable.h:817-821, 6.12 :1099-1103)
     u64 flags = word & ~((word & PSE) ? huge_pfn_mask(g.shift(l)) : ptemask);
+    if (has_v6_api(g.kernel)) return (flags & ~(USER | ACCESSED)) != (KERNPG_TABLE & ~ACCESSED);
     return (flags & ~USER) != KERNPG_TABLE;
   }
   case Level::Pud: { // pud_bad: no flag outside _KERNPG_TABLE | USER
@@ -247,13 +249,14 @@ Entry classify(const Geometry& g, Level l, u64 word, u64 zero_pfn, Context ctx) 
   if (word_none(l, g.levels, word)) return Entry{.kind = Kind::None, .word = word};
   if (l == Level::Pte || ctx == Context::HugetlbSlot)
     return classify_pte_like(g, l, word, zero_pfn);
+  const u64 devmap = devmap_bit(g.kernel);
   switch (l) {
   case Level::Pmd:
     if (!(word & (PRESENT | PROTNONE | PSE))) return classify_swap(g, word); // !pmd_present
-    if ((word & DEVMAP) || (word & PSE)) return classify_huge(g, l, word);   // devmap||trans_huge
+    if ((word & devmap) || (word & PSE)) return classify_huge(g, l, word);   // devmap||trans_huge
     return classify_table_or_bad(g, l, word);
   case Level::Pud:
-    if ((word & (PSE | DEVMAP)) == PSE || (word & DEVMAP)) return classify_huge(g, l, word);
+    if ((word & (PSE | devmap)) == PSE || (word & devmap)) return classify_huge(g, l, word);
     return classify_table_or_bad(g, l, word);
   default:
     return classify_table_or_bad(g, l, word);
@@ -284,7 +287,7 @@ Encoded encode(const Geometry& g, Level l, const Entry& e, Context ctx) {
     u64 w = PRESENT | USER | ACCESSED | (e.pfn << ps);
     if (e.write) w |= RW | DIRTY;
     if (e.special || e.kind == Kind::Zero) w |= SPECIAL;
-    if (e.devmap) w |= DEVMAP | SPECIAL; // pte_mkdevmap sets both
+    if (e.devmap) w |= devmap_bit(g.kernel) | SPECIAL; // pte_mkdevmap sets both
     return {w, std::nullopt};
   }
   case Kind::Protnone: {
@@ -316,7 +319,7 @@ Encoded encode(const Geometry& g, Level l, const Entry& e, Context ctx) {
     w |= e.protnone ? (PROTNONE | (~(e.pfn << ps) & huge_pfn_mask(g.shift(l))))
                     : (PRESENT | (e.pfn << ps));
     if (e.write) w |= RW | DIRTY;
-    if (e.devmap) w |= DEVMAP;
+    if (e.devmap) w |= devmap_bit(g.kernel);
     if (e.special) w |= SPECIAL;
     return {w, std::nullopt};
   }

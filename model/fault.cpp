@@ -497,7 +497,8 @@ void split_huge_pud(World& w, u64 addr) {
   u64* slot = w.find_slot_mut(Level::Pud, addr);
   if (!slot) return;
   u64 v = *slot;
-  if ((v & (PSE | DEVMAP)) == PSE || (v & DEVMAP)) { // pud_trans_huge || pud_devmap
+  const u64 devmap = devmap_bit(w.geom.kernel);
+  if ((v & (PSE | devmap)) == PSE || (v & devmap)) { // pud_trans_huge || pud_devmap
     u64 base = addr & w.geom.mask(Level::Pud);
     w.invalidate(base, base + w.geom.size(Level::Pud));
     *slot = 0;

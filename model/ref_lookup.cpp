@@ -143,7 +143,7 @@ Site look_up_hugetlb(const World& w, u64 addr, const Portion& p) {
 std::optional<Site> look_up_pud(const World& w, Site pud, u64 addr, const Portion& p) {
   const Geometry& g = w.geom;
   const u64 word = pud.word;
-  const bool pse = word & PSE, devmap = word & DEVMAP, present = word & PRESENT;
+  const bool pse = word & PSE, devmap = word & devmap_bit(g.kernel), present = word & PRESENT;
   // pud_trans_huge_lock takes the lock for pud_trans_huge || pud_devmap (PSE without DEVMAP,
   // or DEVMAP): the only PUDs hmm looks at. Any other PUD is descended (no pud_bad check)...
   if (!pse && !devmap) {

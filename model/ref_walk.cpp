@@ -514,7 +514,7 @@ bool vm_normal_page(RefCall& c, const Vma& vma, u64 addr, u64 word) {
   if (word & SPECIAL) { // pte_special (6.1 mm/memory.c:617-639)
     if (vma.flags & (vm::PFNMAP | vm::MIXEDMAP)) return false;
     if (pfn == c.world.zero_pfn) return false;
-    if (word & DEVMAP) return false; // pte_devmap
+    if (word & devmap_bit(geom(c).kernel)) return false; // pte_devmap
     print_bad_pte(c, addr);
     return false;
   }
@@ -603,7 +603,7 @@ long decide_pte_v6(RefCall& c, const Portion& p, const Site& s, u64 addr, u64 ch
     // and zero-pfn bypasses.
     const u64 pfn = pte_pfn(geom(c), s.word);
     const bool normal = vm_normal_page(c, *p.vma, addr, s.word);
-    const bool devmap = s.word & DEVMAP, zero = pfn == c.world.zero_pfn;
+    const bool devmap = s.word & devmap_bit(geom(c).kernel), zero = pfn == c.world.zero_pfn;
     if (!normal && !devmap && !zero) {
       if (pte_need_fault(r, req, 0)) {
         note(c, addr, RuleId::PteNotNormalEfault);

@@ -44,10 +44,23 @@ std::variant<World, std::string> translate_world(const World& w, KernelVersion t
     return fmt::format("owner {:#x}: device-coherent memory does not exist in v{}",
                        *w.coherent_pfns.begin(), version_name(to));
   std::optional<std::string> error;
+  const u64 devmap_from = x86::devmap_bit(w.geom.kernel), devmap_to = x86::devmap_bit(to);
   w.visit([&](Level l, u64 addr, u64 word, Context ctx) {
     if (error) return;
     Entry e = classify(w.geom, l, word, w.zero_pfn, ctx);
-    if (!swap_type_kind(e.kind)) return;
+    if (!swap_type_kind(e.kind)) {
+      // _PAGE_DEVMAP is bit 58 in v5.7 and 6.1, bit 57 in 6.12 (model/x86_bits.h): it moves with
+      // the entry. A bit that would read as DEVMAP in `to` without being it here is refused.
+      if (devmap_from == devmap_to || l > Level::Pud) return;
+      if (word & devmap_to) {
+        error = fmt::format("{} {:#x}: {}: bit {} would be DEVMAP in {}", level_name(l), addr,
+                            describe(e), devmap_to == x86::DEVMAP ? 58 : 57, version_name(to));
+        return;
+      }
+      if (u64* slot = out.find_slot_mut(l, addr); slot && (word & devmap_from))
+        *slot = (word & ~devmap_from) | devmap_to;
+      return;
+    }
     Entry logical = e;
     logical.word = 0;
     Encoded enc = encode(out.geom, l, logical, ctx);

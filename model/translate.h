@@ -15,10 +15,13 @@ namespace hmmspec {
 
 // The world `w` in the words of `to`: every reachable word is decoded to its logical entry by
 // w's version and, where it is a swap-type word, encoded again by `to` (the word's other low
-// bits, soft-dirty and uffd-wp, kept). Tables, their pfns and every other word stay as they
-// are; words no address reaches are copied unchanged. Fails, naming the entry, when `to` cannot
-// hold one ("pte 0x1000: marker uffd-wp: PTE markers do not exist in v5.7"), or when the world
-// has device-coherent pages and `to` is v5.7. 6.x migration entries' young and dirty bits
+// bits, soft-dirty and uffd-wp, kept); a PTE, PMD or PUD word with DEVMAP has it moved to
+// `to`'s bit (58 in v5.7 and 6.1, 57 in 6.12). Tables, their pfns and every other word stay as
+// they are (so a word whose meaning changed between the kernels, a PMD without ACCESSED, keeps
+// its bits); words no address reaches are copied unchanged. Fails, naming the entry, when `to`
+// cannot hold one ("pte 0x1000: marker uffd-wp: PTE markers do not exist in v5.7"), when a word has
+// the bit `to` reads as DEVMAP without being devmap here, or when the world has
+// device-coherent pages and `to` is v5.7. 6.x migration entries' young and dirty bits
 // (above the pfn) are not carried: no version's hmm reads them.
 std::variant<World, std::string> translate_world(const World& w, KernelVersion to);
 

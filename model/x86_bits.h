@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // TRUSTED: part of the specification. The x86-64 page-table word layout of Linux v5.7
-// (arch/x86/include/asm/pgtable_types.h, pgtable_64.h, pgtable-invert.h), stated once.
+// (arch/x86/include/asm/pgtable_types.h, pgtable_64.h, pgtable-invert.h), stated once, and
+// where the Debian 6.1 and 6.12 trees place a bit elsewhere (devmap_bit).
 //
 // Every bit that hmm.c or the generic walker can observe is named here and explained once.
 // The configuration assumed throughout is an x86-64 kernel with THP (PMD and PUD), NUMA
 // balancing, device-private memory, migration, memory failure, hugetlb and page-table
-// isolation all enabled (kernel-context.md §5.7).
+// isolation all enabled (docs/spec.md, "The configuration assumed").
 #pragma once
 
 #include <cstdint>
+
+#include "model/kernel_version.h"
 
 namespace hmmspec {
 
@@ -28,8 +31,17 @@ inline constexpr u64 PSE = 1ull << 7;      // leaf at PMD/PUD level (huge page);
 inline constexpr u64 GLOBAL = 1ull << 8;   // global TLB entry when PRESENT ...
 inline constexpr u64 PROTNONE = GLOBAL;    // ... and the NUMA-hint "protnone" mark when not
 inline constexpr u64 SPECIAL = 1ull << 9;  // SOFTW1: no struct page behind it (or zero page)
-inline constexpr u64 DEVMAP = 1ull << 58;  // SOFTW4: ZONE_DEVICE (fsdax) mapping
+inline constexpr u64 DEVMAP = 1ull << 58;  // SOFTW4: ZONE_DEVICE (fsdax) mapping (v5.7, 6.1)
 inline constexpr u64 NX = 1ull << 63;      // no-execute
+
+// 6.12 moved software bit 4, and _PAGE_DEVMAP with it, to bit 57; bit 58 became software bit 5,
+// _PAGE_SAVED_DIRTY (6.12 arch/x86/include/asm/pgtable_types.h:24-40), which hmm never reads
+// (pte_write would, for shadow-stack PTEs, but X86_FEATURE_SHSTK is off in the model as in the
+// kernel parties). 6.1 keeps v5.7's bit 58 (6.1 arch/x86/include/asm/pgtable_types.h:24, 35).
+inline constexpr u64 DEVMAP_6_12 = 1ull << 57;
+constexpr u64 devmap_bit(KernelVersion v) {
+  return v == KernelVersion::V6_12 ? DEVMAP_6_12 : DEVMAP;
+}
 
 // pte_none/pmd_none/pud_none/p4d_none ignore the Knights Landing stray A/D bits.
 inline constexpr u64 KNL_ERRATUM_MASK = ACCESSED | DIRTY;

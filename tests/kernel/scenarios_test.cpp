@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Every spec scenario (tests/scenarios/spec/*.hmm) run on the kernel party: the outcome must
-// meet the scenario's own expectations and be identical to the reference's. The kernel is the
-// ground truth for v5.7; a difference names the first differing item of the two outcomes.
+// Every spec scenario of the kernel family this executable links (HMMSPEC_KERNEL_FAMILY: v5.7
+// tests/scenarios/spec/, Debian 6.1 tests/scenarios/spec-6.1/, Debian 6.12
+// tests/scenarios/spec-6.12/) run on that kernel party: the outcome must meet the scenario's own
+// expectations and be identical to the reference's, reports included. The kernel is the ground
+// truth for its version; a difference names the first differing item of the two outcomes.
 #include <algorithm>
 #include <filesystem>
 #include <string>
@@ -22,9 +24,21 @@
 namespace hmmspec {
 namespace {
 
+// The kernel version of the linked kernel, and the directory of its spec scenarios.
+#if HMMSPEC_KERNEL_FAMILY == 601
+constexpr KernelVersion kFamily = KernelVersion::V6_1;
+constexpr const char* kSpecDir = "tests/scenarios/spec-6.1";
+#elif HMMSPEC_KERNEL_FAMILY == 612
+constexpr KernelVersion kFamily = KernelVersion::V6_12;
+constexpr const char* kSpecDir = "tests/scenarios/spec-6.12";
+#else
+constexpr KernelVersion kFamily = KernelVersion::V5_7;
+constexpr const char* kSpecDir = "tests/scenarios/spec";
+#endif
+
 std::vector<std::string> spec_scenarios() {
   std::vector<std::string> files;
-  std::filesystem::path dir = std::filesystem::path(HMMSPEC_SOURCE_DIR) / "tests/scenarios/spec";
+  std::filesystem::path dir = std::filesystem::path(HMMSPEC_SOURCE_DIR) / kSpecDir;
   if (!std::filesystem::is_directory(dir)) return files;
   for (const auto& e : std::filesystem::directory_iterator(dir))
     if (e.path().extension() == ".hmm") files.push_back(e.path().string());
@@ -38,9 +52,14 @@ TEST_P(SpecScenario, KernelMeetsExpectationsAndAgreesWithTheReference) {
   ParseResult parsed = load_scenario(GetParam());
   ASSERT_TRUE(std::holds_alternative<Scenario>(parsed)) << std::get<ParseError>(parsed).str();
   const Scenario& s = std::get<Scenario>(parsed);
+  ASSERT_EQ(s.world.geom.kernel, kFamily)
+      << "a scenario of " << kSpecDir << " says kernel " << version_name(s.world.geom.kernel);
 
   KernelRun k = kernel_run(s.world, s.range, s.options);
-  EXPECT_TRUE(k.outcome.reports.empty()) << describe(k.outcome.reports.front());
+  // v5.7 prints nothing; a 6.x kernel's reports are part of the scenario's expectations.
+  if (kFamily == KernelVersion::V5_7) {
+    EXPECT_TRUE(k.outcome.reports.empty()) << describe(k.outcome.reports.front());
+  }
   EXPECT_EQ(k.locks_held, 0);
   for (const Failure& f : check_expectations(s, k.outcome))
     ADD_FAILURE() << f.loc.file << ":" << f.loc.line << ": kernel: " << f.message;
@@ -64,6 +83,10 @@ std::string scenario_name(const ::testing::TestParamInfo<std::string>& info) {
 
 INSTANTIATE_TEST_SUITE_P(Spec, SpecScenario, ::testing::ValuesIn(spec_scenarios()), scenario_name);
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(SpecScenario);
+
+TEST(SpecScenarios, TheFamilyHasItsSpecScenarios) {
+  EXPECT_GE(spec_scenarios().size(), kFamily == KernelVersion::V5_7 ? 60u : 25u) << kSpecDir;
+}
 
 } // namespace
 } // namespace hmmspec
