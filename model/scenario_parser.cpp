@@ -3,9 +3,10 @@
 // directive to its reader (scenario_parse_*.cpp) and resolves what is symbolic at the end.
 #include "model/scenario_parser.h"
 
+#include "model/file_io.h"
+
 #include <algorithm>
 #include <fmt/format.h>
-#include <fstream>
 
 namespace hmmspec {
 
@@ -143,18 +144,10 @@ ParseResult parse_scenario(std::string_view text, std::string_view file) {
 }
 
 ParseResult load_scenario(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return ParseError{SourceLoc{path, 0, 0}, "cannot read the file"};
-  std::string text;
-  char buf[65536];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    text.append(buf, size_t(in.gcount()));
-    if (text.size() > scenario_text::kMaxFileBytes)
-      return ParseError{SourceLoc{path, 0, 0},
-                        fmt::format("file larger than {} bytes", scenario_text::kMaxFileBytes)};
-  }
-  if (in.bad()) return ParseError{SourceLoc{path, 0, 0}, "cannot read the file"};
-  return parse_scenario(text, path);
+  std::string reason;
+  std::optional<std::string> text = read_file(path, reason);
+  if (!text) return ParseError{SourceLoc{path, 0, 0}, reason};
+  return parse_scenario(*text, path);
 }
 
 } // namespace hmmspec

@@ -25,11 +25,10 @@
 namespace hmmspec::scenario_text {
 
 // Bounds that keep hostile input from allocating without limit.
-constexpr u64 kMaxRangePages = 1ull << 26;          // pfns[] of at most 512 MiB
-constexpr u64 kMaxPfnsPerLine = 1ull << 20;         // one owner/shared_pfn line
-constexpr u64 kMaxPfnsTotal = 1ull << 20;           // all owner (or all shared_pfn) lines together
-constexpr size_t kMaxTables = 1u << 16;             // page tables in one world
-constexpr std::uintmax_t kMaxFileBytes = 64u << 20; // a file load_scenario reads
+constexpr u64 kMaxRangePages = 1ull << 26;  // pfns[] of at most 512 MiB
+constexpr u64 kMaxPfnsPerLine = 1ull << 20; // one owner/shared_pfn line
+constexpr u64 kMaxPfnsTotal = 1ull << 20;   // all owner (or all shared_pfn) lines together
+constexpr size_t kMaxTables = 1u << 16;     // page tables in one world
 
 // The level below l in a geometry (skipping a folded P4D), and the one above.
 inline Level level_down(const Geometry& g, Level l) {

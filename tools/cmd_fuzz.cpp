@@ -6,9 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 
 #include "fuzz/campaign.h"
 #include "tools/cli.h"
@@ -38,9 +36,28 @@ std::string corpus_name(const Scenario& s, u64 digest) {
   return fmt::format("seed-{}-{:08x}", n, digest & 0xffffffffu);
 }
 
-std::vector<std::uint8_t> read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+// An input file's bytes (read_input: errors reported, the size limit applied).
+std::optional<std::vector<std::uint8_t>> read_bytes(const std::string& path) {
+  std::optional<std::string> text = read_input(path);
+  if (!text) return std::nullopt;
+  return std::vector<std::uint8_t>(text->begin(), text->end());
+}
+
+// The regular files of a directory, sorted; on error prints "dir: reason" and returns nothing.
+std::optional<std::vector<std::filesystem::path>> directory_files(const std::string& dir) {
+  std::error_code ec;
+  std::vector<std::filesystem::path> files;
+  std::filesystem::directory_iterator it(dir, ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    std::error_code type_ec;
+    if (it->is_regular_file(type_ec)) files.push_back(it->path());
+  }
+  if (ec) {
+    std::cerr << dir << ": " << ec.message() << "\n";
+    return std::nullopt;
+  }
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 int encode_scenarios(const FuzzArgs& a) {
@@ -87,50 +104,45 @@ int encode_scenarios(const FuzzArgs& a) {
 }
 
 int print_manifest(const FuzzArgs& a) {
-  std::error_code ec;
-  std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::directory_iterator(a.manifest, ec))
-    if (e.is_regular_file()) files.push_back(e.path());
-  if (ec) {
-    std::cerr << a.manifest << ":0:0: cannot read the directory\n";
-    return kExitBadInput;
+  auto files = directory_files(a.manifest);
+  if (!files) return kExitBadInput;
+  std::string out = fmt::format("# encoding {}: FILE DIGEST (scenario_digest of the decoded case); "
+                                "written by `hmmspec fuzz --manifest`\n",
+                                fuzz::kEncodingVersion);
+  for (const auto& p : *files) {
+    auto bytes = read_bytes(p.string());
+    if (!bytes) return kExitBadInput;
+    u64 d = fuzz::scenario_digest(fuzz::build_case(fuzz::decode_case(*bytes)));
+    out += fmt::format("{} {:016x}\n", p.filename().string(), d);
   }
-  std::sort(files.begin(), files.end());
-  std::cout << fmt::format("# encoding {}: FILE DIGEST (scenario_digest of the decoded case); "
-                           "written by `hmmspec fuzz --manifest`\n",
-                           fuzz::kEncodingVersion);
-  for (const auto& p : files) {
-    std::vector<std::uint8_t> bytes = read_bytes(p.string());
-    u64 d = fuzz::scenario_digest(fuzz::build_case(fuzz::decode_case(bytes)));
-    std::cout << fmt::format("{} {:016x}\n", p.filename().string(), d);
-  }
+  std::cout << out;
   return kExitOk;
 }
 
 // Every input of a directory (a corpus, a libFuzzer -fork/-jobs run's output) through the
 // harness: divergences, and the rule coverage of the directory as a whole.
 int replay_directory(const FuzzArgs& a) {
-  std::error_code ec;
-  std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::directory_iterator(a.replay, ec))
-    if (e.is_regular_file()) files.push_back(e.path());
-  if (ec) {
-    std::cerr << a.replay << ":0:0: cannot read the directory\n";
-    return kExitBadInput;
-  }
-  std::sort(files.begin(), files.end());
+  auto files = directory_files(a.replay);
+  if (!files) return kExitBadInput;
   Differential diff;
-  unsigned diverged = 0;
-  for (const auto& p : files) {
+  unsigned diverged = 0, unreadable = 0;
+  for (const auto& p : *files) {
+    auto bytes = read_bytes(p.string());
+    if (!bytes) {
+      ++unreadable;
+      continue;
+    }
     Scenario s;
-    ScenarioRun r = fuzz::run_input(diff, read_bytes(p.string()), &s);
+    ScenarioRun r = fuzz::run_input(diff, *bytes, &s);
     if (!r.divergence) continue;
     ++diverged;
     std::cout << p.string() << ": " << r.divergence->signature << "\n";
   }
-  std::cout << fmt::format("replayed {} inputs of {} on parties [{}]: {} diverge\n", files.size(),
-                           a.replay, diff.party_names(), diverged);
+  std::cout << fmt::format("replayed {} inputs of {} on parties [{}]: {} diverge{}\n",
+                           files->size() - unreadable, a.replay, diff.party_names(), diverged,
+                           unreadable ? fmt::format(", {} unreadable", unreadable) : "");
   std::cout << diff.coverage().report();
+  if (unreadable) return kExitBadInput;
   return diverged ? kExitDivergence : kExitOk;
 }
 

@@ -37,8 +37,10 @@ int run_prove(const ProveArgs& a) {
         opt.encodings.push_back(*b);
         continue;
       }
+      std::optional<std::string> text = read_input(d);
+      if (!text) return kExitBadInput;
       std::string err;
-      auto e = proofs::load_encoding(d, err);
+      auto e = proofs::parse_encoding(*text, d, err);
       if (!e) {
         std::cerr << err << "\n";
         return kExitBadInput;

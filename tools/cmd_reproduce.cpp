@@ -7,7 +7,6 @@
 
 #include <fstream>
 #include <iostream>
-#include <iterator>
 
 #include "fuzz/campaign.h"
 #include "fuzz/minimize.h"
@@ -42,13 +41,9 @@ int write_scenario(const ReproduceArgs& a, const std::string& text, int rc) {
 }
 
 int reproduce(const ReproduceArgs& a) {
-  std::ifstream in(a.file, std::ios::binary);
-  if (!in) {
-    std::cerr << a.file << ":0:0: cannot read the file\n";
-    return kExitBadInput;
-  }
-  std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(in),
-                                  std::istreambuf_iterator<char>()};
+  std::optional<std::string> input = read_input(a.file);
+  if (!input) return kExitBadInput;
+  std::vector<std::uint8_t> bytes(input->begin(), input->end());
   if (!bytes.empty() && bytes[0] != fuzz::kEncodingVersion)
     std::cerr << fmt::format(
         "{}: note: encoding version {} (this build decodes version {}); decoding it anyway\n",
