@@ -135,7 +135,7 @@ int run_exhaustive(const ExhaustiveArgs& a) {
       j["first_divergence"]["case"] = first->index;
       j["first_divergence"]["scenario"] = print_scenario(first->scenario);
     }
-    std::cout << j.dump(2) << "\n";
+    std::cout << json_text(j);
   } else {
     const Scenario s0 = space->scenario(0);
     std::cout << fmt::format("exhaustive: geometry {}, {} page(s) [{:#x}, {:#x}), parties [{}]\n",

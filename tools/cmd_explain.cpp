@@ -83,7 +83,7 @@ void add_explain_command(CLI::App& app, int& exit_code) {
         j["divergence"] = divergence_json(d);
         if (d.diff.addr) j["divergence"]["rules"] = deciding_rules(trace, *d.diff.addr);
       }
-      std::cout << j.dump(2) << "\n";
+      std::cout << json_text(j);
       return;
     }
     std::cout << "scenario " << s->name << "  (" << *file << ")\n\n";

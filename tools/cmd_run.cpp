@@ -123,7 +123,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
                           {"passed", passed},
                           {"failed", failed},
                           {"bad_input", bad}};
-      std::cout << j.dump(2) << "\n";
+      std::cout << json_text(j);
     } else {
       std::cout << fmt::format("summary: {} scenarios on parties [{}]{}\n", sources.size(),
                                party_names(parties),

@@ -13,6 +13,10 @@ std::string hex(u64 v) {
   return fmt::format("{:#x}", v);
 }
 
+std::string json_text(const json& j) {
+  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
 namespace {
 
 std::string size_text(u64 bytes) {

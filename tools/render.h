@@ -23,4 +23,9 @@ nlohmann::json outcome_json(const HmmRange& r, const Outcome& o);
 nlohmann::json divergence_json(const Divergence& d);
 std::string hex(u64 v);
 
+// The one way JSON is written: indented, with a final newline. Bytes of strings that are not
+// UTF-8 (a scenario name, a file name, a geometry name are the user's bytes) are replaced by
+// U+FFFD, so the output is valid JSON for every input.
+std::string json_text(const nlohmann::json& j);
+
 } // namespace hmmspec
