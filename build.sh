@@ -56,7 +56,7 @@ test)
 test-asan)
   install_missing
   configure_and_build build-asan -DCMAKE_BUILD_TYPE=Debug -DHMMSPEC_SANITIZE=ON -DHMMSPEC_WERROR=ON \
-    -DHMMSPEC_BENCH=OFF -DHMMSPEC_PROOFS=OFF # the proofs run in the main build and are re-checked by z3 and cvc5
+    -DHMMSPEC_PROOFS=OFF # the proofs run in the main build and are re-checked by z3 and cvc5
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j "$(nproc)"
   ;;
