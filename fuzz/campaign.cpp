@@ -8,10 +8,10 @@
 #include <chrono>
 #include <csignal>
 #include <exception>
-#include <fstream>
 #include <random>
 
 #include "fuzz/minimize.h"
+#include "model/file_io.h"
 
 namespace hmmspec::fuzz {
 
@@ -131,11 +131,6 @@ std::vector<bool> fired_rules(const Trace& t) {
   return f;
 }
 
-void write_file(const std::string& path, std::string_view data) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(data.data(), std::streamsize(data.size()));
-}
-
 } // namespace
 
 CampaignResult run_campaign(const CampaignOptions& o) {
@@ -206,10 +201,14 @@ CampaignResult run_campaign(const CampaignOptions& o) {
         }
         std::string tag = signature_tag(sig);
         if (!o.artifact_dir.empty()) {
-          std::string base = o.artifact_dir + "/divergence-" + tag;
-          write_file(base + ".bin",
-                     std::string_view(reinterpret_cast<const char*>(input.data()), input.size()));
-          write_file(base + ".txt", f.report);
+          std::string base = o.artifact_dir + "/divergence-" + tag, reason;
+          if (!write_file(
+                  base + ".bin",
+                  std::string_view(reinterpret_cast<const char*>(input.data()), input.size()),
+                  reason))
+            res.write_errors.push_back(base + ".bin: " + reason);
+          if (!write_file(base + ".txt", f.report, reason))
+            res.write_errors.push_back(base + ".txt: " + reason);
         }
         if (o.progress) {
           *o.progress << fmt::format("\n#{} NEW {}\n{}", res.executions, sig, f.report);

@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "fuzz/campaign.h"
+#include "model/file_io.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
 
@@ -74,6 +75,10 @@ int encode_scenarios(const FuzzArgs& a) {
   }
   std::error_code ec;
   std::filesystem::create_directories(a.encode_to, ec);
+  if (ec) {
+    std::cerr << a.encode_to << ": " << ec.message() << "\n";
+    return kExitBadInput;
+  }
   unsigned written = 0, close = 0, bad = 0;
   for (const ScenarioSource& src : sources) {
     auto s = load_or_report(src);
@@ -90,8 +95,13 @@ int encode_scenarios(const FuzzArgs& a) {
     bool exact = digest == fuzz::scenario_digest(want);
     if (!exact) ++close;
     std::string path = (std::filesystem::path(a.encode_to) / corpus_name(*s, digest)).string();
-    std::ofstream out(path, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+    std::string reason;
+    if (!write_file(path,
+                    std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                    reason)) {
+      std::cerr << path << ": " << reason << "\n";
+      return kExitBadInput;
+    }
     ++written;
     if (!a.quiet)
       std::cout << fmt::format("{} {}{}\n", path, src.path, exact ? "" : " (approximate)");
@@ -147,6 +157,16 @@ int replay_directory(const FuzzArgs& a) {
 }
 
 int campaign(const FuzzArgs& a) {
+  if (!a.artifacts.empty()) { // checked before the campaign, not at its first finding
+    std::error_code ec;
+    auto st = std::filesystem::status(a.artifacts, ec);
+    if (ec || !std::filesystem::is_directory(st)) {
+      std::cerr << a.artifacts << ": "
+                << (ec ? ec.message() : std::generic_category().message(ENOTDIR))
+                << " (--artifacts needs a directory)\n";
+      return kExitBadInput;
+    }
+  }
   fuzz::CampaignOptions o;
   if (!a.geometry.empty()) {
     o.geometry = fuzz::pinned_geometry_selector(a.geometry);
@@ -176,6 +196,8 @@ int campaign(const FuzzArgs& a) {
   if (a.quiet)
     for (const auto& [sig, f] : r.findings) std::cout << f.report;
   std::cout << r.summary();
+  for (const std::string& e : r.write_errors) std::cerr << e << "\n";
+  if (!r.write_errors.empty()) return kExitBadInput;
   return r.findings.empty() ? kExitOk : kExitDivergence;
 }
 

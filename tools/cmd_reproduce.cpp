@@ -5,12 +5,12 @@
 // expectations: ready to go into tests/scenarios/regress/.
 #include <fmt/format.h>
 
-#include <fstream>
 #include <iostream>
 
 #include "fuzz/campaign.h"
 #include "fuzz/minimize.h"
 #include "harness/differential.h"
+#include "model/file_io.h"
 #include "model/scenario_format.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
@@ -30,10 +30,9 @@ int write_scenario(const ReproduceArgs& a, const std::string& text, int rc) {
     std::cout << text;
     return rc;
   }
-  std::ofstream out(a.out);
-  out << text;
-  if (!out) {
-    std::cerr << a.out << ":0:0: cannot write the file\n";
+  std::string reason;
+  if (!write_file(a.out, text, reason)) {
+    std::cerr << a.out << ": " << reason << "\n";
     return kExitBadInput;
   }
   std::cerr << "scenario written to " << a.out << "\n";
