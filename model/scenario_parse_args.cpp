@@ -32,6 +32,15 @@ unsigned Parser::small(std::string_view text, unsigned col, u64 max, std::string
   return unsigned(v);
 }
 
+// A number in [lo, hi], the range named in the message whatever the number is.
+unsigned Parser::between(std::string_view text, unsigned col, unsigned lo, unsigned hi,
+                         std::string_view what) const {
+  u64 v = number(text, col);
+  if (v < lo || v > hi)
+    fail(col, fmt::format("{} must be between {} and {}, got {}", what, lo, hi, v));
+  return unsigned(v);
+}
+
 // START-END or START+SIZE (END exclusive); `single` also allows a lone START (one unit).
 std::pair<u64, u64> Parser::span(std::string_view text, unsigned col, bool single,
                                  bool allow_empty) const {

@@ -111,6 +111,8 @@ private:
   u64 number(std::string_view text, unsigned col) const;
   u64 number(const Token& t) const { return number(t.text, t.col); }
   unsigned small(std::string_view text, unsigned col, u64 max, std::string_view what) const;
+  unsigned between(std::string_view text, unsigned col, unsigned lo, unsigned hi,
+                   std::string_view what) const;
   std::pair<u64, u64> span(std::string_view text, unsigned col, bool single,
                            bool allow_empty = false) const;
   std::pair<u64, u64> address_span(const Token& t, std::string_view what,

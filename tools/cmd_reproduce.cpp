@@ -14,6 +14,7 @@
 #include "model/scenario_format.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "tools/render.h"
 
 namespace hmmspec {
 
@@ -21,21 +22,33 @@ namespace {
 
 struct ReproduceArgs {
   std::string file, out, geometry;
-  bool no_minimize = false, no_run = false;
+  bool no_minimize = false, no_run = false, json = false;
   std::size_t attempts = 20000;
 };
 
-int write_scenario(const ReproduceArgs& a, const std::string& text, int rc) {
-  if (a.out.empty()) {
+// Writes the scenario to -o FILE or standard output; with --json, standard output has the
+// JSON document (the scenario text in it, the divergence if any) whether or not -o is given.
+int write_scenario(const ReproduceArgs& a, const std::string& text, const Divergence* d, bool ran,
+                   int rc) {
+  if (!a.out.empty()) {
+    std::string reason;
+    if (!write_file(a.out, text, reason)) {
+      std::cerr << a.out << ": " << reason << "\n";
+      return kExitBadInput;
+    }
+    std::cerr << "scenario written to " << a.out << "\n";
+  }
+  if (a.json) {
+    nlohmann::json j = {{"input", a.file},
+                        {"output", a.out.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.out)},
+                        {"run", ran},
+                        {"divergence", d ? divergence_json(*d) : nlohmann::json(nullptr)},
+                        {"scenario", text}};
+    if (d) j["divergence"]["signature"] = d->signature;
+    std::cout << json_text(j);
+  } else if (a.out.empty()) {
     std::cout << text;
-    return rc;
   }
-  std::string reason;
-  if (!write_file(a.out, text, reason)) {
-    std::cerr << a.out << ": " << reason << "\n";
-    return kExitBadInput;
-  }
-  std::cerr << "scenario written to " << a.out << "\n";
   return rc;
 }
 
@@ -58,7 +71,7 @@ int reproduce(const ReproduceArgs& a) {
   if (a.no_run) { // the input as decoded: for inputs on which a party crashes
     s.name = "fuzz-input";
     s.text = fmt::format("Decoded from {} by the hmmspec fuzz harness (not run).", a.file);
-    return write_scenario(a, print_scenario(s), kExitOk);
+    return write_scenario(a, print_scenario(s), nullptr, false, kExitOk);
   }
   Differential diff;
   ScenarioRun r = diff.run(s);
@@ -92,7 +105,8 @@ int reproduce(const ReproduceArgs& a) {
                              a.file, r.results.front().party.name);
     text = print_scenario(withx);
   }
-  return write_scenario(a, text, r.divergence ? kExitDivergence : kExitOk);
+  return write_scenario(a, text, r.divergence ? &*r.divergence : nullptr, true,
+                        r.divergence ? kExitDivergence : kExitOk);
 }
 
 } // namespace
@@ -106,6 +120,7 @@ void add_reproduce_command(CLI::App& app, int& exit_code) {
   cmd->add_option("CRASH_FILE", a->file, "fuzzer input (bytes)")->required();
   cmd->add_option("-o,--output", a->out, "write the scenario here instead of standard output");
   cmd->add_flag("--no-minimize", a->no_minimize, "keep the decoded scenario as it is");
+  cmd->add_flag("--json", a->json, "machine-readable output: the scenario and the divergence");
   cmd->add_option("--geometry", a->geometry,
                   "the geometry the input was pinned to (HMMSPEC_FUZZ_GEOMETRY)");
   cmd->add_flag("--no-run", a->no_run,

@@ -81,6 +81,19 @@ int main(int argc, char** argv) {
 #ifdef HMMSPEC_HAVE_BENCH
   add_bench_command(app, exit_code);
 #endif
+  if (argc > 1 && argv[1][0] != '-') { // a command this build does not have, named as such
+    std::string names;
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands({})) {
+      known = known || sub->get_name() == argv[1];
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!known) {
+      std::cerr << "hmmspec: unknown command '" << argv[1] << "' (commands: " << names
+                << "; --help for more)\n";
+      return kExitBadInput;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

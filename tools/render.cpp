@@ -296,4 +296,11 @@ json divergence_json(const Divergence& d) {
           {"actual", d.diff.right}};
 }
 
+json coverage_json(const RuleCoverage& c) {
+  json rules = json::object(), never = json::array();
+  for (const Rule& r : all_rules()) rules[std::string(r.id)] = c.hits(r.rule);
+  for (RuleId r : c.never_hit()) never.push_back(rule_id(r));
+  return {{"executions", c.executions()}, {"rules", rules}, {"never_hit", never}};
+}
+
 } // namespace hmmspec
