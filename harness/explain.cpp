@@ -27,6 +27,12 @@ std::string result_text(const Outcome& o) {
   return o.ret < 0 ? errno_name(o.ret) : std::to_string(o.ret);
 }
 
+// The request hmm reads for page i: (pfns[i] & pfn_flags_mask) | default_flags (hmm.c:113),
+// as `hmmspec show` prints it, not the raw input word.
+u64 request_read(const HmmRange& r, std::size_t i) {
+  return (r.pfns[i] & r.pfn_flags_mask) | r.default_flags;
+}
+
 bool is_sentinel(const HmmRange& r, u64 word) {
   return word == r.values[HMM_PFN_ERROR] || word == r.values[HMM_PFN_NONE] ||
          word == r.values[HMM_PFN_SPECIAL];
@@ -43,7 +49,7 @@ std::string page_output(const HmmRange& r, const Outcome& o, const Trace& t, std
 // (the same word, or a pfn one higher).
 bool alike(const HmmRange& r, const Outcome& o, const Trace& t, std::size_t i, std::size_t j) {
   if (t.pages[i] != t.pages[j] || t.written[i] != t.written[j]) return false;
-  if (r.pfns[i] != r.pfns[j]) return false;
+  if (request_read(r, i) != request_read(r, j)) return false;
   if (t.written[i] == 0) return true;
   u64 a = o.pfns[i], b = o.pfns[j];
   if (a == b) return true;
@@ -84,7 +90,7 @@ std::string explain_text(const Scenario& s, const Outcome& o, const Trace& t) {
     std::string where = j == i + 1 ? fmt::format("page {} ({:#x})", i, a)
                                    : fmt::format("pages {}-{} ({:#x}-{:#x})", i, j - 1, a,
                                                  t.start + u64(j - 1) * page);
-    std::string req = i < r.pfns.size() ? describe_request(r, r.pfns[i]) : "-";
+    std::string req = i < r.pfns.size() ? describe_request(r, request_read(r, i)) : "-";
     std::string output = page_output(r, o, t, i);
     if (j > i + 1 && t.written[i] && o.pfns[i] != o.pfns[i + 1]) output += ", +1 pfn per page";
     out += fmt::format("{}  request {}  -> {}\n", where, req, output);

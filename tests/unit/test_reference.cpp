@@ -277,6 +277,26 @@ TEST(ReferenceTrace, NotWrittenPagesAreMarked) {
   EXPECT_TRUE(t.fired(RuleId::HoleGapEfault));
 }
 
+// explain prints the request hmm reads, (pfns[i] & pfn_flags_mask) | default_flags
+// (hmm.c:113), not the raw input word: amdgpu's mask 0 and default V turn a raw W into V.
+TEST(ReferenceTrace, ExplainPrintsTheRequestHmmReads) {
+  World w = tiny_world();
+  put(w, Level::Pte, 0x10000, Entry{.kind = Kind::Page, .pfn = 0x500});
+  HmmRange r = range_of(w, 0x10000, 0x11000);
+  r.pfns = {W};
+  r.pfn_flags_mask = 0;
+  r.default_flags = V;
+  Trace t;
+  Outcome o = reference_hmm_range_fault(w, r, RunOptions{}, &t);
+  ASSERT_EQ(o.ret, 1);
+  Scenario s;
+  s.world = w;
+  s.range = r;
+  std::string text = explain_text(s, o, t);
+  EXPECT_NE(text.find("page 0 (0x10000)  request V  -> pfn=0x500 V"), std::string::npos) << text;
+  EXPECT_EQ(text.find("request W"), std::string::npos) << text;
+}
+
 // The reference agrees with itself under geometry: the same mapping one level up in a
 // 5-level x86_64 world.
 TEST(Reference, FiveLevelGeometryWalksThroughP4d) {
