@@ -3,6 +3,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "model/word_runs.h"
+
 namespace hmmspec {
 
 namespace {
@@ -30,23 +34,34 @@ u64 expected_output(const Scenario& s, const Expectation& e, u64 i) {
   return e.word + step;
 }
 
-std::optional<std::string> check_pfn(const Scenario& s, const Expectation& e, const Outcome& o) {
+// A Pfn expectation against the outcome's runs (word_runs of o.pfns): each run it overlaps is
+// compared in O(1), so the check costs the runs it covers, not its pages.
+std::optional<std::string> check_pfn(const Scenario& s, const Expectation& e, const Outcome& o,
+                                     const std::vector<WordRun>& runs) {
   const unsigned ps = s.world.geom.page_shift;
-  std::optional<std::string> first;
-  u64 differing = 0;
-  for (u64 i = e.first; i < e.first + e.count; ++i) {
-    u64 want = expected_output(s, e, i);
-    bool have = i < o.pfns.size();
-    if (have && o.pfns[i] == want) continue;
-    ++differing;
-    if (first) continue;
-    first = fmt::format("pfns[{}] ({:#x}): expected {}, got {}", i, s.range.start + (i << ps),
-                        output_text(s.range, want),
-                        have ? output_text(s.range, o.pfns[i])
-                             : fmt::format("nothing (pfns[] has {} entries)", o.pfns.size()));
+  const u64 step = e.pfn_increments ? u64(1) << s.range.pfn_shift : 0;
+  const u64 end = e.first + e.count, have = std::min<u64>(end, o.pfns.size());
+  u64 differing = 0, first = end;
+  for (std::size_t k = run_at(runs, e.first); k < runs.size() && runs[k].first < have; ++k) {
+    const WordRun& r = runs[k];
+    RunMismatch m = compare_run(r, std::max(r.first, e.first), std::min(r.first + r.count, have),
+                                e.first, e.word, step);
+    differing += m.differing;
+    if (m.differing && first == end) first = m.first;
   }
-  if (first && differing > 1) *first += fmt::format(" (and {} more pages differ)", differing - 1);
-  return first;
+  if (have < end) { // pages beyond pfns[]: nothing to compare with
+    differing += end - std::max(have, e.first);
+    if (first == end) first = std::max(have, e.first);
+  }
+  if (!differing) return std::nullopt;
+  u64 want = expected_output(s, e, first);
+  std::string msg = fmt::format(
+      "pfns[{}] ({:#x}): expected {}, got {}", first, s.range.start + (first << ps),
+      output_text(s.range, want),
+      first < o.pfns.size() ? output_text(s.range, o.pfns[first])
+                            : fmt::format("nothing (pfns[] has {} entries)", o.pfns.size()));
+  if (differing > 1) msg += fmt::format(" (and {} more pages differ)", differing - 1);
+  return msg;
 }
 
 std::optional<std::string> check_log(const Expectation& e, const Outcome& o) {
@@ -64,6 +79,8 @@ std::optional<std::string> check_log(const Expectation& e, const Outcome& o) {
 
 std::vector<Failure> check_expectations(const Scenario& s, const Outcome& o) {
   std::vector<Failure> out;
+  std::vector<WordRun> runs; // the outcome's runs, made once for every Pfn expectation
+  bool have_runs = false;
   for (const Expectation& e : s.expectations) {
     std::optional<std::string> msg;
     switch (e.type) {
@@ -73,7 +90,8 @@ std::vector<Failure> check_expectations(const Scenario& s, const Outcome& o) {
                           ret_text(o.livelock, o.ret));
       break;
     case Expectation::Type::Pfn:
-      msg = check_pfn(s, e, o);
+      if (!have_runs) runs = word_runs(o.pfns, u64(1) << s.range.pfn_shift), have_runs = true;
+      msg = check_pfn(s, e, o, runs);
       break;
     case Expectation::Type::Entry: {
       const u64* slot = o.world.find_slot(e.level, e.addr);

@@ -115,8 +115,7 @@ void Parser::rule(std::span<const Token> t) {
   const Token& r = need(t, 1, "R-NAME");
   if (!r.text.starts_with("R-") || r.text.size() < 3)
     fail(r, "a rule is named R-SOMETHING, got " + quote(r.text));
-  if (std::find(s_.rules.begin(), s_.rules.end(), r.text) != s_.rules.end())
-    fail(r, "duplicate rule " + quote(r.text));
+  if (!rule_names_.emplace(r.text).second) fail(r, "duplicate rule " + quote(r.text));
   s_.rules.emplace_back(r.text);
   no_more(t, 2);
 }

@@ -11,6 +11,7 @@
 #include <initializer_list>
 #include <map>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -183,6 +184,7 @@ private:
   bool in_description_ = true;
   std::vector<std::string> description_;
   std::map<std::string, unsigned, std::less<>> once_; // directives allowed once -> their line
+  std::set<std::string, std::less<>> rule_names_;     // the rule lines' names, for duplicates
   unsigned first_world_line_ = 0;                     // first directive after which no geometry
   std::string first_world_name_;
   unsigned first_table_line_ = 0; // first page-table line (no vma or zero_pfn after it)
