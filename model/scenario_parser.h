@@ -115,9 +115,9 @@ private:
   unsigned between(std::string_view text, unsigned col, unsigned lo, unsigned hi,
                    std::string_view what) const;
   std::pair<u64, u64> span(std::string_view text, unsigned col, bool single,
-                           bool allow_empty = false) const;
-  std::pair<u64, u64> address_span(const Token& t, std::string_view what,
-                                   bool allow_empty = false) const;
+                           bool allow_empty = false, bool allow_inverted = false) const;
+  std::pair<u64, u64> address_span(const Token& t, std::string_view what, bool allow_empty = false,
+                                   bool allow_inverted = false) const;
   u64 address(const Token& t, u64 align, std::string_view what) const;
   void check_pfn(u64 p, unsigned col) const;
   u64 pfn(std::string_view text, unsigned col) const;

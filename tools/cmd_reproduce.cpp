@@ -8,7 +8,7 @@
 #include <iostream>
 
 #include "fuzz/campaign.h"
-#include "fuzz/minimize.h"
+#include "fuzz/reproduce.h"
 #include "harness/differential.h"
 #include "model/file_io.h"
 #include "model/scenario_format.h"
@@ -65,48 +65,12 @@ int reproduce(const ReproduceArgs& a) {
     std::cerr << "hmmspec reproduce: --geometry " << a.geometry << " is not a built-in geometry\n";
     return kExitBadInput;
   }
-  fuzz::FuzzCase c = fuzz::decode_case(bytes, pin);
-  Scenario s = fuzz::build_case(c);
-  std::string text;
-  if (a.no_run) { // the input as decoded: for inputs on which a party crashes
-    s.name = "fuzz-input";
-    s.text = fmt::format("Decoded from {} by the hmmspec fuzz harness (not run).", a.file);
-    return write_scenario(a, print_scenario(s), nullptr, false, kExitOk);
-  }
-  Differential diff;
-  ScenarioRun r = diff.run(s);
-  if (r.divergence) {
-    std::string key = fuzz::divergence_key(*r.divergence);
-    if (!a.no_minimize) {
-      fuzz::MinimizeResult m = fuzz::minimize_case(c, diff, key, a.attempts);
-      std::cerr << fmt::format("minimized in {} runs ({} changes kept): {} -> {}\n", m.attempts,
-                               m.accepted, fuzz::case_summary(c), fuzz::case_summary(m.c));
-      Scenario ms = fuzz::build_case(m.c);
-      ScenarioRun mr = diff.run(ms);
-      if (mr.divergence) s = std::move(ms), r = std::move(mr);
-    }
-    const Divergence& d = *r.divergence;
-    std::cerr << "DIVERGENCE: " << divergence_text(d) << "signature: " << d.signature << "\n";
-    Scenario withx = with_expectations(s, r.results.front().outcome);
-    withx.name = "fuzz-" + signature_tag(d.signature);
-    withx.text =
-        fmt::format("Found by the hmmspec differential fuzzer ({}).\n{} departs from {} at {}; "
-                    "decided in the reference by {}.\nThe expectations are {}'s outcome.",
-                    a.file, d.party.name, d.against.name, d.diff.what,
-                    d.rule ? rule_id(*d.rule) : "no rule", d.against.name);
-    text = print_scenario(withx);
-  } else {
-    std::cerr << fmt::format("no divergence: the parties [{}] agree on this input\n",
-                             diff.party_names());
-    Scenario withx = with_expectations(s, r.results.front().outcome);
-    withx.name = "fuzz-input";
-    withx.text = fmt::format("Decoded from {} by the hmmspec fuzz harness; every party agrees.\n"
-                             "The expectations are {}'s outcome.",
-                             a.file, r.results.front().party.name);
-    text = print_scenario(withx);
-  }
-  return write_scenario(a, text, r.divergence ? &*r.divergence : nullptr, true,
-                        r.divergence ? kExitDivergence : kExitOk);
+  fuzz::Reproduction rep = fuzz::reproduce_input(
+      bytes, fuzz::ReproduceOptions{a.file, pin, !a.no_run, !a.no_minimize, a.attempts});
+  std::cerr << rep.notes;
+  const Divergence* d = rep.divergence ? &*rep.divergence : nullptr;
+  return write_scenario(a, print_scenario(rep.scenario), d, !a.no_run,
+                        d ? kExitDivergence : kExitOk);
 }
 
 } // namespace
