@@ -126,8 +126,7 @@ private:
 std::vector<bool> fired_rules(const Trace& t) {
   std::vector<bool> f(static_cast<std::size_t>(RuleId::Count), false);
   for (const RuleHit& h : t.call) f[static_cast<std::size_t>(h.rule)] = true;
-  for (const auto& p : t.pages)
-    for (const RuleHit& h : p) f[static_cast<std::size_t>(h.rule)] = true;
+  for (const PageRun& r : t.hits) f[static_cast<std::size_t>(r.hit.rule)] = true;
   return f;
 }
 

@@ -10,7 +10,7 @@ namespace hmmspec {
 namespace {
 
 void note_call(Trace* t, unsigned walk, RuleId r) {
-  if (t) t->call.push_back(RuleHit{walk, r});
+  if (t) t->call_hit(walk, r);
 }
 
 } // namespace
@@ -21,7 +21,7 @@ Outcome reference_hmm_range_fault(const World& w, const HmmRange& r, const RunOp
   const unsigned shift = w.geom.page_shift;
   if (trace) { // one entry per page that has a pfns[] entry
     u64 npages = r.end > r.start ? (r.end - r.start) >> shift : 0;
-    trace->reset(r.start, shift, std::size_t(std::min<u64>(npages, r.pfns.size())));
+    trace->reset(r.start, shift, std::min<u64>(npages, r.pfns.size()));
   }
 
   RefCall call{out.world, r, out.pfns, r.start, 0, trace};
@@ -39,12 +39,9 @@ Outcome reference_hmm_range_fault(const World& w, const HmmRange& r, const RunOp
       return out;
     }
     call.walk = ++out.walks;
-    if (trace) trace->walks.push_back(WalkTrace{call.walk, call.last, 0, call.last, {}});
+    if (trace) trace->begin_walk(call.walk, call.last);
     long ret = reference_walk(call);
-    if (trace) {
-      trace->walks.back().result = ret;
-      trace->walks.back().last_after = call.last;
-    }
+    if (trace) trace->end_walk(ret, call.last);
     if (ret == -err::kEINVAL && call.last >= r.end) note_call(trace, call.walk, RuleId::Einval);
     if (ret != -err::kEBUSY) {
       // R-RETURN (hmm.c:595-597): an error as is, else the distance of `last` in pages.

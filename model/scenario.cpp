@@ -24,7 +24,7 @@ std::string entry_text(const World& w, Level l, u64 addr, u64 word) {
   return fmt::format("{} ({:#x})", describe(e), word);
 }
 
-std::string event_text(const std::vector<Event>& log, size_t i) {
+std::string event_text(const RunLog<Event>& log, size_t i) {
   return i < log.size() ? describe(log[i]) : std::string("the end of the log");
 }
 
@@ -65,14 +65,11 @@ std::optional<std::string> check_pfn(const Scenario& s, const Expectation& e, co
 }
 
 std::optional<std::string> check_log(const Expectation& e, const Outcome& o) {
-  const std::vector<Event>& got = o.world.log;
-  size_t n = std::max(e.log.size(), got.size());
-  for (size_t i = 0; i < n; ++i) {
-    if (i < e.log.size() && i < got.size() && e.log[i] == got[i]) continue;
-    return fmt::format("log[{}]: expected {}, got {} (expected {} events, got {})", i,
-                       event_text(e.log, i), event_text(got, i), e.log.size(), got.size());
-  }
-  return std::nullopt;
+  const RunLog<Event>& got = o.world.log;
+  std::optional<std::size_t> i = first_mismatch(e.log, got);
+  if (!i) return std::nullopt;
+  return fmt::format("log[{}]: expected {}, got {} (expected {} events, got {})", *i,
+                     event_text(e.log, *i), event_text(got, *i), e.log.size(), got.size());
 }
 
 } // namespace

@@ -178,7 +178,8 @@ void Parser::budget(std::span<const Token> t) {
   once(t[0], "budget");
   const Token& v = need(t, 1, "N");
   u64 n = number(v);
-  if (n == 0 || n > 0xffffffffull) fail(v, "budget must be between 1 and 4294967295");
+  if (n == 0 || n > kMaxBudget)
+    fail(v, fmt::format("budget must be between 1 and {}, got {}", kMaxBudget, n));
   s_.options.restart_budget = unsigned(n);
   no_more(t, 2);
 }

@@ -25,8 +25,10 @@
 
 namespace hmmspec::scenario_text {
 
-// Bounds that keep hostile input from allocating without limit.
-constexpr u64 kMaxRangePages = 1ull << 26;  // pfns[] of at most 512 MiB
+// Bounds that keep hostile input from allocating without limit, and the time and memory of a
+// run proportional to them (docs/scenario-format.md, "Limits"; bench/limits.sh measures them).
+constexpr u64 kMaxRangePages = 1ull << 24;  // pfns[] of at most 128 MiB
+constexpr u64 kMaxBudget = 1000000;         // walk attempts (as `hmmspec run --budget`)
 constexpr u64 kMaxPfnsPerLine = 1ull << 20; // one owner/shared_pfn line
 constexpr u64 kMaxPfnsTotal = 1ull << 20;   // all owner (or all shared_pfn) lines together
 constexpr size_t kMaxTables = 1u << 16;     // page tables in one world

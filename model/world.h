@@ -18,6 +18,7 @@
 
 #include "model/entry.h"
 #include "model/geometry.h"
+#include "model/run_log.h"
 #include "model/vma.h"
 
 namespace hmmspec {
@@ -94,7 +95,7 @@ public:
   std::set<u64> shared_pfns;           // pages mapped more than once: a write fault copies them
   std::map<u64, Injection> injections; // page address -> injection
   Notifier notifier;
-  std::vector<Event> log;
+  RunLog<Event> log; // as runs (model/run_log.h): a fault per page of a span is one run
 
   // --- physical memory holding page tables ---
   static constexpr u64 kTablePfnBase = 0x8000000; // tables are allocated from here upwards

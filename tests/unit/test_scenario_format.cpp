@@ -1006,8 +1006,8 @@ TEST(ScenarioFormat, LargeRanges) {
   EXPECT_EQ(s.range.pfns[0], 1u);
   EXPECT_EQ(s.range.pfns[1], 0u);
   EXPECT_EQ(s.range.pfns.back(), 1u);
-  ParseError e = parse_err("range 0+0x4000001000\n");
-  EXPECT_EQ(e.message, "range of 67108865 pages is too large (at most 67108864)");
+  ParseError e = parse_err("range 0+0x1000001000\n"); // one page more than 2^24
+  EXPECT_EQ(e.message, "range of 16777217 pages is too large (at most 16777216)");
 }
 
 } // namespace
