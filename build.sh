@@ -4,6 +4,7 @@
 #   ./build.sh run    build, then list the parties and run the built-in scenario suite on them
 #   ./build.sh test   build, then run every test (ctest)
 #   ./build.sh test-asan   the same tests in a Debug build with ASan and UBSan
+# test and test-asan treat warnings as errors (HMMSPEC_WERROR), as CI does.
 # Set HMMSPEC_KERNEL_HMM_C=/path/to/linux/mm/hmm.c to build the v5.7 kernel party from that file.
 # The Debian 6.1 and 6.12 kernel parties are built from /usr/src/linux-source-{6.1,6.12}.tar.xz
 # (the packages linux-source-6.1 and linux-source-6.12, installed here without their
@@ -73,12 +74,12 @@ run)
   ;;
 test)
   install_missing
-  configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+  configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHMMSPEC_WERROR=ON
   ctest --test-dir build --output-on-failure -j "$(nproc)"
   ;;
 test-asan)
   install_missing
-  configure_and_build build-asan -DCMAKE_BUILD_TYPE=Debug -DHMMSPEC_SANITIZE=ON -DHMMSPEC_BENCH=OFF \
+  configure_and_build build-asan -DCMAKE_BUILD_TYPE=Debug -DHMMSPEC_SANITIZE=ON -DHMMSPEC_WERROR=ON \
     -DHMMSPEC_PROOFS=OFF # the proofs run in the main build and are re-checked by z3 and cvc5
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j "$(nproc)"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "bench/tables.h"
 
+#include <algorithm>
 #include <random>
 
 namespace hmmspec::bench {
@@ -10,8 +11,22 @@ namespace {
 using namespace x86;
 
 constexpr u64 kGiB = 1ull << 30;
-constexpr u64 kBase = 1ull << 40; // 1 TiB: every table starts at a PGD boundary
-constexpr u64 kV = 1, kW = 2;     // the flags of the default encoding (range.h)
+constexpr u64 kBase = 1ull << 40;              // 1 TiB: every table starts at a PGD boundary
+constexpr u64 kV = 1, kW = 2;                  // the flags of the default encoding (range.h)
+constexpr u64 kPage = 4096, kPmd = 2ull << 20; // the x86-64 geometry's page and PMD sizes
+
+// A table's size divided by 2^shrink, but never below `floor` (a page, or a PMD for a table
+// of huge pages): a shrunk table still holds what its title says.
+u64 shrunk(u64 size, unsigned shrink, u64 floor) {
+  return std::max(size >> std::min(shrink, 63u), floor);
+}
+
+// The end of the PMD chunk at `addr` within the range: a shrunk table's range can end
+// inside its first chunk.
+u64 chunk_end(const BenchTable& t, u64 addr) {
+  const u64 pmd = t.world.geom.size(Level::Pmd);
+  return std::min(t.range.end, (addr & ~(pmd - 1)) + pmd);
+}
 
 // A table with one VMA [kBase, kBase + size) and the range over it.
 BenchTable with_vma(std::string id, std::string title, std::string bound, u64 size, u64 flags) {
@@ -40,7 +55,7 @@ u64 pte_word(const World& w, const Entry& e) {
 // short-circuit of hmm.c:144-146). One hole: the whole range becomes NONE.
 BenchTable table_a(unsigned shrink) {
   BenchTable t = with_vma("a", "64 GiB anonymous VMA, no page tables, nothing requested", "memset",
-                          (64 * kGiB) >> shrink, vm::READ | vm::WRITE);
+                          shrunk(64 * kGiB, shrink, kPage), vm::READ | vm::WRITE);
   t.range.pfn_flags_mask = 0;
   t.range.default_flags = 0;
   return t;
@@ -51,7 +66,7 @@ BenchTable table_a(unsigned shrink) {
 BenchTable table_b(unsigned shrink) {
   BenchTable t =
       with_vma("b", "1 GiB anonymous VMA, no page tables, default_flags = V (faults every page)",
-               "memset", kGiB >> shrink, vm::READ | vm::WRITE);
+               "memset", shrunk(kGiB, shrink, kPage), vm::READ | vm::WRITE);
   t.range.pfn_flags_mask = 0;
   t.range.default_flags = kV;
   return t;
@@ -60,7 +75,7 @@ BenchTable table_b(unsigned shrink) {
 // (c) 8 GiB of writable THPs, write requested for the whole range (amdgpu style).
 BenchTable table_c(unsigned shrink) {
   BenchTable t = with_vma("c", "8 GiB THP-mapped, writable, default_flags = V|W", "memset",
-                          (8 * kGiB) >> shrink, vm::READ | vm::WRITE | vm::HUGEPAGE);
+                          shrunk(8 * kGiB, shrink, kPmd), vm::READ | vm::WRITE | vm::HUGEPAGE);
   World& w = t.world;
   const u64 pmd = w.geom.size(Level::Pmd), per = pmd >> w.geom.page_shift;
   for (u64 a = t.range.start, pfn = 0x100000; a < t.range.end; a += pmd, pfn += per)
@@ -75,14 +90,14 @@ BenchTable table_c(unsigned shrink) {
 BenchTable table_d(unsigned shrink) {
   BenchTable t =
       with_vma("d", "1 GiB PTE-mapped, present, mixed read-only and writable, default_flags = V",
-               "memcpy", kGiB >> shrink, vm::READ | vm::WRITE);
+               "memcpy", shrunk(kGiB, shrink, kPage), vm::READ | vm::WRITE);
   World& w = t.world;
   std::mt19937_64 rng(4);
   const u64 page = w.geom.page_size(), pmd = w.geom.size(Level::Pmd);
   u64 pfn = 0x200000;
   for (u64 a = t.range.start; a < t.range.end; a += pmd) {
     u64* ptes = pte_table(w, a);
-    for (u64 i = 0; i < pmd / page; ++i)
+    for (u64 i = 0; i < (chunk_end(t, a) - a) / page; ++i)
       ptes[i] = pte_word(w, Entry{.kind = Kind::Page, .pfn = pfn++, .write = (rng() & 1) != 0});
   }
   t.range.pfn_flags_mask = 0;
@@ -98,7 +113,7 @@ BenchTable table_d(unsigned shrink) {
 BenchTable table_e(unsigned shrink) {
   BenchTable t =
       with_vma("e", "1 GiB random mix of every PTE kind, per-page requests (mask all ones)",
-               "memcpy", kGiB >> shrink, vm::READ | vm::WRITE);
+               "memcpy", shrunk(kGiB, shrink, kPage), vm::READ | vm::WRITE);
   World& w = t.world;
   const u64 page = w.geom.page_size(), pmd = w.geom.size(Level::Pmd);
   constexpr u64 kDev = 0x3000000, kOwner = 1;
@@ -110,7 +125,7 @@ BenchTable table_e(unsigned shrink) {
   u64 pfn = 0x200000;
   for (u64 a = t.range.start; a < t.range.end; a += pmd) {
     u64* ptes = pte_table(w, a);
-    for (u64 i = 0; i < pmd / page; ++i) {
+    for (u64 i = 0; i < (chunk_end(t, a) - a) / page; ++i) {
       u64& req = t.range.pfns[(a - t.range.start) / page + i];
       const u64 r = rng();
       const bool write = (r >> 8) & 1;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The benchmark tables of issue 5, (a) to (f): each a world and one range, built in the
+// The benchmark tables of docs/performance.md, (a) to (f): each a world and one range, built in the
 // x86-64 4-level geometry. The Google Benchmark binary (hmmspec_bench) and `hmmspec bench`
 // both run them; docs/performance.md reports the numbers.
 #pragma once
@@ -25,8 +25,9 @@ struct BenchTable {
 const std::vector<std::string>& table_ids();
 
 // Builds table `id` (see table_ids). `shrink` divides its size by 2^shrink (for quick runs;
-// 0 is the size issue 5 names). The contents are deterministic (fixed seeds). Returns
-// nothing for an unknown id.
+// 0 is the size docs/performance.md names), down to one page (one PMD for the THP table (c)),
+// and every entry it writes lies in its range. The contents are deterministic (fixed seeds).
+// Returns nothing for an unknown id.
 std::optional<BenchTable> make_table(const std::string& id, unsigned shrink = 0);
 
 } // namespace hmmspec::bench

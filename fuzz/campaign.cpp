@@ -8,10 +8,10 @@
 #include <chrono>
 #include <csignal>
 #include <exception>
-#include <fstream>
 #include <random>
 
 #include "fuzz/minimize.h"
+#include "model/file_io.h"
 
 namespace hmmspec::fuzz {
 
@@ -126,14 +126,8 @@ private:
 std::vector<bool> fired_rules(const Trace& t) {
   std::vector<bool> f(static_cast<std::size_t>(RuleId::Count), false);
   for (const RuleHit& h : t.call) f[static_cast<std::size_t>(h.rule)] = true;
-  for (const auto& p : t.pages)
-    for (const RuleHit& h : p) f[static_cast<std::size_t>(h.rule)] = true;
+  for (const PageRun& r : t.hits) f[static_cast<std::size_t>(r.hit.rule)] = true;
   return f;
-}
-
-void write_file(const std::string& path, std::string_view data) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(data.data(), std::streamsize(data.size()));
 }
 
 } // namespace
@@ -206,10 +200,14 @@ CampaignResult run_campaign(const CampaignOptions& o) {
         }
         std::string tag = signature_tag(sig);
         if (!o.artifact_dir.empty()) {
-          std::string base = o.artifact_dir + "/divergence-" + tag;
-          write_file(base + ".bin",
-                     std::string_view(reinterpret_cast<const char*>(input.data()), input.size()));
-          write_file(base + ".txt", f.report);
+          std::string base = o.artifact_dir + "/divergence-" + tag, reason;
+          if (!write_file(
+                  base + ".bin",
+                  std::string_view(reinterpret_cast<const char*>(input.data()), input.size()),
+                  reason))
+            res.write_errors.push_back(base + ".bin: " + reason);
+          if (!write_file(base + ".txt", f.report, reason))
+            res.write_errors.push_back(base + ".txt: " + reason);
         }
         if (o.progress) {
           *o.progress << fmt::format("\n#{} NEW {}\n{}", res.executions, sig, f.report);

@@ -44,7 +44,8 @@ struct CampaignResult {
   std::map<std::string, Finding> findings; // by signature
   RuleCoverage coverage;
   std::string parties;
-  std::string summary() const; // executions, rate, findings, rule coverage
+  std::vector<std::string> write_errors; // "path: reason" of artifacts that could not be written
+  std::string summary() const;           // executions, rate, findings, rule coverage
 };
 
 CampaignResult run_campaign(const CampaignOptions& o);

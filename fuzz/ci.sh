@@ -22,7 +22,7 @@ if [ -n "${HMMSPEC_KERNEL_HMM_C:-}" ]; then
 fi
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
-  -DHMMSPEC_FUZZ=ON -DHMMSPEC_SANITIZE=ON \
+  -DHMMSPEC_FUZZ=ON -DHMMSPEC_SANITIZE=ON -DHMMSPEC_WERROR=ON \
   -DHMMSPEC_TESTS=OFF -DHMMSPEC_BENCH=OFF -DHMMSPEC_PROOFS=OFF "${kernel[@]}" >/dev/null
 cmake --build "$build" --target "${targets[@]}" provider_equivalence
 

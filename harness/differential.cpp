@@ -17,8 +17,7 @@ namespace hmmspec {
 void RuleCoverage::add(const Trace& t) {
   std::array<bool, static_cast<std::size_t>(RuleId::Count)> fired{};
   for (const RuleHit& h : t.call) fired[static_cast<std::size_t>(h.rule)] = true;
-  for (const auto& page : t.pages)
-    for (const RuleHit& h : page) fired[static_cast<std::size_t>(h.rule)] = true;
+  for (const PageRun& r : t.hits) fired[static_cast<std::size_t>(r.hit.rule)] = true;
   for (std::size_t i = 0; i < fired.size(); ++i) hits_[i] += fired[i];
   versions_[static_cast<std::size_t>(t.kernel)] = true;
   ++executions_;
@@ -106,9 +105,9 @@ bool deciding(RuleId r) {
 // The rule that decided page i: the last deciding rule of the walk that last wrote its output
 // (or, if none wrote it, of the last walk that saw it).
 std::optional<RuleId> page_rule(const Trace& t, std::size_t i) {
-  if (i >= t.pages.size() || t.pages[i].empty()) return std::nullopt;
-  const auto& hits = t.pages[i];
-  unsigned walk = i < t.written.size() && t.written[i] ? t.written[i] : hits.back().walk;
+  const std::vector<RuleHit> hits = t.page_hits(i);
+  if (hits.empty()) return std::nullopt;
+  unsigned walk = t.written(i) ? t.written(i) : hits.back().walk;
   std::optional<RuleId> found, any;
   for (const RuleHit& h : hits) {
     if (h.walk != walk) continue;
@@ -126,11 +125,13 @@ std::optional<RuleId> call_rule(const Trace& t) {
   if (!t.call.empty() && t.walks.empty() && t.call.back().rule == RuleId::NotifierCheck)
     return RuleId::NotifierCheck;
   unsigned last = t.walks.empty() ? 0 : t.walks.back().number;
-  std::optional<RuleId> found;
-  for (const auto& page : t.pages)
-    for (const RuleHit& h : page)
-      if (h.walk == last && deciding(h.rule)) found = h.rule;
-  if (found) return found;
+  // the last deciding hit in address order: of the highest last page, the latest run
+  const PageRun* found = nullptr;
+  for (const PageRun& r : t.hits)
+    if (r.hit.walk == last && deciding(r.hit.rule) &&
+        (!found || r.first + r.count >= found->first + found->count))
+      found = &r;
+  if (found) return found->hit.rule;
   if (!t.call.empty()) return t.call.back().rule;
   return std::nullopt;
 }
@@ -163,9 +164,9 @@ std::string ret_class(const Outcome& o) {
   return o.ret >= 0 ? "count" : errno_name(o.ret);
 }
 
-std::string event_class(const std::vector<Event>& log, std::size_t i) {
+std::string event_class(const RunLog<Event>& log, std::size_t i) {
   if (i >= log.size()) return "end";
-  const Event& e = log[i];
+  const Event e = log[i];
   if (e.type == Event::Type::Wait) return fmt::format("wait:{}", level_name(e.level));
   return (e.flags & fault::FLAG_WRITE) ? "fault:write" : "fault:read";
 }
@@ -233,7 +234,7 @@ ScenarioRun Differential::run(const Scenario& s) {
     page = (*d.diff.addr - s.range.start) >> ps;
   if (page) {
     d.page = DivergentPage{*page, s.range.start + (u64(*page) << ps), {}};
-    if (*page < trace_.pages.size()) d.page->rules = trace_.pages[*page];
+    d.page->rules = trace_.page_hits(*page);
   }
   d.rule = page ? page_rule(trace_, *page) : std::nullopt;
   if (!d.rule) d.rule = call_rule(trace_);

@@ -10,7 +10,7 @@ namespace hmmspec {
 namespace {
 
 // "walk 1: R-A R-B" lines for one page.
-std::vector<std::string> rule_lines(const std::vector<RuleHit>& hits) {
+std::vector<std::string> rule_lines(std::span<const RuleHit> hits) {
   std::vector<std::string> lines;
   unsigned walk = 0;
   for (const RuleHit& h : hits) {
@@ -29,6 +29,12 @@ std::string result_text(const Outcome& o) {
   return o.ret < 0 ? errno_name(o.ret) : std::to_string(o.ret);
 }
 
+// The request hmm reads for page i: (pfns[i] & pfn_flags_mask) | default_flags (hmm.c:113),
+// as `hmmspec show` prints it, not the raw input word.
+u64 request_read(const HmmRange& r, u64 i) {
+  return (r.pfns[i] & r.pfn_flags_mask) | r.default_flags;
+}
+
 // Whether an output word is one of the version's sentinels (v5.7 values[]; 6.x 0 and ERROR).
 bool is_sentinel(KernelVersion k, const HmmRange& r, u64 word) {
   if (has_v6_api(k)) return word == 0 || word == hmm6::ERROR;
@@ -36,29 +42,52 @@ bool is_sentinel(KernelVersion k, const HmmRange& r, u64 word) {
          word == r.values[HMM_PFN_SPECIAL];
 }
 
-// What a page ended with: its decoded output, or a note that it still holds its request.
-std::string page_output(KernelVersion k, const HmmRange& r, const Outcome& o, const Trace& t,
-                        std::size_t i) {
-  if (i >= o.pfns.size()) return "(no entry)";
-  if (i >= t.written.size() || t.written[i] == 0) return "(not written: holds its request)";
-  return describe_output(k, r, o.pfns[i]);
-}
-
-// Whether page j continues the run of page i: same rules, same request, same kind of output
-// (the same word, or a pfn one higher).
-bool alike(KernelVersion k, const HmmRange& r, const Outcome& o, const Trace& t, std::size_t i,
-           std::size_t j) {
-  if (t.pages[i] != t.pages[j] || t.written[i] != t.written[j]) return false;
-  if (r.pfns[i] != r.pfns[j]) return false;
-  if (t.written[i] == 0) return true;
-  u64 a = o.pfns[i], b = o.pfns[j];
-  if (a == b) return true;
-  const unsigned shift = has_v6_api(k) ? 0 : r.pfn_shift; // 6.x: the pfn is the low bits
-  if (is_sentinel(k, r, a) || is_sentinel(k, r, b) || shift >= 64) return false;
-  return b == a + (u64(j - i) << shift);
+// What a group of pages ended with: the output decoded, or a note that it holds its request.
+std::string group_output(KernelVersion k, const HmmRange& r, const PageGroup& g) {
+  if (!g.has_output) return "(no entry)";
+  if (g.written == 0) return "(not written: holds its request)";
+  std::string s = describe_output(k, r, g.output);
+  if (g.pfn_step) s += ", +1 pfn per page";
+  return s;
 }
 
 } // namespace
+
+void for_each_page_group(const Scenario& s, const Outcome& o, const Trace& t,
+                         const std::function<void(const PageGroup&)>& f) {
+  const HmmRange& r = s.range;
+  const KernelVersion k = s.world.geom.kernel;
+  // 6.x: the pfn is the low bits of the word; v5.7: above pfn_shift.
+  const unsigned shift = has_v6_api(k) ? 0 : r.pfn_shift;
+  const u64 step = shift < 64 ? u64(1) << shift : 0;
+  t.for_each_piece([&](u64 first, u64 end, std::span<const RuleHit> rules, unsigned written) {
+    for (u64 i = first; i < end;) {
+      PageGroup g{i,
+                  1,
+                  rules,
+                  written,
+                  i < r.pfns.size() ? request_read(r, i) : 0,
+                  i < o.pfns.size(),
+                  i < o.pfns.size() ? o.pfns[i] : 0,
+                  false};
+      if (i < r.pfns.size() && g.has_output) {
+        for (u64 j = i + 1; j < end && j < r.pfns.size() && j < o.pfns.size(); ++j) {
+          if (request_read(r, j) != g.request) break;
+          if (written) { // the same word, or one pfn more each (decided by the second page)
+            u64 b = o.pfns[j], want = g.output + (g.pfn_step ? (j - i) * step : 0);
+            if (g.count == 1 && b != g.output && step && !is_sentinel(k, r, g.output) &&
+                !is_sentinel(k, r, b) && b == g.output + step)
+              g.pfn_step = true, want = b;
+            if (b != want) break;
+          }
+          ++g.count;
+        }
+      }
+      f(g);
+      i += g.count;
+    }
+  });
+}
 
 std::string explain_text(const Scenario& s, const Outcome& o, const Trace& t) {
   const HmmRange& r = s.range;
@@ -70,11 +99,17 @@ std::string explain_text(const Scenario& s, const Outcome& o, const Trace& t) {
     for (const std::string& id : s.rules) out += " " + id;
     out += "\n";
   }
-  out += fmt::format("range {:#x}-{:#x} ({} pages), notifier_seq {}\n", r.start, r.end,
-                     t.pages.size(), r.notifier_seq);
+  out += fmt::format("range {:#x}-{:#x} ({} pages), notifier_seq {}\n", r.start, r.end, t.npages,
+                     r.notifier_seq);
   for (const WalkTrace& w : t.walks) {
-    out += fmt::format("walk {} from {:#x}\n", w.number, w.from);
+    out += fmt::format("walk {} from {:#x}", w.number, w.from);
+    if (w.repeats)
+      out += fmt::format(" (and walks {}-{}, the same walk again: {} in all)", w.number + 1,
+                         w.number + w.repeats, w.repeats + 1);
+    out += "\n";
     for (const std::string& e : w.events) out += "  " + e + "\n";
+    if (w.events_omitted)
+      out += fmt::format("  ... and {} more events (the log has them all)\n", w.events_omitted);
     out +=
         fmt::format("  -> {}, last = {:#x}\n",
                     w.result < 0 ? errno_name(w.result) : std::to_string(w.result), w.last_after);
@@ -87,25 +122,18 @@ std::string explain_text(const Scenario& s, const Outcome& o, const Trace& t) {
   out += "\n";
 
   const u64 page = u64(1) << t.page_shift;
-  for (std::size_t i = 0; i < t.pages.size();) {
-    std::size_t j = i + 1;
-    if (i < r.pfns.size() && i < o.pfns.size())
-      while (j < t.pages.size() && j < r.pfns.size() && j < o.pfns.size() &&
-             alike(k, r, o, t, i, j))
-        ++j;
-    u64 a = t.start + u64(i) * page;
-    std::string where = j == i + 1 ? fmt::format("page {} ({:#x})", i, a)
-                                   : fmt::format("pages {}-{} ({:#x}-{:#x})", i, j - 1, a,
-                                                 t.start + u64(j - 1) * page);
-    std::string req = i < r.pfns.size() ? describe_request(k, r, r.pfns[i]) : "-";
-    std::string output = page_output(k, r, o, t, i);
-    if (j > i + 1 && t.written[i] && o.pfns[i] != o.pfns[i + 1]) output += ", +1 pfn per page";
-    out += fmt::format("{}  request {}  -> {}\n", where, req, output);
-    std::vector<std::string> lines = rule_lines(t.pages[i]);
+  for_each_page_group(s, o, t, [&](const PageGroup& g) {
+    const u64 a = t.start + g.first * page;
+    std::string where = g.count == 1
+                            ? fmt::format("page {} ({:#x})", g.first, a)
+                            : fmt::format("pages {}-{} ({:#x}-{:#x})", g.first,
+                                          g.first + g.count - 1, a, a + (g.count - 1) * page);
+    std::string req = g.first < r.pfns.size() ? describe_request(k, r, g.request) : "-";
+    out += fmt::format("{}  request {}  -> {}\n", where, req, group_output(k, r, g));
+    std::vector<std::string> lines = rule_lines(g.rules);
     if (lines.empty()) out += "    (not reached by any walk)\n";
     for (const std::string& l : lines) out += "    " + l + "\n";
-    i = j;
-  }
+  });
   return out;
 }
 

@@ -3,6 +3,8 @@
 // prints for a scenario.
 #pragma once
 
+#include <functional>
+#include <span>
 #include <string>
 
 #include "model/outcome.h"
@@ -11,9 +13,28 @@
 
 namespace hmmspec {
 
+// Pages [first, first + count) of the range that are alike: the same rules, the same walk
+// last wrote them (0: none), the same request as hmm reads it, and outputs that are the same
+// word or one pfn more each (`pfn_step`).
+struct PageGroup {
+  u64 first = 0;
+  u64 count = 0;
+  std::span<const RuleHit> rules;
+  unsigned written = 0;
+  u64 request = 0;         // (pfns[i] & pfn_flags_mask) | default_flags (hmm.c:113)
+  bool has_output = false; // pfns[] has the page in the outcome
+  u64 output = 0;          // the first page's output word (its request when not written)
+  bool pfn_step = false;
+};
+
+// Calls f for every group of alike pages in page order: the runs of the range, so that the
+// time and the text follow the runs, not the pages.
+void for_each_page_group(const Scenario& s, const Outcome& o, const Trace& t,
+                         const std::function<void(const PageGroup&)>& f);
+
 // The explanation of one call, for humans: the walks with their events, the result, then one
-// line per page (runs of alike pages folded) with its request, its output decoded
-// (describe_output) and, per walk, the rules that fired.
+// line per group of alike pages with its request, its output decoded (describe_output) and,
+// per walk, the rules that fired.
 std::string explain_text(const Scenario& s, const Outcome& o, const Trace& t);
 
 } // namespace hmmspec

@@ -174,6 +174,13 @@ std::vector<std::string> kernel_party_errors() {
   return Registry::get().errors();
 }
 
+std::string party_object(const PartyId& id) {
+  if (id.kind != PartyKind::Kernel) return "";
+  for (const KernelEntry& k : Registry::get().kernels())
+    if (k.id.name == id.name) return k.path;
+  return "";
+}
+
 std::string party_table(const std::vector<Party>& parties) {
   const std::vector<KernelEntry> kernels = Registry::get().kernels();
   std::size_t width = 0;

@@ -80,7 +80,7 @@ struct NeutralOutcome {
   NeutralRet ret;
   std::vector<NeutralPfn> pfns;
   std::vector<NeutralEntry> entries;
-  std::vector<Event> log;
+  RunLog<Event> log; // the world's log, as runs (model/run_log.h)
   u64 notifier_seq = 0;
   std::vector<NeutralReport> reports; // the party's, then the fault model's
   bool operator==(const NeutralOutcome&) const = default;

@@ -110,10 +110,8 @@ std::optional<Difference> first_difference(const HmmRange& range, const Outcome&
           fmt::format("{:#x} ({})", wb, describe_output(a.world.geom.kernel, range, wb)),
           range.start + (u64(i) << a.world.geom.page_shift)};
   }
-  size_t m = std::max(a.world.log.size(), b.world.log.size());
-  for (size_t i = 0; i < m; ++i) {
-    if (i < a.world.log.size() && i < b.world.log.size() && a.world.log[i] == b.world.log[i])
-      continue;
+  if (std::optional<size_t> m = first_mismatch(a.world.log, b.world.log)) { // run by run
+    const size_t i = *m;
     auto text = [&](const World& w) {
       return i < w.log.size() ? describe(w.log[i]) : std::string("(end)");
     };

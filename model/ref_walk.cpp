@@ -83,7 +83,7 @@ void note_all(RefCall& c, u64 start, u64 end, const std::vector<RuleId>& rules) 
 }
 
 void event(RefCall& c, std::string text) {
-  if (c.trace && !c.trace->walks.empty()) c.trace->walks.back().events.push_back(std::move(text));
+  if (c.trace) c.trace->event(std::move(text));
 }
 
 // The logged event the world just appended, as an event of this walk.
@@ -196,10 +196,13 @@ long vma_fault(RefCall& c, const Vma& vma, u64 start, u64 end, unsigned need) {
   for (u64 a = start; a < end; a = next_page(c, a, end)) {
     note(c, a, RuleId::FaultSpan);
     if (write) note(c, a, RuleId::FaultWrite);
-    std::string before = c.trace ? leaf_text(c.world, a) : std::string();
+    const bool narrate = c.trace && c.trace->wants_event(); // the text only while it is kept
+    std::string before = narrate ? leaf_text(c.world, a) : std::string();
     u64 seq = c.world.notifier.seq;
     unsigned result = handle_mm_fault(c.world, vma, a, flags);
-    if (c.trace && !c.world.log.empty()) {
+    if (c.trace && !narrate) {
+      c.trace->event({}); // counted as omitted
+    } else if (c.trace && !c.world.log.empty()) {
       std::string after = leaf_text(c.world, a);
       std::string text = describe(c.world.log.back()) + ": " + before;
       if (after != before) text += " -> " + after;

@@ -11,7 +11,7 @@ namespace hmmspec {
 namespace {
 
 void note_call(Trace* t, unsigned walk, RuleId r) {
-  if (t) t->call.push_back(RuleHit{walk, r});
+  if (t) t->call_hit(walk, r);
 }
 
 // The range as the reference's request arithmetic (model/range.h) reads it. v5.7: the
@@ -38,7 +38,7 @@ Outcome reference_hmm_range_fault(const World& w, const HmmRange& r, const RunOp
   const KernelVersion k = w.geom.kernel;
   if (trace) { // one entry per page that has a pfns[] entry
     u64 npages = r.end > r.start ? (r.end - r.start) >> shift : 0;
-    trace->reset(r.start, shift, std::size_t(std::min<u64>(npages, r.pfns.size())), k);
+    trace->reset(r.start, shift, std::min<u64>(npages, r.pfns.size()), k);
   }
 
   const HmmRange range = range_as_read(r, k);
@@ -58,12 +58,9 @@ Outcome reference_hmm_range_fault(const World& w, const HmmRange& r, const RunOp
       return out;
     }
     call.walk = ++out.walks;
-    if (trace) trace->walks.push_back(WalkTrace{call.walk, call.last, 0, call.last, {}});
+    if (trace) trace->begin_walk(call.walk, call.last);
     long ret = reference_walk(call);
-    if (trace) {
-      trace->walks.back().result = ret;
-      trace->walks.back().last_after = call.last;
-    }
+    if (trace) trace->end_walk(ret, call.last);
     if (call.livelock) { // R-PUD-AGAIN-LIVELOCK: the walk itself never ends (6.12)
       note_call(trace, call.walk, RuleId::Livelock);
       out.livelock = true;

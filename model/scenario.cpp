@@ -3,8 +3,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "model/range_v6.h"
 #include "model/scenario_symbols.h"
+#include "model/word_runs.h"
 
 namespace hmmspec {
 
@@ -23,7 +26,7 @@ std::string entry_text(const World& w, Level l, u64 addr, u64 word) {
   return fmt::format("{} ({:#x})", describe(e), word);
 }
 
-std::string event_text(const std::vector<Event>& log, size_t i) {
+std::string event_text(const RunLog<Event>& log, size_t i) {
   return i < log.size() ? describe(log[i]) : std::string("the end of the log");
 }
 
@@ -34,35 +37,43 @@ u64 expected_output(const Scenario& s, const Expectation& e, u64 i) {
   return e.word + step;
 }
 
-std::optional<std::string> check_pfn(const Scenario& s, const Expectation& e, const Outcome& o) {
+// A Pfn expectation against the outcome's runs (word_runs of o.pfns): each run it overlaps is
+// compared in O(1), so the check costs the runs it covers, not its pages.
+std::optional<std::string> check_pfn(const Scenario& s, const Expectation& e, const Outcome& o,
+                                     const std::vector<WordRun>& runs) {
   const unsigned ps = s.world.geom.page_shift;
-  std::optional<std::string> first;
-  u64 differing = 0;
-  for (u64 i = e.first; i < e.first + e.count; ++i) {
-    u64 want = expected_output(s, e, i);
-    bool have = i < o.pfns.size();
-    if (have && o.pfns[i] == want) continue;
-    ++differing;
-    if (first) continue;
-    const KernelVersion k = s.world.geom.kernel;
-    first = fmt::format("pfns[{}] ({:#x}): expected {}, got {}", i, s.range.start + (i << ps),
-                        output_text(k, s.range, want),
-                        have ? output_text(k, s.range, o.pfns[i])
-                             : fmt::format("nothing (pfns[] has {} entries)", o.pfns.size()));
+  const KernelVersion kv = s.world.geom.kernel;
+  const u64 step = e.pfn_increments ? scenario_text::out_step(kv, s.range) : 0;
+  const u64 end = e.first + e.count, have = std::min<u64>(end, o.pfns.size());
+  u64 differing = 0, first = end;
+  for (std::size_t k = run_at(runs, e.first); k < runs.size() && runs[k].first < have; ++k) {
+    const WordRun& r = runs[k];
+    RunMismatch m = compare_run(r, std::max(r.first, e.first), std::min(r.first + r.count, have),
+                                e.first, e.word, step);
+    differing += m.differing;
+    if (m.differing && first == end) first = m.first;
   }
-  if (first && differing > 1) *first += fmt::format(" (and {} more pages differ)", differing - 1);
-  return first;
+  if (have < end) { // pages beyond pfns[]: nothing to compare with
+    differing += end - std::max(have, e.first);
+    if (first == end) first = std::max(have, e.first);
+  }
+  if (!differing) return std::nullopt;
+  u64 want = expected_output(s, e, first);
+  std::string msg = fmt::format(
+      "pfns[{}] ({:#x}): expected {}, got {}", first, s.range.start + (first << ps),
+      output_text(kv, s.range, want),
+      first < o.pfns.size() ? output_text(kv, s.range, o.pfns[first])
+                            : fmt::format("nothing (pfns[] has {} entries)", o.pfns.size()));
+  if (differing > 1) msg += fmt::format(" (and {} more pages differ)", differing - 1);
+  return msg;
 }
 
 std::optional<std::string> check_log(const Expectation& e, const Outcome& o) {
-  const std::vector<Event>& got = o.world.log;
-  size_t n = std::max(e.log.size(), got.size());
-  for (size_t i = 0; i < n; ++i) {
-    if (i < e.log.size() && i < got.size() && e.log[i] == got[i]) continue;
-    return fmt::format("log[{}]: expected {}, got {} (expected {} events, got {})", i,
-                       event_text(e.log, i), event_text(got, i), e.log.size(), got.size());
-  }
-  return std::nullopt;
+  const RunLog<Event>& got = o.world.log;
+  std::optional<std::size_t> i = first_mismatch(e.log, got);
+  if (!i) return std::nullopt;
+  return fmt::format("log[{}]: expected {}, got {} (expected {} events, got {})", *i,
+                     event_text(e.log, *i), event_text(got, *i), e.log.size(), got.size());
 }
 
 std::string report_text(const std::vector<KernelReport>& l, size_t i) {
@@ -87,6 +98,8 @@ std::optional<std::string> check_reports(const Expectation& e, const Outcome& o)
 
 std::vector<Failure> check_expectations(const Scenario& s, const Outcome& o) {
   std::vector<Failure> out;
+  std::vector<WordRun> runs; // the outcome's runs, made once for every Pfn expectation
+  bool have_runs = false;
   for (const Expectation& e : s.expectations) {
     std::optional<std::string> msg;
     switch (e.type) {
@@ -96,7 +109,10 @@ std::vector<Failure> check_expectations(const Scenario& s, const Outcome& o) {
                           ret_text(o.livelock, o.ret));
       break;
     case Expectation::Type::Pfn:
-      msg = check_pfn(s, e, o);
+      if (!have_runs)
+        runs = word_runs(o.pfns, scenario_text::out_step(s.world.geom.kernel, s.range)),
+        have_runs = true;
+      msg = check_pfn(s, e, o, runs);
       break;
     case Expectation::Type::Entry: {
       const u64* slot = o.world.find_slot(e.level, e.addr);

@@ -44,7 +44,7 @@ struct Expectation {
   u64 addr = 0;
   u64 entry_word = 0;
   // Log
-  std::vector<Event> log;
+  RunLog<Event> log;
   // Notifier
   u64 seq = 0;
   // Reports: Outcome::reports followed by the world's (World::reports, the fault model's)

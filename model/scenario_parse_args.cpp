@@ -32,9 +32,18 @@ unsigned Parser::small(std::string_view text, unsigned col, u64 max, std::string
   return unsigned(v);
 }
 
+// A number in [lo, hi], the range named in the message whatever the number is.
+unsigned Parser::between(std::string_view text, unsigned col, unsigned lo, unsigned hi,
+                         std::string_view what) const {
+  u64 v = number(text, col);
+  if (v < lo || v > hi)
+    fail(col, fmt::format("{} must be between {} and {}, got {}", what, lo, hi, v));
+  return unsigned(v);
+}
+
 // START-END or START+SIZE (END exclusive); `single` also allows a lone START (one unit).
-std::pair<u64, u64> Parser::span(std::string_view text, unsigned col, bool single,
-                                 bool allow_empty) const {
+std::pair<u64, u64> Parser::span(std::string_view text, unsigned col, bool single, bool allow_empty,
+                                 bool allow_inverted) const {
   size_t sep = text.find_first_of("-+");
   if (sep == std::string_view::npos) {
     if (!single) fail(col, "expected a range START-END or START+SIZE, got " + quote(text));
@@ -49,22 +58,22 @@ std::pair<u64, u64> Parser::span(std::string_view text, unsigned col, bool singl
     if (b > ~0ull - a) fail(col, "range " + quote(text) + " does not fit in 64 bits");
     b += a;
   }
-  if (a > b || (a == b && !allow_empty))
+  if ((a > b && !allow_inverted) || (a == b && !allow_empty))
     fail(col,
          fmt::format("empty range {}: start {} is not below end {}", quote(text), hex(a), hex(b)));
   return {a, b};
 }
 
 // An address range in the address space, page aligned (VMAs, the range).
-std::pair<u64, u64> Parser::address_span(const Token& t, std::string_view what,
-                                         bool allow_empty) const {
+std::pair<u64, u64> Parser::address_span(const Token& t, std::string_view what, bool allow_empty,
+                                         bool allow_inverted) const {
   const Geometry& g = s_.world.geom;
-  auto [a, b] = span(t.text, t.col, false, allow_empty);
+  auto [a, b] = span(t.text, t.col, false, allow_empty, allow_inverted);
   if ((a | b) & (g.page_size() - 1))
     fail(t, fmt::format("{} {}-{} is not page aligned", what, hex(a), hex(b)));
-  if (b > g.va_limit())
-    fail(t, fmt::format("{} end {} is beyond the address space (which ends at {})", what, hex(b),
-                        hex(g.va_limit())));
+  if (std::max(a, b) > g.va_limit())
+    fail(t, fmt::format("{} {} {} is beyond the address space (which ends at {})", what,
+                        a > b ? "start" : "end", hex(std::max(a, b)), hex(g.va_limit())));
   return {a, b};
 }
 

@@ -51,8 +51,13 @@ void Parser::notifier(std::span<const Token> t) {
   notifier_line_ = line_;
   const Token& rt = need(t, 1, "RANGE");
   Notifier n;
-  std::tie(n.start, n.end) = span(rt.text, rt.col, false, true);
-  Opts o = options(t, 2, {"seq", "invalidations"}, {});
+  Opts o = options(t, 2, {"seq", "invalidations"}, {"inverted"}); // inverted: as for range
+  std::tie(n.start, n.end) = span(rt.text, rt.col, false, true, o.has("inverted"));
+  if (o.has("inverted") && n.start <= n.end)
+    fail(o.get("inverted")->col,
+         fmt::format("'inverted' is for a notifier whose start is above its end, and {} is not "
+                     "above {}",
+                     hex(n.start), hex(n.end)));
   if (const Opt* s = o.get("seq")) n.seq = number(s->value, s->col);
   if (const Opt* i = o.get("invalidations")) n.invalidations = number(i->value, i->col);
   s_.world.notifier = n;
@@ -62,13 +67,19 @@ void Parser::range(std::span<const Token> t) {
   once(t[0], "range");
   range_line_ = line_;
   const Token& rt = need(t, 1, "RANGE");
-  // start == end is allowed: walk_page_range (hmm.c:591; mm/pagewalk.c:392-393 at v5.7)
-  // refuses it with -EINVAL (R-EINVAL in docs/spec.md).
-  auto [a, b] = address_span(rt, "range", true);
-  u64 pages = (b - a) >> s_.world.geom.page_shift;
+  // start == end is allowed, and start > end when the line says `inverted` (a caller's bad
+  // range, which the fuzzer makes): walk_page_range (hmm.c:591; mm/pagewalk.c:392-393 at v5.7)
+  // refuses both with -EINVAL (R-EINVAL in docs/spec.md). pfns[] is empty then.
+  const bool inverted = t.size() > 2 && t[2].text == "inverted";
+  auto [a, b] = address_span(rt, "range", true, inverted);
+  if (inverted && a <= b)
+    fail(t[2], fmt::format("'inverted' is for a range whose start is above its end, and {} is "
+                           "not above {}",
+                           hex(a), hex(b)));
+  u64 pages = a < b ? (b - a) >> s_.world.geom.page_shift : 0;
   if (pages > kMaxRangePages)
     fail(rt, fmt::format("range of {} pages is too large (at most {})", pages, kMaxRangePages));
-  no_more(t, 2);
+  no_more(t, inverted ? 3 : 2);
   s_.range.start = a;
   s_.range.end = b;
   s_.range.pfns.assign(pages, 0);
@@ -177,7 +188,8 @@ void Parser::budget(std::span<const Token> t) {
   once(t[0], "budget");
   const Token& v = need(t, 1, "N");
   u64 n = number(v);
-  if (n == 0 || n > 0xffffffffull) fail(v, "budget must be between 1 and 4294967295");
+  if (n == 0 || n > kMaxBudget)
+    fail(v, fmt::format("budget must be between 1 and {}, got {}", kMaxBudget, n));
   s_.options.restart_budget = unsigned(n);
   no_more(t, 2);
 }

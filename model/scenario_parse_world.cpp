@@ -63,20 +63,20 @@ void Parser::geometry(std::span<const Token> t) {
     g.name = "custom";
     if (const Opt* nm = o.get("name")) g.name = std::string(nm->value);
     if (const Opt* ps = o.get("page_shift"))
-      g.page_shift = small(ps->value, ps->col, 255, "page_shift");
+      g.page_shift = between(ps->value, ps->col, 12, 16, "page_shift");
     std::vector<unsigned> list;
     std::string_view rest = bits->value;
     while (true) {
       size_t comma = rest.find(',');
       if (list.size() == 5) fail(bits->col, "bits= lists 4 or 5 levels");
-      list.push_back(small(rest.substr(0, comma), bits->col, 255, "index bits"));
+      list.push_back(between(rest.substr(0, comma), bits->col, 1, 9, "index bits per level"));
       if (comma == std::string_view::npos) break;
       rest.remove_prefix(comma + 1);
     }
     if (list.size() < 4) fail(bits->col, "bits= lists 4 or 5 levels");
     g.levels = unsigned(list.size());
     if (const Opt* lv = o.get("levels")) {
-      unsigned levels = small(lv->value, lv->col, 255, "levels");
+      unsigned levels = between(lv->value, lv->col, 4, 5, "levels");
       if (levels != g.levels)
         fail(lv->col, fmt::format("levels={} but bits= lists {} levels", levels, g.levels));
     }

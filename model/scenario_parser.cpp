@@ -3,9 +3,10 @@
 // directive to its reader (scenario_parse_*.cpp) and resolves what is symbolic at the end.
 #include "model/scenario_parser.h"
 
+#include "model/file_io.h"
+
 #include <algorithm>
 #include <fmt/format.h>
-#include <fstream>
 
 namespace hmmspec {
 
@@ -116,8 +117,7 @@ void Parser::rule(std::span<const Token> t) {
   const Token& r = need(t, 1, "R-NAME");
   if (!r.text.starts_with("R-") || r.text.size() < 3)
     fail(r, "a rule is named R-SOMETHING, got " + quote(r.text));
-  if (std::find(s_.rules.begin(), s_.rules.end(), r.text) != s_.rules.end())
-    fail(r, "duplicate rule " + quote(r.text));
+  if (!rule_names_.emplace(r.text).second) fail(r, "duplicate rule " + quote(r.text));
   s_.rules.emplace_back(r.text);
   no_more(t, 2);
 }
@@ -145,18 +145,10 @@ ParseResult parse_scenario(std::string_view text, std::string_view file) {
 }
 
 ParseResult load_scenario(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return ParseError{SourceLoc{path, 0, 0}, "cannot read the file"};
-  std::string text;
-  char buf[65536];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    text.append(buf, size_t(in.gcount()));
-    if (text.size() > scenario_text::kMaxFileBytes)
-      return ParseError{SourceLoc{path, 0, 0},
-                        fmt::format("file larger than {} bytes", scenario_text::kMaxFileBytes)};
-  }
-  if (in.bad()) return ParseError{SourceLoc{path, 0, 0}, "cannot read the file"};
-  return parse_scenario(text, path);
+  std::string reason;
+  std::optional<std::string> text = read_file(path, reason);
+  if (!text) return ParseError{SourceLoc{path, 0, 0}, reason};
+  return parse_scenario(*text, path);
 }
 
 } // namespace hmmspec

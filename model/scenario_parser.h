@@ -11,6 +11,7 @@
 #include <initializer_list>
 #include <map>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -24,12 +25,13 @@
 
 namespace hmmspec::scenario_text {
 
-// Bounds that keep hostile input from allocating without limit.
-constexpr u64 kMaxRangePages = 1ull << 26;          // pfns[] of at most 512 MiB
-constexpr u64 kMaxPfnsPerLine = 1ull << 20;         // one owner/shared_pfn line
-constexpr u64 kMaxPfnsTotal = 1ull << 20;           // all owner (or all shared_pfn) lines together
-constexpr size_t kMaxTables = 1u << 16;             // page tables in one world
-constexpr std::uintmax_t kMaxFileBytes = 64u << 20; // a file load_scenario reads
+// Bounds that keep hostile input from allocating without limit, and the time and memory of a
+// run proportional to them (docs/scenario-format.md, "Limits"; bench/limits.sh measures them).
+constexpr u64 kMaxRangePages = 1ull << 24;  // pfns[] of at most 128 MiB
+constexpr u64 kMaxBudget = 1000000;         // walk attempts (as `hmmspec run --budget`)
+constexpr u64 kMaxPfnsPerLine = 1ull << 20; // one owner/shared_pfn line
+constexpr u64 kMaxPfnsTotal = 1ull << 20;   // all owner (or all shared_pfn) lines together
+constexpr size_t kMaxTables = 1u << 16;     // page tables in one world
 
 // The level below l in a geometry (skipping a folded P4D), and the one above.
 inline Level level_down(const Geometry& g, Level l) {
@@ -112,10 +114,12 @@ private:
   u64 number(std::string_view text, unsigned col) const;
   u64 number(const Token& t) const { return number(t.text, t.col); }
   unsigned small(std::string_view text, unsigned col, u64 max, std::string_view what) const;
+  unsigned between(std::string_view text, unsigned col, unsigned lo, unsigned hi,
+                   std::string_view what) const;
   std::pair<u64, u64> span(std::string_view text, unsigned col, bool single,
-                           bool allow_empty = false) const;
-  std::pair<u64, u64> address_span(const Token& t, std::string_view what,
-                                   bool allow_empty = false) const;
+                           bool allow_empty = false, bool allow_inverted = false) const;
+  std::pair<u64, u64> address_span(const Token& t, std::string_view what, bool allow_empty = false,
+                                   bool allow_inverted = false) const;
   u64 address(const Token& t, u64 align, std::string_view what) const;
   void check_pfn(u64 p, unsigned col) const;
   u64 pfn(std::string_view text, unsigned col) const;
@@ -189,6 +193,7 @@ private:
   bool in_description_ = true;
   std::vector<std::string> description_;
   std::map<std::string, unsigned, std::less<>> once_; // directives allowed once -> their line
+  std::set<std::string, std::less<>> rule_names_;     // the rule lines' names, for duplicates
   unsigned first_world_line_ = 0;                     // first directive after which no geometry
   std::string first_world_name_;
   unsigned first_table_line_ = 0; // first page-table line (no vma or zero_pfn after it)

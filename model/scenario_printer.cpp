@@ -311,10 +311,12 @@ private:
   void range_lines() {
     const HmmRange& r = s_.range;
     const World& w = s_.world;
-    emit(fmt::format("range {}-{}", hex(r.start), hex(r.end)));
+    emit(
+        fmt::format("range {}-{}{}", hex(r.start), hex(r.end), r.start > r.end ? " inverted" : ""));
     const Notifier& n = w.notifier;
     if (!(n == Notifier{r.start, r.end, 0, 0})) {
-      std::string line = fmt::format("notifier {}-{} seq={}", hex(n.start), hex(n.end), n.seq);
+      std::string line = fmt::format("notifier {}-{}{} seq={}", hex(n.start), hex(n.end),
+                                     n.start > n.end ? " inverted" : "", n.seq);
       if (n.invalidations) line += fmt::format(" invalidations={}", n.invalidations);
       emit(line);
     }

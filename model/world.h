@@ -19,6 +19,7 @@
 #include "model/entry.h"
 #include "model/geometry.h"
 #include "model/kernel_report.h"
+#include "model/run_log.h"
 #include "model/vma.h"
 
 namespace hmmspec {
@@ -95,7 +96,7 @@ public:
   std::set<u64> shared_pfns;           // pages mapped more than once: a write fault copies them
   std::map<u64, Injection> injections; // page address -> injection
   Notifier notifier;
-  std::vector<Event> log;
+  RunLog<Event> log; // as runs (model/run_log.h): a fault per page of a span is one run
   // What the kernel services (the fault model, model/fault.h) printed, in order: like the
   // log, part of the world every party shares. Empty in v5.7 worlds.
   std::vector<KernelReport> reports;

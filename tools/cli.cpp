@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "tools/cli.h"
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
+#include "model/file_io.h"
 #include "model/scenario_format.h"
 
 namespace hmmspec {
@@ -18,15 +17,17 @@ std::optional<Scenario> load_or_report(const ScenarioSource& src) {
   return std::get<Scenario>(std::move(r));
 }
 
+std::optional<std::string> read_input(const std::string& path) {
+  std::string reason;
+  std::optional<std::string> bytes = read_file(path, reason);
+  if (!bytes) std::cerr << path << ": " << reason << "\n";
+  return bytes;
+}
+
 std::optional<ScenarioSource> read_source(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::cerr << path << ":0:0: cannot read the file\n";
-    return std::nullopt;
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ScenarioSource{path, ss.str()};
+  std::optional<std::string> text = read_input(path);
+  if (!text) return std::nullopt;
+  return ScenarioSource{path, std::move(*text)};
 }
 
 std::optional<Scenario> load_file_or_report(const std::string& path) {

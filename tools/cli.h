@@ -24,7 +24,10 @@ const std::vector<ScenarioSource>& builtin_scenarios();
 
 // Parses a source; on error prints "file:line:col: message" to stderr and returns nothing.
 std::optional<Scenario> load_or_report(const ScenarioSource& src);
-// Reads a file; on error prints "path: cannot read ..." to stderr and returns nothing.
+// Reads an input file of any kind (a scenario, a fuzzer input, an encoding) with the one size
+// limit of model/file_io.h; on error prints "path: reason" to stderr and returns nothing.
+std::optional<std::string> read_input(const std::string& path);
+// read_input as a scenario source.
 std::optional<ScenarioSource> read_source(const std::string& path);
 // read_source then load_or_report.
 std::optional<Scenario> load_file_or_report(const std::string& path);

@@ -13,6 +13,7 @@
 #include "bench/measure.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "tools/render.h"
 
 namespace hmmspec {
 
@@ -99,7 +100,7 @@ void add_bench_command(CLI::App& app, int& exit_code) {
     if (a->json) {
       nlohmann::json j = nlohmann::json::array();
       for (const bench::TableResult& r : results) j.push_back(result_json(r));
-      std::cout << j.dump(2) << "\n";
+      std::cout << json_text(j);
     } else {
       std::cout << bench::report_text(results);
     }

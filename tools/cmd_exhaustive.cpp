@@ -62,18 +62,33 @@ int run_exhaustive(const ExhaustiveArgs& a) {
   const std::string names = party_names(parties);
   const std::uint64_t total = space->count();
   if (a.count) {
-    std::cout << total << "\n";
+    if (a.json)
+      std::cout << json_text({{"geometry", g->name}, {"pages", a.pages}, {"total_cases", total}});
+    else
+      std::cout << total << "\n";
     return kExitOk;
   }
+  auto no_such_case = [&](const char* option, std::uint64_t value) {
+    std::cerr << fmt::format("hmmspec exhaustive: {} {}: no such case (the cases are 0..{})\n",
+                             option, value, total - 1);
+    return kExitBadInput;
+  };
+  if (a.only && *a.only >= total) return no_such_case("--case", *a.only);
+  if (a.from >= total) return no_such_case("--from", a.from);
 
   if (a.only) { // one case: print it, run it, report
-    if (*a.only >= total) {
-      std::cerr << fmt::format("hmmspec exhaustive: case {} does not exist (0..{})\n", *a.only,
-                               total - 1);
-      return kExitBadInput;
-    }
     Scenario s = space->scenario(*a.only);
     ScenarioRun run = run_scenario(s, parties);
+    if (a.json) {
+      nlohmann::json j = {{"geometry", g->name},
+                          {"pages", a.pages},
+                          {"case", *a.only},
+                          {"parties", names},
+                          {"scenario", print_scenario(s)}};
+      j["divergence"] = run.divergence ? divergence_json(*run.divergence) : nlohmann::json(nullptr);
+      std::cout << json_text(j);
+      return run.divergence ? kExitDivergence : kExitOk;
+    }
     std::cout << print_scenario(s);
     if (!run.divergence) {
       std::cout << fmt::format("# case {}: parties [{}] agree\n", *a.only, names);
@@ -135,7 +150,7 @@ int run_exhaustive(const ExhaustiveArgs& a) {
       j["first_divergence"]["case"] = first->index;
       j["first_divergence"]["scenario"] = print_scenario(first->scenario);
     }
-    std::cout << j.dump(2) << "\n";
+    std::cout << json_text(j);
   } else {
     const Scenario s0 = space->scenario(0);
     std::cout << fmt::format("exhaustive: geometry {}, {} page(s) [{:#x}, {:#x}), parties [{}]\n",
@@ -161,7 +176,7 @@ void add_exhaustive_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--geometry", a->geometry, "a tiny built-in geometry: tiny, tiny-la57, tiny3")
       ->capture_default_str();
   cmd->add_option("--pages", a->pages, "pages in the range (1..8)")->required();
-  cmd->add_flag("--json", a->json, "machine-readable summary");
+  cmd->add_flag("--json", a->json, "machine-readable output (the summary, --case, --count)");
   cmd->add_flag("--all", a->all, "count every divergence instead of stopping at the first");
   cmd->add_flag("--count", a->count, "print the number of cases of the bound and exit");
   cmd->add_option("--case", a->only, "print and run only this case (its number in the summary)");

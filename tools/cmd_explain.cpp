@@ -3,6 +3,7 @@
 // decoded; then every other built party beside it and the first divergence, if any.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "harness/check.h"
@@ -21,31 +22,51 @@ namespace {
 // The rules that decided the page at `addr` in the last walk that wrote it.
 std::string deciding_rules(const Trace& t, u64 addr) {
   if (addr < t.start) return "";
-  size_t i = (addr - t.start) >> t.page_shift;
-  if (i >= t.pages.size()) return "";
-  unsigned walk = i < t.written.size() ? t.written[i] : 0;
+  u64 i = (addr - t.start) >> t.page_shift;
+  if (i >= t.npages) return "";
+  unsigned walk = t.written(i);
   std::string s;
-  for (const RuleHit& h : t.pages[i])
+  for (const RuleHit& h : t.page_hits(i))
     if (walk == 0 || h.walk == walk) s += (s.empty() ? "" : " ") + std::string(rule_id(h.rule));
   return s;
 }
 
-nlohmann::json trace_json(const Trace& t) {
-  nlohmann::json pages = nlohmann::json::array();
-  for (size_t i = 0; i < t.pages.size(); ++i) {
-    nlohmann::json hits = nlohmann::json::array();
-    for (const RuleHit& h : t.pages[i])
-      hits.push_back({{"walk", h.walk}, {"rule", rule_id(h.rule)}});
-    pages.push_back({{"index", i}, {"addr", t.start + (u64(i) << t.page_shift)}, {"rules", hits}});
+// [{walk, rules: [R-...]}]: the hits by walk, in order.
+nlohmann::json hits_json(std::span<const RuleHit> hits) {
+  nlohmann::json j = nlohmann::json::array();
+  for (std::size_t i = 0; i < hits.size();) {
+    nlohmann::json rules = nlohmann::json::array();
+    std::size_t k = i;
+    for (; k < hits.size() && hits[k].walk == hits[i].walk; ++k)
+      rules.push_back(rule_id(hits[k].rule));
+    j.push_back({{"walk", hits[i].walk}, {"rules", rules}});
+    i = k;
   }
+  return j;
+}
+
+// The trace as JSON: pages as groups of alike pages (for_each_page_group), walks with their
+// repeats, the call's rules. Its size follows the runs of the range, not its pages.
+nlohmann::json trace_json(const Scenario& s, const Outcome& ref, const Trace& t) {
+  nlohmann::json pages = nlohmann::json::array();
+  for_each_page_group(s, ref, t, [&](const PageGroup& g) {
+    pages.push_back({{"first", g.first},
+                     {"count", g.count},
+                     {"addr", t.start + (g.first << t.page_shift)},
+                     {"request", describe_request(s.range, g.request)},
+                     {"written_by_walk", g.written},
+                     {"rules", hits_json(g.rules)}});
+  });
   nlohmann::json walks = nlohmann::json::array();
   for (const WalkTrace& w : t.walks)
     walks.push_back({{"number", w.number},
+                     {"repeats", w.repeats},
                      {"from", w.from},
                      {"result", w.result},
                      {"last_after", w.last_after},
-                     {"events", w.events}});
-  return {{"pages", pages}, {"walks", walks}};
+                     {"events", w.events},
+                     {"events_omitted", w.events_omitted}});
+  return {{"pages", pages}, {"walks", walks}, {"call", hits_json(t.call)}};
 }
 
 } // namespace
@@ -63,14 +84,29 @@ void add_explain_command(CLI::App& app, int& exit_code) {
       exit_code = kExitBadInput;
       return;
     }
+    // The traced reference first, its outcome dropped before the parties run (the reference
+    // is deterministic: its outcome is the reference party's), so that one copy of the world
+    // and pfns[] fewer is alive at a time.
     Trace trace;
-    Outcome ref = reference_hmm_range_fault(s->world, s->range, s->options, &trace);
-    ScenarioRun run = run_scenario(*s, built_parties());
+    std::optional<Outcome> traced =
+        reference_hmm_range_fault(s->world, s->range, s->options, &trace);
+    ScenarioRun run;
+    const Outcome* found = nullptr;
+    {
+      auto parties = built_parties();
+      if (std::any_of(parties.begin(), parties.end(),
+                      [](const Party& p) { return p.id.kind == PartyKind::Reference; }))
+        traced.reset();
+      run = run_scenario(*s, parties);
+      for (const PartyResult& r : run.results)
+        if (!found && r.party.kind == PartyKind::Reference) found = &r.outcome;
+    }
+    const Outcome& ref = traced ? *traced : *found;
     if (!run.ok()) exit_code = kExitDivergence;
     if (*json) {
       nlohmann::json j = {{"scenario", s->name},
                           {"file", *file},
-                          {"trace", trace_json(trace)},
+                          {"trace", trace_json(*s, ref, trace)},
                           {"reference", outcome_json(s->range, ref)}};
       for (const PartyResult& r : run.results) {
         nlohmann::json jr = outcome_json(s->range, r.outcome);
@@ -83,7 +119,7 @@ void add_explain_command(CLI::App& app, int& exit_code) {
         j["divergence"] = divergence_json(d);
         if (d.diff.addr) j["divergence"]["rules"] = deciding_rules(trace, *d.diff.addr);
       }
-      std::cout << j.dump(2) << "\n";
+      std::cout << json_text(j);
       return;
     }
     std::cout << "scenario " << s->name << "  (" << *file << ")\n\n";

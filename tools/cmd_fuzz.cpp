@@ -1,18 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // `hmmspec fuzz`: the built-in differential campaign (for builds without clang and libFuzzer),
-// and the corpus tooling: scenarios -> corpus inputs (--encode-to), and the manifest of a
-// corpus directory (--manifest) that tests/unit/test_fuzz_replay.cpp checks.
+// and the corpus tooling: scenarios -> corpus inputs (--encode-to), the manifest of a corpus
+// directory (--manifest) that tests/unit/test_fuzz_replay.cpp checks, and a corpus replayed
+// on every party (--replay). One of the four per call.
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 
 #include "fuzz/campaign.h"
+#include "model/file_io.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "tools/render.h"
 
 namespace hmmspec {
 
@@ -24,7 +26,7 @@ struct FuzzArgs {
   u64 runs = 0;
   std::size_t max_len = 512;
   std::string artifacts = ".";
-  bool no_minimize = false, stop = false, quiet = false, no_seeds = false;
+  bool no_minimize = false, stop = false, quiet = false, no_seeds = false, json = false;
   std::string encode_to, manifest, replay, geometry;
   std::vector<std::string> files;
   bool builtin = false;
@@ -38,27 +40,53 @@ std::string corpus_name(const Scenario& s, u64 digest) {
   return fmt::format("seed-{}-{:08x}", n, digest & 0xffffffffu);
 }
 
-std::vector<std::uint8_t> read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+// An input file's bytes (read_input: errors reported, the size limit applied).
+std::optional<std::vector<std::uint8_t>> read_bytes(const std::string& path) {
+  std::optional<std::string> text = read_input(path);
+  if (!text) return std::nullopt;
+  return std::vector<std::uint8_t>(text->begin(), text->end());
+}
+
+// The regular files of a directory, sorted; on error prints "dir: reason" and returns nothing.
+std::optional<std::vector<std::filesystem::path>> directory_files(const std::string& dir) {
+  std::error_code ec;
+  std::vector<std::filesystem::path> files;
+  std::filesystem::directory_iterator it(dir, ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    std::error_code type_ec;
+    if (it->is_regular_file(type_ec)) files.push_back(it->path());
+  }
+  if (ec) {
+    std::cerr << dir << ": " << ec.message() << "\n";
+    return std::nullopt;
+  }
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 int encode_scenarios(const FuzzArgs& a) {
-  std::vector<ScenarioSource> sources;
-  if (a.builtin) sources = builtin_scenarios();
-  for (const std::string& f : a.files) {
-    auto src = read_source(f);
-    if (!src) return kExitBadInput;
-    sources.push_back(*src);
-  }
-  if (sources.empty()) {
+  if (!a.builtin && a.files.empty()) {
     std::cerr << "hmmspec fuzz --encode-to: give scenario files or --builtin\n";
     return kExitBadInput;
   }
   std::error_code ec;
   std::filesystem::create_directories(a.encode_to, ec);
+  if (ec) {
+    std::cerr << a.encode_to << ": " << ec.message() << "\n";
+    return kExitBadInput;
+  }
+  std::vector<const ScenarioSource*> builtins;
+  if (a.builtin)
+    for (const ScenarioSource& src : builtin_scenarios()) builtins.push_back(&src);
   unsigned written = 0, close = 0, bad = 0;
-  for (const ScenarioSource& src : sources) {
+  nlohmann::json jinputs = nlohmann::json::array();
+  for (std::size_t k = 0; k < builtins.size() + a.files.size(); ++k) {
+    std::optional<ScenarioSource> file;
+    if (k >= builtins.size() && !(file = read_source(a.files[k - builtins.size()]))) {
+      ++bad;
+      continue;
+    }
+    const ScenarioSource& src = file ? *file : *builtins[k];
     auto s = load_or_report(src);
     if (!s) {
       ++bad;
@@ -73,68 +101,105 @@ int encode_scenarios(const FuzzArgs& a) {
     bool exact = digest == fuzz::scenario_digest(want);
     if (!exact) ++close;
     std::string path = (std::filesystem::path(a.encode_to) / corpus_name(*s, digest)).string();
-    std::ofstream out(path, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+    std::string reason;
+    if (!write_file(path,
+                    std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                    reason)) {
+      std::cerr << path << ": " << reason << "\n";
+      return kExitBadInput;
+    }
     ++written;
-    if (!a.quiet)
+    if (a.json)
+      jinputs.push_back({{"input", path}, {"scenario", src.path}, {"exact", exact}});
+    else if (!a.quiet)
       std::cout << fmt::format("{} {}{}\n", path, src.path, exact ? "" : " (approximate)");
   }
-  std::cout << fmt::format(
-      "{} inputs written to {} ({} approximate: beyond the encoding's ranges; restart "
-      "budgets are capped at 64), {} unreadable\n",
-      written, a.encode_to, close, bad);
+  if (a.json)
+    std::cout << json_text({{"directory", a.encode_to},
+                            {"inputs", jinputs},
+                            {"written", written},
+                            {"approximate", close},
+                            {"bad_input", bad}});
+  else
+    std::cout << fmt::format(
+        "{} inputs written to {} ({} approximate: beyond the encoding's ranges; restart "
+        "budgets are capped at 64), {} not encoded (bad input)\n",
+        written, a.encode_to, close, bad);
   return bad ? kExitBadInput : kExitOk;
 }
 
 int print_manifest(const FuzzArgs& a) {
-  std::error_code ec;
-  std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::directory_iterator(a.manifest, ec))
-    if (e.is_regular_file()) files.push_back(e.path());
-  if (ec) {
-    std::cerr << a.manifest << ":0:0: cannot read the directory\n";
-    return kExitBadInput;
+  auto files = directory_files(a.manifest);
+  if (!files) return kExitBadInput;
+  std::string out = fmt::format("# encoding {}: FILE DIGEST (scenario_digest of the decoded case); "
+                                "written by `hmmspec fuzz --manifest`\n",
+                                fuzz::kEncodingVersion);
+  nlohmann::json jfiles = nlohmann::json::array();
+  for (const auto& p : *files) {
+    auto bytes = read_bytes(p.string());
+    if (!bytes) return kExitBadInput;
+    u64 d = fuzz::scenario_digest(fuzz::build_case(fuzz::decode_case(*bytes)));
+    out += fmt::format("{} {:016x}\n", p.filename().string(), d);
+    jfiles.push_back({{"file", p.filename().string()}, {"digest", fmt::format("{:016x}", d)}});
   }
-  std::sort(files.begin(), files.end());
-  std::cout << fmt::format("# encoding {}: FILE DIGEST (scenario_digest of the decoded case); "
-                           "written by `hmmspec fuzz --manifest`\n",
-                           fuzz::kEncodingVersion);
-  for (const auto& p : files) {
-    std::vector<std::uint8_t> bytes = read_bytes(p.string());
-    u64 d = fuzz::scenario_digest(fuzz::build_case(fuzz::decode_case(bytes)));
-    std::cout << fmt::format("{} {:016x}\n", p.filename().string(), d);
-  }
+  if (a.json)
+    std::cout << json_text({{"encoding", fuzz::kEncodingVersion}, {"files", jfiles}});
+  else
+    std::cout << out;
   return kExitOk;
 }
 
 // Every input of a directory (a corpus, a libFuzzer -fork/-jobs run's output) through the
 // harness: divergences, and the rule coverage of the directory as a whole.
 int replay_directory(const FuzzArgs& a) {
-  std::error_code ec;
-  std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::directory_iterator(a.replay, ec))
-    if (e.is_regular_file()) files.push_back(e.path());
-  if (ec) {
-    std::cerr << a.replay << ":0:0: cannot read the directory\n";
-    return kExitBadInput;
-  }
-  std::sort(files.begin(), files.end());
+  auto files = directory_files(a.replay);
+  if (!files) return kExitBadInput;
   Differential diff;
-  unsigned diverged = 0;
-  for (const auto& p : files) {
+  unsigned diverged = 0, unreadable = 0;
+  nlohmann::json jdiv = nlohmann::json::array();
+  for (const auto& p : *files) {
+    auto bytes = read_bytes(p.string());
+    if (!bytes) {
+      ++unreadable;
+      continue;
+    }
     Scenario s;
-    ScenarioRun r = fuzz::run_input(diff, read_bytes(p.string()), &s);
+    ScenarioRun r = fuzz::run_input(diff, *bytes, &s);
     if (!r.divergence) continue;
     ++diverged;
-    std::cout << p.string() << ": " << r.divergence->signature << "\n";
+    if (a.json)
+      jdiv.push_back({{"input", p.string()}, {"signature", r.divergence->signature}});
+    else
+      std::cout << p.string() << ": " << r.divergence->signature << "\n";
   }
-  std::cout << fmt::format("replayed {} inputs of {} on parties [{}]: {} diverge\n", files.size(),
-                           a.replay, diff.party_names(), diverged);
-  std::cout << diff.coverage().report();
+  if (a.json) {
+    std::cout << json_text({{"directory", a.replay},
+                            {"parties", diff.party_names()},
+                            {"inputs", files->size() - unreadable},
+                            {"unreadable", unreadable},
+                            {"divergences", jdiv},
+                            {"coverage", coverage_json(diff.coverage())}});
+  } else {
+    std::cout << fmt::format("replayed {} inputs of {} on parties [{}]: {} diverge{}\n",
+                             files->size() - unreadable, a.replay, diff.party_names(), diverged,
+                             unreadable ? fmt::format(", {} unreadable", unreadable) : "");
+    std::cout << diff.coverage().report();
+  }
+  if (unreadable) return kExitBadInput;
   return diverged ? kExitDivergence : kExitOk;
 }
 
 int campaign(const FuzzArgs& a) {
+  if (!a.artifacts.empty()) { // checked before the campaign, not at its first finding
+    std::error_code ec;
+    auto st = std::filesystem::status(a.artifacts, ec);
+    if (ec || !std::filesystem::is_directory(st)) {
+      std::cerr << a.artifacts << ": "
+                << (ec ? ec.message() : std::generic_category().message(ENOTDIR))
+                << " (--artifacts needs a directory)\n";
+      return kExitBadInput;
+    }
+  }
   fuzz::CampaignOptions o;
   if (!a.geometry.empty()) {
     o.geometry = fuzz::pinned_geometry_selector(a.geometry);
@@ -151,19 +216,39 @@ int campaign(const FuzzArgs& a) {
   o.artifact_dir = a.artifacts;
   o.minimize = !a.no_minimize;
   o.stop_on_first = a.stop;
-  o.progress = a.quiet ? nullptr : &std::cout;
+  // with --json, standard output holds only the JSON document: progress goes to stderr
+  o.progress = a.quiet ? nullptr : a.json ? &std::cerr : &std::cout;
   if (!a.no_seeds)
     for (const ScenarioSource& src : builtin_scenarios())
       if (auto s = load_or_report(src))
         o.seeds.push_back(fuzz::encode_case(fuzz::lift_scenario(*s)));
-  if (!a.quiet)
-    std::cout << fmt::format("hmmspec fuzz: seed {}, {}s{}, {} seed inputs, encoding {}\n", o.seed,
-                             o.seconds, o.max_runs ? fmt::format(" or {} runs", o.max_runs) : "",
-                             o.seeds.size(), fuzz::kEncodingVersion);
+  if (o.progress)
+    *o.progress << fmt::format("hmmspec fuzz: seed {}, {}s{}, {} seed inputs, encoding {}\n",
+                               o.seed, o.seconds,
+                               o.max_runs ? fmt::format(" or {} runs", o.max_runs) : "",
+                               o.seeds.size(), fuzz::kEncodingVersion);
   fuzz::CampaignResult r = fuzz::run_campaign(o);
-  if (a.quiet)
-    for (const auto& [sig, f] : r.findings) std::cout << f.report;
-  std::cout << r.summary();
+  if (a.json) {
+    nlohmann::json jf = nlohmann::json::array();
+    for (const auto& [sig, f] : r.findings)
+      jf.push_back({{"signature", sig},
+                    {"count", f.count},
+                    {"first_execution", f.first_execution},
+                    {"report", f.report}});
+    std::cout << json_text({{"seed", o.seed},
+                            {"executions", r.executions},
+                            {"seconds", r.elapsed},
+                            {"parties", r.parties},
+                            {"findings", jf},
+                            {"artifact_errors", r.write_errors},
+                            {"coverage", coverage_json(r.coverage)}});
+  } else {
+    if (a.quiet)
+      for (const auto& [sig, f] : r.findings) std::cout << f.report;
+    std::cout << r.summary();
+  }
+  for (const std::string& e : r.write_errors) std::cerr << e << "\n";
+  if (!r.write_errors.empty()) return kExitBadInput;
   return r.findings.empty() ? kExitOk : kExitDivergence;
 }
 
@@ -175,7 +260,14 @@ void add_fuzz_command(CLI::App& app, int& exit_code) {
       "Differential fuzzing without libFuzzer: random worlds and ranges on every built party; "
       "exit 1 on a divergence. Also: turn scenarios into corpus inputs, print a corpus manifest");
   auto a = std::make_shared<FuzzArgs>();
-  cmd->add_option("--seconds", a->seconds, "time budget (default 60)")->check(CLI::Range(0.0, 1e7));
+  cmd->add_option("--seconds", a->seconds, "time budget (default 60)")
+      ->check(CLI::Validator(
+          [](std::string& s) {
+            double v = 0;
+            bool ok = CLI::detail::lexical_cast(s, v) && std::isfinite(v) && v >= 0 && v <= 1e7;
+            return ok ? std::string() : "a number of seconds from 0 to 10000000, got " + s;
+          },
+          "SECONDS"));
   cmd->add_option("--seed", a->seed,
                   "random seed (default 1); a campaign is deterministic per seed");
   cmd->add_option("--runs", a->runs, "stop after this many executions");
@@ -188,16 +280,20 @@ void add_fuzz_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--stop-on-first", a->stop, "stop at the first divergence");
   cmd->add_flag("--no-seeds", a->no_seeds, "do not start from the built-in scenarios");
   cmd->add_flag("-q,--quiet", a->quiet, "no progress lines");
+  cmd->add_flag("--json", a->json, "machine-readable output (progress lines go to stderr)");
   cmd->add_option("--geometry", a->geometry,
                   "pin every input to this built-in geometry (tiny, x86_64, ...)");
-  cmd->add_option("--encode-to", a->encode_to,
-                  "write the scenarios (FILES, --builtin) as corpus inputs to DIR");
-  cmd->add_option("--manifest", a->manifest, "print the manifest of the corpus directory DIR");
-  cmd->add_option(
+  auto* encode = cmd->add_option("--encode-to", a->encode_to,
+                                 "write the scenarios (FILES, --builtin) as corpus inputs to DIR");
+  auto* manifest =
+      cmd->add_option("--manifest", a->manifest, "print the manifest of the corpus directory DIR");
+  auto* replay = cmd->add_option(
       "--replay", a->replay,
       "run every input of DIR (a corpus) on every party: divergences and rule coverage");
-  cmd->add_option("FILES", a->files, "scenario files for --encode-to");
-  cmd->add_flag("--builtin", a->builtin, "with --encode-to: the built-in scenarios");
+  encode->excludes(manifest)->excludes(replay);
+  manifest->excludes(replay);
+  cmd->add_option("FILES", a->files, "scenario files for --encode-to")->needs(encode);
+  cmd->add_flag("--builtin", a->builtin, "with --encode-to: the built-in scenarios")->needs(encode);
   cmd->callback([a, &exit_code] {
     if (!a->encode_to.empty())
       exit_code = encode_scenarios(*a);

@@ -11,6 +11,7 @@
 #include "harness/parties.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "tools/render.h"
 
 namespace hmmspec {
 
@@ -28,8 +29,27 @@ void add_kernel_option(CLI::App& app) {
 
 void add_parties_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("parties", "List the parties: name, kernel version, label");
-  cmd->callback([&exit_code] {
-    std::cout << party_table(ground_truth_first(all_parties()));
+  auto json = std::make_shared<bool>(false);
+  cmd->add_flag("--json", *json, "machine-readable output");
+  cmd->callback([json, &exit_code] {
+    const std::vector<Party> parties = ground_truth_first(all_parties());
+    if (*json) {
+      nlohmann::json j = nlohmann::json::array();
+      for (const Party& p : parties) {
+        const char* kind = p.id.kind == PartyKind::Kernel      ? "kernel"
+                           : p.id.kind == PartyKind::Reference ? "reference"
+                                                               : "walker";
+        j.push_back({{"name", p.id.name},
+                     {"kind", kind},
+                     {"kernel", version_name(p.id.kernel)},
+                     {"label", std::string(p.id.version)},
+                     {"object", party_object(p.id)}});
+      }
+      nlohmann::json out = {{"parties", j}, {"errors", kernel_party_errors()}};
+      std::cout << json_text(out);
+    } else {
+      std::cout << party_table(parties);
+    }
     if (!kernel_party_errors().empty()) exit_code = kExitBadInput; // each printed on loading
   });
 }

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -13,6 +14,7 @@
 #include "proofs/proof_result.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "tools/render.h"
 
 namespace hmmspec {
 
@@ -23,8 +25,37 @@ struct ProveArgs {
   std::string smt2_dir;
   bool no_classifier = false;
   bool verbose = false;
+  bool json = false;
   unsigned timeout_s = 30;
 };
+
+// {encodings: [{name, description}], rows: [...], ok}: one row per solver query.
+nlohmann::json prove_json(const proofs::ProveOptions& opt,
+                          const std::vector<proofs::CheckResult>& rows, bool ok) {
+  nlohmann::json encodings = nlohmann::json::array(), jrows = nlohmann::json::array();
+  for (const proofs::Encoding& e : opt.encodings)
+    encodings.push_back({{"name", e.name}, {"description", proofs::describe_encoding(e)}});
+  for (const proofs::CheckResult& r : rows) {
+    nlohmann::json j = {{"id", r.id},
+                        {"title", r.title},
+                        {"cite", r.cite},
+                        {"encoding", r.encoding},
+                        {"kind", std::string(proofs::row_kind_name(r.kind))},
+                        {"verdict", std::string(proofs::verdict_name(r.verdict))},
+                        {"expected", std::string(proofs::verdict_name(r.expected))},
+                        {"ok", r.ok()},
+                        {"seconds", r.seconds},
+                        {"needs", r.needs},
+                        {"vacuous", r.vacuous}};
+    if (r.verdict == proofs::Verdict::Refuted) {
+      j["counterexample"] = r.counterexample;
+      j["replay"] = r.replay;
+    }
+    if (!r.smt2_file.empty()) j["smt2_file"] = r.smt2_file;
+    jrows.push_back(j);
+  }
+  return {{"encodings", encodings}, {"rows", jrows}, {"ok", ok}};
+}
 
 int run_prove(const ProveArgs& a) {
   proofs::ProveOptions opt;
@@ -37,8 +68,10 @@ int run_prove(const ProveArgs& a) {
         opt.encodings.push_back(*b);
         continue;
       }
+      std::optional<std::string> text = read_input(d);
+      if (!text) return kExitBadInput;
       std::string err;
-      auto e = proofs::load_encoding(d, err);
+      auto e = proofs::parse_encoding(*text, d, err);
       if (!e) {
         std::cerr << err << "\n";
         return kExitBadInput;
@@ -55,16 +88,20 @@ int run_prove(const ProveArgs& a) {
       return kExitBadInput;
     }
   }
-  for (const proofs::Encoding& e : opt.encodings)
-    std::cout << fmt::format("encoding {}: {}\n", e.name, proofs::describe_encoding(e));
+  if (!a.json)
+    for (const proofs::Encoding& e : opt.encodings)
+      std::cout << fmt::format("encoding {}: {}\n", e.name, proofs::describe_encoding(e));
   std::vector<proofs::CheckResult> rows = proofs::run_proofs(opt);
-  std::cout << proofs::format_table(rows, a.verbose);
-  if (!a.smt2_dir.empty())
-    std::cout << fmt::format("SMT-LIB2 queries written to {} (re-check: proofs/recheck.sh {})\n",
-                             a.smt2_dir, a.smt2_dir);
-  for (const proofs::CheckResult& r : rows)
-    if (!r.ok()) return kExitDivergence;
-  return kExitOk;
+  bool ok = std::all_of(rows.begin(), rows.end(), [](const auto& r) { return r.ok(); });
+  if (a.json) {
+    std::cout << json_text(prove_json(opt, rows, ok));
+  } else {
+    std::cout << proofs::format_table(rows, a.verbose);
+    if (!a.smt2_dir.empty())
+      std::cout << fmt::format("SMT-LIB2 queries written to {} (re-check: proofs/recheck.sh {})\n",
+                               a.smt2_dir, a.smt2_dir);
+  }
+  return ok ? kExitOk : kExitDivergence;
 }
 
 } // namespace
@@ -75,13 +112,15 @@ void add_prove_command(CLI::App& app, int& exit_code) {
                "for driver encodings; exit 1 when one fails");
   auto a = std::make_shared<ProveArgs>();
   cmd->add_option(
-      "--driver", a->drivers,
-      "nouveau, amdgpu, or an encoding FILE (docs/proofs.md); repeatable; default: symbolic");
+         "--driver", a->drivers,
+         "nouveau, amdgpu, or an encoding FILE (docs/proofs.md); repeatable; default: symbolic")
+      ->allow_extra_args(false);
   cmd->add_option("--smt2", a->smt2_dir,
                   "write every query as SMT-LIB2 (QF_BV) into this directory");
   cmd->add_flag("--no-classifier", a->no_classifier,
                 "skip P8 (the classifier against the x86 predicates)");
   cmd->add_flag("-v,--verbose", a->verbose, "print every counterexample's variables");
+  cmd->add_flag("--json", a->json, "machine-readable output: one object per solver query");
   cmd->add_option("--timeout", a->timeout_s, "seconds per solver call")
       ->check(CLI::Range(1u, 3600u));
   cmd->callback([a, &exit_code] { exit_code = run_prove(*a); });

@@ -5,16 +5,16 @@
 // expectations: ready to go into tests/scenarios/regress/.
 #include <fmt/format.h>
 
-#include <fstream>
 #include <iostream>
-#include <iterator>
 
 #include "fuzz/campaign.h"
-#include "fuzz/minimize.h"
+#include "fuzz/reproduce.h"
 #include "harness/differential.h"
+#include "model/file_io.h"
 #include "model/scenario_format.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "tools/render.h"
 
 namespace hmmspec {
 
@@ -22,33 +22,40 @@ namespace {
 
 struct ReproduceArgs {
   std::string file, out, geometry;
-  bool no_minimize = false, no_run = false;
+  bool no_minimize = false, no_run = false, json = false;
   std::size_t attempts = 20000;
 };
 
-int write_scenario(const ReproduceArgs& a, const std::string& text, int rc) {
-  if (a.out.empty()) {
+// Writes the scenario to -o FILE or standard output; with --json, standard output has the
+// JSON document (the scenario text in it, the divergence if any) whether or not -o is given.
+int write_scenario(const ReproduceArgs& a, const std::string& text, const Divergence* d, bool ran,
+                   int rc) {
+  if (!a.out.empty()) {
+    std::string reason;
+    if (!write_file(a.out, text, reason)) {
+      std::cerr << a.out << ": " << reason << "\n";
+      return kExitBadInput;
+    }
+    std::cerr << "scenario written to " << a.out << "\n";
+  }
+  if (a.json) {
+    nlohmann::json j = {{"input", a.file},
+                        {"output", a.out.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.out)},
+                        {"run", ran},
+                        {"divergence", d ? divergence_json(*d) : nlohmann::json(nullptr)},
+                        {"scenario", text}};
+    if (d) j["divergence"]["signature"] = d->signature;
+    std::cout << json_text(j);
+  } else if (a.out.empty()) {
     std::cout << text;
-    return rc;
   }
-  std::ofstream out(a.out);
-  out << text;
-  if (!out) {
-    std::cerr << a.out << ":0:0: cannot write the file\n";
-    return kExitBadInput;
-  }
-  std::cerr << "scenario written to " << a.out << "\n";
   return rc;
 }
 
 int reproduce(const ReproduceArgs& a) {
-  std::ifstream in(a.file, std::ios::binary);
-  if (!in) {
-    std::cerr << a.file << ":0:0: cannot read the file\n";
-    return kExitBadInput;
-  }
-  std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(in),
-                                  std::istreambuf_iterator<char>()};
+  std::optional<std::string> input = read_input(a.file);
+  if (!input) return kExitBadInput;
+  std::vector<std::uint8_t> bytes(input->begin(), input->end());
   if (!bytes.empty() && bytes[0] != fuzz::kEncodingVersion)
     std::cerr << fmt::format(
         "{}: note: encoding version {} (this build decodes version {}); decoding it anyway\n",
@@ -58,47 +65,12 @@ int reproduce(const ReproduceArgs& a) {
     std::cerr << "hmmspec reproduce: --geometry " << a.geometry << " is not a built-in geometry\n";
     return kExitBadInput;
   }
-  fuzz::FuzzCase c = fuzz::decode_case(bytes, pin);
-  Scenario s = fuzz::build_case(c);
-  std::string text;
-  if (a.no_run) { // the input as decoded: for inputs on which a party crashes
-    s.name = "fuzz-input";
-    s.text = fmt::format("Decoded from {} by the hmmspec fuzz harness (not run).", a.file);
-    return write_scenario(a, print_scenario(s), kExitOk);
-  }
-  Differential diff;
-  ScenarioRun r = diff.run(s);
-  if (r.divergence) {
-    std::string key = fuzz::divergence_key(*r.divergence);
-    if (!a.no_minimize) {
-      fuzz::MinimizeResult m = fuzz::minimize_case(c, diff, key, a.attempts);
-      std::cerr << fmt::format("minimized in {} runs ({} changes kept): {} -> {}\n", m.attempts,
-                               m.accepted, fuzz::case_summary(c), fuzz::case_summary(m.c));
-      Scenario ms = fuzz::build_case(m.c);
-      ScenarioRun mr = diff.run(ms);
-      if (mr.divergence) s = std::move(ms), r = std::move(mr);
-    }
-    const Divergence& d = *r.divergence;
-    std::cerr << "DIVERGENCE: " << divergence_text(d) << "signature: " << d.signature << "\n";
-    Scenario withx = with_expectations(s, r.results.front().outcome);
-    withx.name = "fuzz-" + signature_tag(d.signature);
-    withx.text =
-        fmt::format("Found by the hmmspec differential fuzzer ({}).\n{} departs from {} at {}; "
-                    "decided in the reference by {}.\nThe expectations are {}'s outcome.",
-                    a.file, d.party.name, d.against.name, d.diff.what,
-                    d.rule ? rule_id(*d.rule) : "no rule", d.against.name);
-    text = print_scenario(withx);
-  } else {
-    std::cerr << fmt::format("no divergence: the parties [{}] agree on this input\n",
-                             diff.party_names());
-    Scenario withx = with_expectations(s, r.results.front().outcome);
-    withx.name = "fuzz-input";
-    withx.text = fmt::format("Decoded from {} by the hmmspec fuzz harness; every party agrees.\n"
-                             "The expectations are {}'s outcome.",
-                             a.file, r.results.front().party.name);
-    text = print_scenario(withx);
-  }
-  return write_scenario(a, text, r.divergence ? kExitDivergence : kExitOk);
+  fuzz::Reproduction rep = fuzz::reproduce_input(
+      bytes, fuzz::ReproduceOptions{a.file, pin, !a.no_run, !a.no_minimize, a.attempts});
+  std::cerr << rep.notes;
+  const Divergence* d = rep.divergence ? &*rep.divergence : nullptr;
+  return write_scenario(a, print_scenario(rep.scenario), d, !a.no_run,
+                        d ? kExitDivergence : kExitOk);
 }
 
 } // namespace
@@ -112,6 +84,7 @@ void add_reproduce_command(CLI::App& app, int& exit_code) {
   cmd->add_option("CRASH_FILE", a->file, "fuzzer input (bytes)")->required();
   cmd->add_option("-o,--output", a->out, "write the scenario here instead of standard output");
   cmd->add_flag("--no-minimize", a->no_minimize, "keep the decoded scenario as it is");
+  cmd->add_flag("--json", a->json, "machine-readable output: the scenario and the divergence");
   cmd->add_option("--geometry", a->geometry,
                   "the geometry the input was pinned to (HMMSPEC_FUZZ_GEOMETRY)");
   cmd->add_flag("--no-run", a->no_run,

@@ -4,6 +4,7 @@
 // party, else the reference). A scenario of a version no party runs is skipped and counted.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "harness/check.h"
@@ -25,17 +26,24 @@ struct RunArgs {
   unsigned budget = 0;
 };
 
-// The parties named by --party (every party, of every kernel version, without it). A name this
-// build has no party for is left out.
-std::vector<Party> select_parties(const std::vector<std::string>& only) {
+// The parties named by --party (every party, of every kernel version, without it); a name this
+// build has no party of is an error that lists the parties it has.
+std::optional<std::vector<Party>> select_parties(const std::vector<std::string>& only) {
   std::vector<Party> all = all_parties(), chosen;
   if (only.empty()) return all;
-  std::vector<PartyId> ids;
-  for (const std::string& n : only)
-    if (auto id = parse_party(n)) ids.push_back(*id);
-  for (const Party& p : all)
-    for (const PartyId& id : ids)
-      if (p.id == id) chosen.push_back(p);
+  for (const std::string& n : only) {
+    auto id = parse_party(n);
+    if (!id) {
+      std::cerr << fmt::format("hmmspec run: --party {}: no such party in this build (parties: "
+                               "{})\n",
+                               n, party_names(ground_truth_first(all)));
+      return std::nullopt;
+    }
+    for (const Party& p : all)
+      if (p.id == *id && std::find_if(chosen.begin(), chosen.end(),
+                                      [&](const Party& c) { return c.id == p.id; }) == chosen.end())
+        chosen.push_back(p);
+  }
   return chosen;
 }
 
@@ -54,37 +62,40 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--builtin", a->builtin, "run the built-in scenario suite");
   cmd->add_flag("--json", a->json, "machine-readable output");
   cmd->add_flag("-q,--quiet", a->quiet, "print only failures and the summary");
-  cmd->add_option("--party", a->only,
-                  "run only these parties (reference, walker, kernel-5.7, kernel-6.1, ...; "
-                  "kernel: the v5.7 kernel party)");
+  cmd->add_option(
+         "--party", a->only,
+         "run only this party (reference, walker, kernel-5.7, kernel-6.1, ...; kernel: the "
+         "v5.7 kernel party); repeatable, or comma-separated")
+      ->allow_extra_args(false)
+      ->delimiter(',');
   cmd->add_option("--budget", a->budget, "walk attempts before a livelock is reported")
       ->check(CLI::Range(1u, 1000000u));
   cmd->callback([a, &exit_code] {
-    std::vector<ScenarioSource> sources;
-    if (a->builtin) sources = builtin_scenarios();
-    for (const std::string& f : a->files) {
-      auto src = read_source(f);
-      if (!src) {
-        exit_code = kExitBadInput;
-        return;
-      }
-      sources.push_back(*src);
-    }
-    if (sources.empty()) {
+    if (!a->builtin && a->files.empty()) {
       std::cerr << "hmmspec run: give scenario files or --builtin\n";
       exit_code = kExitBadInput;
       return;
     }
-    std::vector<Party> parties = ground_truth_first(select_parties(a->only));
-    if (parties.empty()) {
-      std::cerr << "hmmspec run: no such party in this build (built: "
-                << party_names(ground_truth_first(all_parties())) << ")\n";
+    auto selected = select_parties(a->only);
+    if (!selected) {
       exit_code = kExitBadInput;
       return;
     }
+    std::vector<Party> parties = ground_truth_first(*selected);
+    // the built-in scenarios, then the files, each read when its turn comes
+    std::vector<const ScenarioSource*> builtins;
+    if (a->builtin)
+      for (const ScenarioSource& src : builtin_scenarios()) builtins.push_back(&src);
+    const std::size_t total = builtins.size() + a->files.size();
     unsigned passed = 0, failed = 0, bad = 0, skipped = 0;
     nlohmann::json jruns = nlohmann::json::array();
-    for (const ScenarioSource& src : sources) {
+    for (std::size_t k = 0; k < total; ++k) {
+      std::optional<ScenarioSource> file;
+      if (k >= builtins.size() && !(file = read_source(a->files[k - builtins.size()]))) {
+        ++bad;
+        continue;
+      }
+      const ScenarioSource& src = file ? *file : *builtins[k];
       auto s = load_or_report(src);
       if (!s) {
         ++bad;
@@ -137,11 +148,11 @@ void add_run_command(CLI::App& app, int& exit_code) {
                           {"failed", failed},
                           {"bad_input", bad}};
       if (skipped) j["skipped"] = skipped;
-      std::cout << j.dump(2) << "\n";
+      std::cout << json_text(j);
     } else {
-      std::cout << fmt::format("summary: {} scenarios on parties [{}]{}\n", sources.size(),
+      std::cout << fmt::format("summary: {} scenarios on parties [{}]{}\n", total,
                                party_names(parties),
-                               bad ? fmt::format(", {} unreadable", bad) : "");
+                               bad ? fmt::format(", {} not run (bad input)", bad) : "");
       std::cout << fmt::format("{} passed, {} failed{}\n", passed, failed + bad,
                                skipped ? fmt::format(", {} skipped", skipped) : "");
     }

@@ -26,7 +26,7 @@ void add_show_command(CLI::App& app, int& exit_code) {
                           {"file", *file},
                           {"world", world_json(s->world)},
                           {"range", range_json(s->world, s->range)}};
-      std::cout << j.dump(2) << "\n";
+      std::cout << json_text(j);
       return;
     }
     std::cout << "scenario " << s->name << "  (" << *file << ")\n";

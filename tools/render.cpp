@@ -5,12 +5,18 @@
 
 #include <functional>
 
+#include "model/word_runs.h"
+
 namespace hmmspec {
 
 using nlohmann::json;
 
 std::string hex(u64 v) {
   return fmt::format("{:#x}", v);
+}
+
+std::string json_text(const json& j) {
+  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 namespace {
@@ -36,7 +42,7 @@ std::string geometry_text(const Geometry& g) {
 struct EntryRun {
   Level level;
   u64 first;
-  unsigned count;
+  u64 count;
   Entry entry; // the first entry
   Context ctx;
 };
@@ -101,6 +107,14 @@ std::string request_runs(const World& w, const HmmRange& r, const std::vector<u6
     i = j;
   }
   return s;
+}
+
+// The log as its runs: {event (the first), count, addr_step}.
+json log_json(const RunLog<Event>& log) {
+  json j = json::array();
+  for (const auto& run : log.runs())
+    j.push_back({{"event", describe(run.first)}, {"count", run.count}, {"addr_step", run.step}});
+  return j;
 }
 
 std::string req_text(const HmmRange& r, u64 v) {
@@ -222,16 +236,15 @@ json world_json(const World& w) {
                          {"flags_text", vma_flags_text(v)},
                          {"anonymous", v.anonymous},
                          {"hugetlb_size", v.hugetlb_size}});
-  j["entries"] = json::array();
-  w.visit([&](Level l, u64 addr, u64 word, Context ctx) {
-    Entry e = classify(g, l, word, w.zero_pfn, ctx);
-    j["entries"].push_back({{"level", std::string(level_name(l))},
-                            {"addr", addr},
-                            {"word", word},
-                            {"kind", std::string(kind_name(e.kind))},
-                            {"text", describe(e)},
-                            {"hugetlb_slot", ctx == Context::HugetlbSlot}});
-  });
+  j["entries"] = json::array(); // runs, as the text prints them: count entries from addr
+  for (const EntryRun& r : entry_runs(w))
+    j["entries"].push_back({{"level", std::string(level_name(r.level))},
+                            {"addr", r.first},
+                            {"count", r.count},
+                            {"word", r.entry.word},
+                            {"kind", std::string(kind_name(r.entry.kind))},
+                            {"text", describe(r.entry)},
+                            {"hugetlb_slot", r.ctx == Context::HugetlbSlot}});
   j["device_owner"] = json::array();
   for (const auto& [pfn, owner] : w.device_owner)
     j["device_owner"].push_back({{"pfn", pfn}, {"owner", owner}});
@@ -246,8 +259,7 @@ json world_json(const World& w) {
                    {"end", w.notifier.end},
                    {"seq", w.notifier.seq},
                    {"invalidations", w.notifier.invalidations}};
-  j["log"] = json::array();
-  for (const Event& e : w.log) j["log"].push_back(describe(e));
+  j["log"] = log_json(w.log);
   return j;
 }
 
@@ -261,10 +273,16 @@ json range_json(const World& w, const HmmRange& r) {
             {"pfn_shift", r.pfn_shift},
             {"dev_private_owner", r.dev_private_owner},
             {"notifier_seq", r.notifier_seq},
-            {"notifier_current", r.notifier_seq == w.notifier.seq},
-            {"pfns", r.pfns}};
-  json req = json::array();
-  for (u64 p : r.pfns) req.push_back(describe_request(r, (p & r.pfn_flags_mask) | r.default_flags));
+            {"notifier_current", r.notifier_seq == w.notifier.seq}};
+  json pfns = json::array(), req = json::array();
+  for (const WordRun& run : word_runs(r.pfns, 0))
+    pfns.push_back({{"first", run.first}, {"count", run.count}, {"word", run.word}});
+  std::vector<u64> eff(r.pfns.size()); // the requests as hmm reads them (hmm.c:113)
+  for (size_t i = 0; i < eff.size(); ++i) eff[i] = (r.pfns[i] & r.pfn_flags_mask) | r.default_flags;
+  for (const WordRun& run : word_runs(eff, 0))
+    req.push_back(
+        {{"first", run.first}, {"count", run.count}, {"request", describe_request(r, run.word)}});
+  j["pfns"] = pfns;
   j["requests"] = req;
   return j;
 }
@@ -273,13 +291,16 @@ json outcome_json(const HmmRange& r, const Outcome& o) {
   json j = {{"livelock", o.livelock},
             {"ret", o.ret},
             {"ret_text", o.livelock ? "livelock" : errno_name(o.ret)},
-            {"walks", o.walks},
-            {"pfns", o.pfns}};
-  json out = json::array();
-  for (u64 p : o.pfns) out.push_back(describe_output(r, p));
-  j["outputs"] = out;
-  j["log"] = json::array();
-  for (const Event& e : o.world.log) j["log"].push_back(describe(e));
+            {"walks", o.walks}};
+  json out = json::array(); // runs: equal words, or one pfn more each (step)
+  for (const WordRun& run : word_runs(o.pfns, r.pfn_shift < 64 ? u64(1) << r.pfn_shift : 0))
+    out.push_back({{"first", run.first},
+                   {"count", run.count},
+                   {"word", run.word},
+                   {"step", run.step},
+                   {"output", describe_output(r, run.word)}});
+  j["pfns"] = out;
+  j["log"] = log_json(o.world.log);
   j["notifier_seq"] = o.world.notifier.seq;
   return j;
 }
@@ -290,6 +311,13 @@ json divergence_json(const Divergence& d) {
           {"what", d.diff.what},
           {"expected", d.diff.left},
           {"actual", d.diff.right}};
+}
+
+json coverage_json(const RuleCoverage& c) {
+  json rules = json::object(), never = json::array();
+  for (const Rule& r : all_rules()) rules[std::string(r.id)] = c.hits(r.rule);
+  for (RuleId r : c.never_hit()) never.push_back(rule_id(r));
+  return {{"executions", c.executions()}, {"rules", rules}, {"never_hit", never}};
 }
 
 } // namespace hmmspec

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "harness/differential.h"
 #include "harness/divergence.h"
 #include "model/outcome.h"
 #include "model/scenario.h"
@@ -21,6 +22,13 @@ nlohmann::json range_json(const World& w, const HmmRange& r);
 nlohmann::json outcome_json(const HmmRange& r, const Outcome& o);
 // {party, against, what, expected, actual}: the ground truth's value is the expected one.
 nlohmann::json divergence_json(const Divergence& d);
+// {executions, rules: {R-...: executions in which it fired}, never_hit: [...]}
+nlohmann::json coverage_json(const RuleCoverage& c);
 std::string hex(u64 v);
+
+// The one way JSON is written: indented, with a final newline. Bytes of strings that are not
+// UTF-8 (a scenario name, a file name, a geometry name are the user's bytes) are replaced by
+// U+FFFD, so the output is valid JSON for every input.
+std::string json_text(const nlohmann::json& j);
 
 } // namespace hmmspec

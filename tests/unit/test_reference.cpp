@@ -110,7 +110,8 @@ TEST(Reference, RestartBudgetBoundsTheWalksExactly) {
     EXPECT_EQ(o.ret, -err::kEBUSY);
     EXPECT_EQ(o.walks, budget);
     EXPECT_EQ(o.world.log.size(), budget); // one fault per walk
-    EXPECT_EQ(t.walks.size(), budget);
+    ASSERT_EQ(t.walks.size(), 1u);         // the walks are identical: one, repeated (model/trace.h)
+    EXPECT_EQ(t.walks[0].repeats + 1, budget);
     EXPECT_TRUE(t.fired(RuleId::Livelock));
     EXPECT_EQ(o.pfns, r.pfns); // the request is never replaced
   }
@@ -234,9 +235,9 @@ TEST(ReferenceTrace, RecordsRulesPerPageAndWalk) {
   EXPECT_EQ(t.walks[0].result, -err::kEBUSY);
   EXPECT_EQ(t.walks[0].last_after, 0x11000u);
   EXPECT_EQ(t.walks[1].from, 0x11000u);
-  ASSERT_EQ(t.pages.size(), 8u);
+  ASSERT_EQ(t.npages, 8u);
   auto has = [&](std::size_t page, unsigned walk, RuleId rule) {
-    for (const RuleHit& h : t.pages[page])
+    for (const RuleHit& h : t.page_hits(page))
       if (h.walk == walk && h.rule == rule) return true;
     return false;
   };
@@ -246,8 +247,8 @@ TEST(ReferenceTrace, RecordsRulesPerPageAndWalk) {
   EXPECT_TRUE(has(2, 1, RuleId::FaultSpan)); // in the span to the PMD chunk end
   EXPECT_TRUE(has(1, 2, RuleId::PteZero));
   EXPECT_TRUE(has(5, 2, RuleId::HoleVmaNone));
-  EXPECT_EQ(t.written[0], 1u);
-  EXPECT_EQ(t.written[1], 2u);
+  EXPECT_EQ(t.written(0), 1u);
+  EXPECT_EQ(t.written(1), 2u);
   EXPECT_EQ(t.pages_with(RuleId::HoleVmaNone), (std::vector<std::size_t>{4, 5, 6, 7}));
 
   Scenario s;
@@ -276,6 +277,26 @@ TEST(ReferenceTrace, NotWrittenPagesAreMarked) {
   std::string text = explain_text(s, o, t);
   EXPECT_NE(text.find("(not written: holds its request)"), std::string::npos) << text;
   EXPECT_TRUE(t.fired(RuleId::HoleGapEfault));
+}
+
+// explain prints the request hmm reads, (pfns[i] & pfn_flags_mask) | default_flags
+// (hmm.c:113), not the raw input word: amdgpu's mask 0 and default V turn a raw W into V.
+TEST(ReferenceTrace, ExplainPrintsTheRequestHmmReads) {
+  World w = tiny_world();
+  put(w, Level::Pte, 0x10000, Entry{.kind = Kind::Page, .pfn = 0x500});
+  HmmRange r = range_of(w, 0x10000, 0x11000);
+  r.pfns = {W};
+  r.pfn_flags_mask = 0;
+  r.default_flags = V;
+  Trace t;
+  Outcome o = reference_hmm_range_fault(w, r, RunOptions{}, &t);
+  ASSERT_EQ(o.ret, 1);
+  Scenario s;
+  s.world = w;
+  s.range = r;
+  std::string text = explain_text(s, o, t);
+  EXPECT_NE(text.find("page 0 (0x10000)  request V  -> pfn=0x500 V"), std::string::npos) << text;
+  EXPECT_EQ(text.find("request W"), std::string::npos) << text;
 }
 
 // The reference agrees with itself under geometry: the same mapping one level up in a

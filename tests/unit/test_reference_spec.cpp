@@ -83,8 +83,7 @@ TEST_P(SpecScenario, ReferenceMeetsExpectationsAndFiresItsRules) {
   EXPECT_EQ(trace.kernel, k);
   std::set<RuleId> fired;
   for (const RuleHit& h : trace.call) fired.insert(h.rule);
-  for (const auto& page : trace.pages)
-    for (const RuleHit& h : page) fired.insert(h.rule);
+  for (const PageRun& run : trace.hits) fired.insert(run.hit.rule);
   for (RuleId r : fired) {
     EXPECT_TRUE(rule_info(r).holds_in(k)) << rule_id(r) << " fired in a " << version_name(k)
                                           << " world; it holds in " << versions_text(rule_info(r));

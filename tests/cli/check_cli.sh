@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The command line's contract: bad flags and arguments are exit 2 with a message that names
+# the problem; every command takes --json and then prints one JSON document.
+#   check_cli.sh HMMSPEC SOURCE_DIR CMAKE JSON_VALID_CMAKE
+set -u
+hmmspec=$1
+src=$2
+cmake=$3
+json_valid=$4
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+expect() { # EXIT MESSAGE-SUBSTRING command...
+  local want=$1 msg=$2
+  shift 2
+  timeout 60 "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  if [ "$rc" -ne "$want" ] || ! grep -qF -- "$msg" "$tmp/out" "$tmp/err"; then
+    echo "FAIL $*: exit $rc (expected $want), '$msg' expected in: $(cat "$tmp/out" "$tmp/err" | head -c 600)"
+    fail=1
+  else
+    echo "ok   $* -> $rc"
+  fi
+}
+printf 'range 0+4K\nexpect ret 1\n' >"$tmp/s.hmm"
+printf 'range 0+4K\nexpect ret 1\n' >"$tmp/t.hmm"
+
+expect 2 "unknown command 'bogus' (commands: parties, show, run," "$hmmspec" bogus
+expect 2 "seconds from 0 to 10000000, got nan" "$hmmspec" fuzz --seconds nan
+expect 2 "got inf" "$hmmspec" fuzz --seconds inf
+# --party takes one name per flag: the files after it are files
+expect 1 "summary: 2 scenarios on parties [walker]" "$hmmspec" run --party walker "$tmp/s.hmm" "$tmp/t.hmm"
+expect 1 "summary: 2 scenarios on parties [reference walker]" "$hmmspec" run --party walker,reference "$tmp/s.hmm" "$tmp/t.hmm"
+expect 1 "on parties [reference walker]" "$hmmspec" run --party walker --party reference "$tmp/s.hmm"
+expect 2 "--party nope: no such party in this build (parties: " "$hmmspec" run --party nope "$tmp/s.hmm"
+expect 2 "give scenario files or --builtin" "$hmmspec" run --party walker
+# fuzz: files and --builtin go with --encode-to; the modes exclude each other
+expect 2 "FILES requires --encode-to" "$hmmspec" fuzz "$tmp/s.hmm"
+expect 2 "--builtin requires --encode-to" "$hmmspec" fuzz --builtin
+expect 2 "--encode-to excludes --manifest" "$hmmspec" fuzz --encode-to "$tmp/enc" --manifest "$tmp" --builtin
+expect 2 "--manifest excludes --replay" "$hmmspec" fuzz --manifest "$tmp" --replay "$tmp"
+# exhaustive: a case or a start beyond the space
+expect 2 "--from 99999999: no such case (the cases are 0.." "$hmmspec" exhaustive --pages 1 --from 99999999
+expect 2 "--case 99999999: no such case" "$hmmspec" exhaustive --pages 1 --case 99999999
+# a scenario that does not parse is bad input, not "unreadable"
+printf 'range 0+4K\nfrobnicate\n' >"$tmp/bad.hmm"
+expect 2 "1 not run (bad input)" "$hmmspec" run "$tmp/bad.hmm"
+expect 2 "page_shift must be between 12 and 16, got 256" "$hmmspec" show "$src/tests/malformed/geometry-page-shift-huge.hmm"
+
+# Every command takes --json: the list is the commands `hmmspec --help` names, so a new
+# command without a case here fails.
+json() { # EXIT command...
+  local want=$1
+  shift
+  timeout 120 "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  if [ "$rc" -ne "$want" ] || ! "$cmake" -DFILE="$tmp/out" -P "$json_valid" 2>>"$tmp/err"; then
+    echo "FAIL $*: exit $rc (expected $want) or not JSON: $(head -c 300 "$tmp/out") $(cat "$tmp/err")"
+    fail=1
+  else
+    echo "ok   $* -> JSON"
+  fi
+}
+mkdir "$tmp/corpus"
+cp "$src/fuzz/corpus/diff_fuzzer/0092a2ab76325b2ffb104e0c9c3f4f7e96fb4111" "$tmp/corpus/a"
+for c in $("$hmmspec" --help | sed -n '/^Subcommands:/,$p' | awk 'NR > 1 && NF {print $1}'); do
+  case $c in
+  parties) json 0 "$hmmspec" parties --json ;;
+  show) json 0 "$hmmspec" show --json "$tmp/s.hmm" ;;
+  run) json 1 "$hmmspec" run --json "$tmp/s.hmm" ;;
+  explain) json 1 "$hmmspec" explain --json "$tmp/s.hmm" ;;
+  exhaustive)
+    json 0 "$hmmspec" exhaustive --json --pages 1 --count
+    json 0 "$hmmspec" exhaustive --json --pages 1 --case 0
+    json 0 "$hmmspec" exhaustive --json --pages 1 --from 8000
+    ;;
+  fuzz)
+    json 0 "$hmmspec" fuzz --json --runs 3 --artifacts ''
+    json 0 "$hmmspec" fuzz --json --manifest "$tmp/corpus"
+    json 0 "$hmmspec" fuzz --json --replay "$tmp/corpus"
+    json 0 "$hmmspec" fuzz --json --encode-to "$tmp/enc" "$tmp/s.hmm"
+    ;;
+  reproduce)
+    json 0 "$hmmspec" reproduce --json "$tmp/corpus/a"
+    json 0 "$hmmspec" reproduce --json --no-run "$tmp/corpus/a" -o "$tmp/r.hmm"
+    ;;
+  prove) json 0 "$hmmspec" prove --json --driver nouveau --no-classifier ;;
+  bench) json 0 "$hmmspec" bench --json --tables f --shrink 10 --min-time 0 --min-calls 1 ;;
+  *)
+    echo "FAIL command $c: no --json case in this test"
+    fail=1
+    ;;
+  esac
+done
+exit $fail
