@@ -237,7 +237,7 @@ std::string report_text(const std::vector<TableResult>& results) {
     if (!x) return "";
     return *x >= target ? " met" : " MISSED";
   };
-  s += "\nRatios (targets of issue 5: walker/kernel >= 2 on (d) and (e) and >= 1 on every table;\n"
+  s += "\nRatios (targets: walker/kernel >= 2 on (d) and (e) and >= 1 on every table;\n"
        "walk/bound >= 0.5, i.e. within 2x of memset/memcpy, on (a), (c) and (d))\n";
   s += fmt::format("{:<5} {:>18} {:>18} {:>14} {:>18} {:>12}\n", "table", "walker/kernel",
                    "walker/reference", "walk/walker", "walk/bound", "copy/walker");

@@ -3,7 +3,8 @@
 // to raw x86-64 words and the classifier from words to kinds, at every level.
 //
 // The classifier reads a word the way v5.7 hmm.c and mm/pagewalk.c read it at that level, in
-// the order they test it (kernel-context.md §4.5, §5, §7.6-7.9):
+// the order they test it (hmm.c:191-472, mm/pagewalk.c at v5.7, and the predicates of
+// arch/x86/include/asm/pgtable.h at v5.7):
 //   PTE  none -> not present (swap-type, by type) -> present (protnone, zero page, page)
 //   PMD  none -> not present (swap-type) -> devmap or PSE (huge) -> pmd_bad -> table
 //   PUD  none -> trans-huge or devmap (huge) -> pud_bad (bad, but still descended) -> table
@@ -71,7 +72,8 @@ u64 huge_pfn(const Geometry& g, Level l, u64 word); // pmd_pfn / pud_pfn
 // The table a pointer word names: the raw pfn bits, no inversion (p?d_page_vaddr).
 u64 table_pfn(const Geometry& g, u64 word);
 
-// The kernel predicates the classifier is built from (x86-64, kernel-context.md §5).
+// The kernel predicates the classifier is built from (x86-64, arch/x86/include/asm/pgtable.h and
+// pgtable_types.h at v5.7).
 bool word_none(Level l, unsigned levels, u64 word);  // p?d_none at that level
 bool word_bad(const Geometry& g, Level l, u64 word); // pmd_bad, pud_bad, p4d_bad, pgd_bad
 

@@ -113,7 +113,7 @@ unsigned fault_pte_marker(Ctx& c, u64* slot, const Entry& e) {
   return 0;
 }
 
-// do_wp_page on a present, read-only PTE (kernel-context.md §6.2, row "present, read-only").
+// do_wp_page on a present, read-only PTE (mm/memory.c at v5.7; docs/fault-model.md, F-COW).
 unsigned write_protect_fault(Ctx& c, u64* slot, const Entry& e) {
   if (e.kind == Kind::Zero) return cow_pte(c, slot); // F-COW: the zero page is always copied
   if (e.special) { // no struct page: wp_pfn_shared in place, or copied
@@ -143,7 +143,7 @@ unsigned fault_pte(Ctx& c, u64* slot) {
     return 0; // F-PRESENT: accessed (and dirty) bits only
   case Kind::Protnone:
     // F-NUMA: do_numa_page restores access with the saved write bit; the write itself is not
-    // handled by this fault (kernel-context.md §6.2).
+    // handled by this fault (docs/fault-model.md).
     *slot = enc(c.w, Level::Pte, Entry{.kind = Kind::Page, .pfn = e.pfn, .write = e.write});
     return 0;
   case Kind::Swap: { // F-SWAPIN: a new page; a write maps it writable (exclusively owned)
@@ -363,7 +363,7 @@ void make_slot_writable(Ctx& c, u64* slot) {
   *slot |= RW | DIRTY;
 }
 
-// hugetlb_fault at the VMA's huge page size (kernel-context.md §6.2, last row).
+// hugetlb_fault at the VMA's huge page size (mm/hugetlb.c at v5.7; docs/fault-model.md).
 unsigned fault_hugetlb(Ctx& c) {
   const Geometry& g = c.g();
   Level l = c.vma.hugetlb_size == g.size(Level::Pud) ? Level::Pud : Level::Pmd;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // TRUSTED: part of the specification. The observable outcome of one hmm_range_fault call
-// (design-brief §3): the return value, the whole pfns[] array, the final world (every table
+// (docs/architecture.md): the return value, the whole pfns[] array, the final world (every table
 // word, the notifier, the injections left) and the ordered log of faults and waits. Two
 // parties agree only when their outcomes are identical.
 #pragma once

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// A scenario: a world, a range and what the call is expected to do (design-brief §6).
+// A scenario: a world, a range and what the call is expected to do (docs/scenario-format.md).
 // The text format is in docs/scenario-format.md; parse and print live in scenario_format.h.
 #pragma once
 

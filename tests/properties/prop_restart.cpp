@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Property: the restart invariant (kernel-context.md §7.10). Whenever a walk attempt ends in
+// Property: the restart invariant (docs/spec.md, R-RESTART; hmm.c:586-593). Whenever a walk attempt ends in
 // -EBUSY, every entry below `last` holds its output and every entry at or above `last` still
 // holds the caller's request, so the next attempt, which starts at `last`, reads requests.
 //

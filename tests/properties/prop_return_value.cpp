@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Property: the return value equals the spec's `last` rule (kernel-context.md §7.10), as
+// Property: the return value equals the spec's `last` rule (hmm.c:597; docs/spec.md, R-RETURN), as
 // stated independently in spec_last.h for calls that make no fault and no migration wait:
 //   - when the rule finds the call fault-free, every party returns what the rule says (a
 //     count, -EFAULT, -EBUSY for a stale sequence, -EINVAL for an empty range) with an empty

@@ -28,7 +28,7 @@
 // Why NONE outputs may differ even then: a hugetlb page reported as a hole (a missing slot,
 // hmm.c:157-179) before a later fault of the same call allocates the PMD table under it is, in
 // the second call, a none slot reported V with a meaningless pfn (hmm.c:499-502,
-// kernel-context.md §9 quirk 1). Such a hole had no request, so nothing is faulted for it.
+// docs/spec.md). Such a hole had no request, so nothing is faulted for it.
 //
 // Outside the second precondition the test only counts (RC_TAG) second calls that fault.
 #include "harness/parties.h"

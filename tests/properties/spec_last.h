@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The return value of a call that makes no fault and waits for no migration, stated from the
-// rules for `last` (kernel-context.md §7.10): the notifier check and -EINVAL first, then one
+// rules for `last` (hmm.c:575-597; docs/spec.md, R-RESTART, R-RETURN): the notifier check and -EINVAL first, then one
 // walk over the VMAs and gaps in which every chunk either fills outputs (moving `last` to the
 // chunk's end, or to a hole's start, or leaving it) or fails with -EFAULT. When the walk would
 // need a fault or a migration wait somewhere, the answer says so instead.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // What the page tables say about one page, read the way v5.7 hmm.c and the walker read them,
 // for the properties to compare outputs and worlds against. These are restatements from the
-// kernel sources (kernel-context.md §4-§7), written independently of the parties.
+// kernel sources (hmm.c and mm/pagewalk.c at v5.7), written independently of the parties.
 #pragma once
 
 #include <functional>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The handle_mm_fault model (model/fault.h; kernel-context.md §6.2, every row; the F-... rules
+// The handle_mm_fault model (model/fault.h; docs/fault-model.md, every rule; the F-... rules
 // of model/fault.cpp, described in docs/fault-model.md), the migration waits, split_huge_pud,
 // the interval notifier's overlap rule, injections, the fault log and the pfn allocator.
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Geometry (model/geometry.h): shifts, sizes, masks and entry counts of the built-in
-// geometries (kernel-context.md §5.1), validate(), and the chunk ends of p?d_addr_end
-// (include/asm-generic/pgtable.h, kernel-context.md §4.4) including the compare done as
+// geometries (docs/scenario-format.md), validate(), and the chunk ends of p?d_addr_end
+// (include/asm-generic/pgtable.h at v5.7) including the compare done as
 // boundary-1 < end-1, which stays right when the boundary wraps to 0.
 #include <gtest/gtest.h>
 

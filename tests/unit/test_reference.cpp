@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The reference (model/reference.h) on worlds built in code: the behaviours a scenario file
 // cannot state (an empty or inverted range, the restart budget's bounds, the restart
-// invariant of kernel-context.md §7.10 over many generated worlds, robustness to a short
+// invariant (docs/spec.md, R-RESTART) over many generated worlds, robustness to a short
 // pfns[] array) and the trace that `hmmspec explain` prints.
 #include <gtest/gtest.h>
 
@@ -148,7 +148,7 @@ TEST(Reference, ShortPfnsArrayDoesNotCrash) {
   EXPECT_EQ(o.pfns[0], (0x500ull << 12) | V);
 }
 
-// --- the restart invariant (kernel-context.md §7.10) over generated worlds ---------------
+// --- the restart invariant (docs/spec.md, R-RESTART) over generated worlds ---------------
 // Whenever a walk returns -EBUSY, every entry at or above `last` still holds its request.
 
 struct Lcg { // a small deterministic generator, so the test is the same on every run
