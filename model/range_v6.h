@@ -24,12 +24,75 @@ inline constexpr u64 REQ_FAULT = VALID;              // HMM_PFN_REQ_FAULT (input
 inline constexpr u64 REQ_WRITE = WRITE;              // HMM_PFN_REQ_WRITE (input)
 inline constexpr u64 FLAGS = 0xFFull << ORDER_SHIFT; // HMM_PFN_FLAGS: every bit but the pfn
 
-// hmm_pfn_to_page's pfn (hmm.h:55-58): the word without its flag bits.
-constexpr u64 pfn_of(u64 word) {
+// hmm_pfn_to_page's pfn (6.1 include/linux/hmm.h:55-58): the word without its flag bits.
+template <class Word>
+constexpr Word pfn_of(Word word) {
   return word & ~FLAGS;
 }
+// hmm_pfn_to_map_order (6.1 include/linux/hmm.h:74-77), as a word.
+template <class Word>
+constexpr Word order_bits(Word word) {
+  return (word >> ORDER_SHIFT) & ORDER_MASK;
+}
 constexpr unsigned order_of(u64 word) { // hmm_pfn_to_map_order
-  return unsigned((word >> ORDER_SHIFT) & ORDER_MASK);
+  return unsigned(order_bits(word));
+}
+
+// The request arithmetic of 6.x is v5.7's (model/range.h) read with fixed bits: 6.1
+// mm/hmm.c:86-145 is hmm.c:98-155 with flags[VALID] = HMM_PFN_REQ_FAULT, flags[WRITE] =
+// HMM_PFN_REQ_WRITE, CPU flags HMM_PFN_VALID (= REQ_FAULT) and HMM_PFN_WRITE (= REQ_WRITE).
+// NONE is 0 and ERROR is HMM_PFN_ERROR; 6.x has no SPECIAL output (never written) and no
+// pfn_shift. The range as the reference reads it, for model/range.h's templates; a `Range`
+// is an HmmRange or anything with its fields (proofs/ instantiates it with Z3 words).
+template <class Range>
+constexpr Range range_as_read(Range r) {
+  r.flags = {VALID, WRITE};
+  r.values = {ERROR, 0u, ERROR};
+  r.pfn_shift = 0u;
+  return r;
+}
+
+// The CPU-flag derivations of 6.x, over what the entry is (accessible, writable) as the
+// reference reads it, and templates over the word type (model/word_ops.h) so that proofs/
+// proves them (docs/proofs.md, the 6.x obligations).
+// hmm_pfn_flags_order (6.1 mm/hmm.c:171-174): a map order in bits 56-60.
+template <class Word>
+constexpr Word pfn_flags_order(Word order) {
+  return order << ORDER_SHIFT;
+}
+// pte_to_hmm_pfn_flags (6.1 mm/hmm.c:215-221): 0, VALID or VALID|WRITE, no order.
+template <class Bool>
+constexpr auto pte_cpu_flags(Bool accessible, Bool writable) {
+  return ite(!accessible, u64(0), ite(writable, VALID | WRITE, VALID));
+}
+// pmd_to_hmm_pfn_flags (6.1 mm/hmm.c:177-185): 0 for a protnone PMD, else VALID [| WRITE] |
+// the order.
+template <class Bool, class Word>
+constexpr Word pmd_cpu_flags(Bool protnone, Bool writable, Word order) {
+  return ite(protnone, u64(0), ite(writable, VALID | WRITE, VALID) | pfn_flags_order(order));
+}
+// pud_to_hmm_pfn_flags (6.1 mm/hmm.c:400-408): 0 unless present, else VALID [| WRITE] | order.
+template <class Bool, class Word>
+constexpr Word pud_cpu_flags(Bool present, Bool writable, Word order) {
+  return ite(!present, u64(0), ite(writable, VALID | WRITE, VALID) | pfn_flags_order(order));
+}
+// A hugetlb slot (6.1 mm/hmm.c:491-492): the PTE derivation | the huge page's order, which
+// is there even when the slot is not accessible.
+template <class Bool, class Word>
+constexpr Word hugetlb_cpu_flags(Bool accessible, Bool writable, Word order) {
+  return pte_cpu_flags(accessible, writable) | pfn_flags_order(order);
+}
+// A pfn output (6.1 mm/hmm.c:206, 311, 456, 502): the pfn ORed with the CPU flags; VALID
+// comes only from them.
+template <class Word>
+constexpr Word pfn_output(Word pfn, Word cpu_flags) {
+  return pfn | cpu_flags;
+}
+// The output of a device-private page of the caller's owner (6.1 mm/hmm.c:253-256):
+// swp_offset_pfn | VALID [| WRITE].
+template <class Bool, class Word>
+constexpr Word device_private_output(Word pfn, Bool writable) {
+  return pfn | ite(writable, VALID | WRITE, VALID);
 }
 } // namespace hmm6
 

@@ -153,7 +153,7 @@ u64 cpu_flags(const RefCall& c, bool accessible, bool writable) {
 // carry a map order), noting R-OUTPUT-CPU-FLAGS when they lack VALID: the output has none.
 void write_pfn(RefCall& c, u64 addr, u64 pfn, u64 cpu) {
   if (v6(c)) {
-    write_output(c, addr, pfn | cpu);
+    write_output(c, addr, hmm6::pfn_output(pfn, cpu));
     if (!(cpu & hmm6::VALID)) note(c, addr, RuleId::OutputCpuFlags);
     return;
   }
@@ -161,11 +161,6 @@ void write_pfn(RefCall& c, u64 addr, u64 pfn, u64 cpu) {
   if (!(cpu & V(c))) note(c, addr, RuleId::OutputValid);
 }
 
-// hmm_pfn_flags_order (6.1 mm/hmm.c:171-174): a map order in the output's order bits; 0 in
-// v5.7, which has none.
-u64 order_flags(const RefCall& c, unsigned order) {
-  return v6(c) ? u64(order) << hmm6::ORDER_SHIFT : 0;
-}
 // The order of a mapping of `size` bytes: PMD_SHIFT - PAGE_SHIFT, PUD_SHIFT - PAGE_SHIFT and
 // huge_page_order in the world's geometry.
 unsigned order_of_size(const RefCall& c, u64 size) {
@@ -326,8 +321,9 @@ std::optional<long> decide_hugetlb(RefCall& c, const Portion& p, const Site& s, 
   // order of the huge page (6.1 mm/hmm.c:491-492).
   bool accessible =
       s.entry.kind == Kind::Huge || s.entry.kind == Kind::Page || s.entry.kind == Kind::Zero;
-  u64 cpu =
-      cpu_flags(c, accessible, s.word & RW) | order_flags(c, order_of_size(c, p.vma->hugetlb_size));
+  const u64 order = order_of_size(c, p.vma->hugetlb_size);
+  u64 cpu = v6(c) ? hmm6::hugetlb_cpu_flags(accessible, bool(s.word & RW), order)
+                  : cpu_flags(c, accessible, s.word & RW);
   if (v6(c)) v.rules.push_back(RuleId::HugetlbSlotAny);
   v.rules.push_back(RuleId::HugetlbFirstRequest);
   unsigned need = pte_need_fault(c.range, request_at(c, v.start), cpu);
@@ -383,15 +379,16 @@ std::optional<long> decide_chunk(RefCall& c, const Portion& p, const Site& s, Ve
     c.livelock = true;
     return stop(c, v, kBusy);
   case SiteKind::PudDevmap: { // pud_to_hmm_pfn_flags: present here, so V or V|W (6.x: | order)
-    const u64 cpu = cpu_flags(c, true, s.word & RW) |
-                    order_flags(c, order_of_size(c, geom(c).size(Level::Pud)));
+    const u64 order = order_of_size(c, geom(c).size(Level::Pud));
+    const u64 cpu = v6(c) ? hmm6::pud_cpu_flags(true, bool(s.word & RW), order)
+                          : cpu_flags(c, true, s.word & RW);
     return decide_huge(c, p, v, cpu, s.cause, RuleId::PudDevmapFault);
   }
   case SiteKind::PmdHuge: { // pmd_to_hmm_pfn_flags: 0 when protnone (6.x: else | order)
-    const u64 order =
-        s.entry.protnone ? 0 : order_flags(c, order_of_size(c, geom(c).size(Level::Pmd)));
-    return decide_huge(c, p, v, cpu_flags(c, !s.entry.protnone, s.word & RW) | order, s.cause,
-                       RuleId::PmdHugeFault);
+    const u64 order = order_of_size(c, geom(c).size(Level::Pmd));
+    const u64 cpu = v6(c) ? hmm6::pmd_cpu_flags(s.entry.protnone, bool(s.word & RW), order)
+                          : cpu_flags(c, !s.entry.protnone, s.word & RW);
+    return decide_huge(c, p, v, cpu, s.cause, RuleId::PmdHugeFault);
   }
   case SiteKind::PmdMigration:
   case SiteKind::PmdNotPresent:
@@ -569,7 +566,7 @@ long decide_pte_v6(RefCall& c, const Portion& p, const Site& s, u64 addr, u64 ch
     if (e.kind == Kind::Device && c.world.owner_of(e.pfn) == r.dev_private_owner) {
       // swp_offset_pfn | VALID [| WRITE] (6.1 mm/hmm.c:250-258): e.pfn is swp_offset_pfn
       note(c, addr, RuleId::PteDeviceOwnedPfn);
-      write_output(c, addr, e.pfn | hmm6::VALID | (e.write ? hmm6::WRITE : 0));
+      write_output(c, addr, hmm6::device_private_output(e.pfn, e.write));
       return 0;
     }
     unsigned need = pte_need_fault(r, req, 0);
@@ -598,7 +595,7 @@ long decide_pte_v6(RefCall& c, const Portion& p, const Site& s, u64 addr, u64 ch
   }
   default: { // present: a page, the zero page, or protnone (pte_present includes PROTNONE)
     const bool protnone = e.kind == Kind::Protnone;
-    const u64 cpu = cpu_flags(c, !protnone, s.word & RW); // 6.1 mm/hmm.c:215-221
+    const u64 cpu = hmm6::pte_cpu_flags(!protnone, bool(s.word & RW)); // 6.1 mm/hmm.c:215-221
     if (protnone) note(c, addr, RuleId::PteProtnone);
     unsigned need = pte_need_fault(r, req, cpu);
     if (need) return fault(RuleId::PtePresentFault, need);

@@ -15,18 +15,11 @@ void note_call(Trace* t, unsigned walk, RuleId r) {
 }
 
 // The range as the reference's request arithmetic (model/range.h) reads it. v5.7: the
-// caller's own encoding. 6.x: hmm_pte_need_fault and hmm_range_need_fault (6.1 mm/hmm.c:86-145)
-// are v5.7's with flags[VALID] = HMM_PFN_REQ_FAULT and flags[WRITE] = HMM_PFN_REQ_WRITE, and
-// the CPU flags are HMM_PFN_VALID (= REQ_FAULT) and HMM_PFN_WRITE (= REQ_WRITE)
-// (6.1 include/linux/hmm.h:34-46); NONE is 0 and ERROR is HMM_PFN_ERROR. The 6.x walk builds
-// its pfn outputs itself (no pfn_shift, VALID only from the CPU flags: ref_walk.cpp).
+// caller's own encoding. 6.x: its fixed bits (model/range_v6.h hmm6::range_as_read); the 6.x
+// walk builds its pfn outputs with the 6.x templates (no pfn_shift, VALID only from the CPU
+// flags: ref_walk.cpp).
 HmmRange range_as_read(const HmmRange& r, KernelVersion k) {
-  if (!has_v6_api(k)) return r;
-  HmmRange v = r;
-  v.flags = {hmm6::VALID, hmm6::WRITE};
-  v.values = {hmm6::ERROR, 0, hmm6::ERROR}; // 6.x has no SPECIAL output; it is never written
-  v.pfn_shift = 0;
-  return v;
+  return has_v6_api(k) ? hmm6::range_as_read(r) : r;
 }
 
 } // namespace

@@ -8,6 +8,8 @@
 #include <map>
 #include <sstream>
 
+#include "model/range_v6.h"
+
 namespace hmmspec::proofs {
 
 namespace {
@@ -139,7 +141,22 @@ std::optional<Encoding> load_encoding(const std::string& path, std::string& erro
   return parse_encoding(ss.str(), path, error);
 }
 
+Encoding v6_encoding(KernelVersion v) {
+  Encoding e;
+  e.name = std::string(version_name(v));
+  e.symbolic = false;
+  e.kernel = v;
+  e.range = hmm6::range_as_read(HmmRange{});
+  e.pfn_bits = 40; // SWP_PFN_BITS with MAX_PHYSMEM_BITS 52 (x86-64, 5-level paging)
+  return e;
+}
+
 std::string describe_encoding(const Encoding& e) {
+  if (has_v6_api(e.kernel))
+    return fmt::format("{} fixed bits: REQ_FAULT = VALID = bit 63, REQ_WRITE = WRITE = bit 62, "
+                       "ERROR = bit 61, order in bits 56-60, NONE = 0; default_flags and "
+                       "pfn_flags_mask symbolic",
+                       version_name(e.kernel));
   if (e.symbolic) return "every encoding (flags, values, pfn_shift, default_flags, mask symbolic)";
   const HmmRange& r = e.range;
   return fmt::format("V={:#x} W={:#x} ERROR={:#x} NONE={:#x} SPECIAL={:#x} pfn_shift={} "

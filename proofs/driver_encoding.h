@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 
+#include "model/kernel_version.h"
 #include "model/range.h"
 
 namespace hmmspec::proofs {
@@ -34,6 +35,8 @@ struct Encoding {
   bool symbolic = true; // true: every field is a free variable; range is ignored
   HmmRange range;       // flags, values, pfn_shift, default_flags, pfn_flags_mask
   unsigned pfn_bits = kDefaultPfnBits;
+  // The API: v5.7's driver encoding, or a 6.x family's fixed bits (v6_encoding).
+  KernelVersion kernel = KernelVersion::V5_7;
 };
 
 // The symbolic encoding: all drivers at once.
@@ -41,6 +44,11 @@ Encoding symbolic_encoding();
 // The built-in v5.7 encodings (model/range.h apply_driver_encoding, docs/proofs.md):
 // "nouveau", "amdgpu". Returns nothing for another name.
 std::optional<Encoding> builtin_encoding(std::string_view name);
+
+// The fixed bits of a 6.x family (model/range_v6.h, 6.1 include/linux/hmm.h:34-46): its range
+// as the reference reads it (hmm6::range_as_read), default_flags and pfn_flags_mask left
+// symbolic; named "6.1" or "6.12". The 6.x obligations of docs/proofs.md run on it.
+Encoding v6_encoding(KernelVersion v);
 
 // Parses the FILE format. On error returns nothing and sets `error` to "path:line:col: msg".
 std::optional<Encoding> parse_encoding(std::string_view text, const std::string& path,

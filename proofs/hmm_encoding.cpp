@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "proofs/hmm_encoding.h"
 
+#include "model/range_v6.h"
 #include "proofs/x86_kernel.h"
 
 namespace hmmspec::proofs {
@@ -14,6 +15,22 @@ expr zero64(context& c) {
 } // namespace
 
 SymRange sym_range(context& c, const Encoding& enc) {
+  if (has_v6_api(enc.kernel)) {
+    // 6.1 include/linux/hmm.h:36-43: VALID bit 63 (= REQ_FAULT), WRITE bit 62 (= REQ_WRITE),
+    // ERROR bit 61; no SPECIAL (ERROR stands in, never written), no pfn_shift.
+    const u64 valid = 1ull << 63, write = 1ull << 62, error = 1ull << 61;
+    return SymRange{bv64(c, valid),
+                    bv64(c, write),
+                    bv64(c, error),
+                    bv64(c, 0),
+                    bv64(c, error),
+                    c.bv_const("default_flags", 64),
+                    c.bv_const("pfn_flags_mask", 64),
+                    bv64(c, 0),
+                    bv64(c, enc.pfn_bits),
+                    false,
+                    enc.kernel};
+  }
   if (enc.symbolic)
     return SymRange{c.bv_const("V", 64),
                     c.bv_const("W", 64),
@@ -24,7 +41,8 @@ SymRange sym_range(context& c, const Encoding& enc) {
                     c.bv_const("pfn_flags_mask", 64),
                     c.bv_const("pfn_shift", 64),
                     c.bv_const("pfn_bits", 64),
-                    true};
+                    true,
+                    enc.kernel};
   const HmmRange& r = enc.range;
   return SymRange{bv64(c, r.flags[HMM_PFN_VALID]),
                   bv64(c, r.flags[HMM_PFN_WRITE]),
@@ -35,7 +53,8 @@ SymRange sym_range(context& c, const Encoding& enc) {
                   bv64(c, r.pfn_flags_mask),
                   bv64(c, r.pfn_shift),
                   bv64(c, enc.pfn_bits),
-                  false};
+                  false,
+                  enc.kernel};
 }
 
 void add_range_domain(Check& chk, const SymRange& r) {
@@ -50,6 +69,7 @@ void add_range_vars(Check& chk, const SymRange& r) {
   chk.var("V", r.V).var("W", r.W).var("ERROR", r.E).var("NONE", r.N).var("SPECIAL", r.S);
   chk.var("default_flags", r.D).var("pfn_flags_mask", r.M).var("pfn_shift", r.shift);
   chk.var("pfn_bits", r.pfn_bits);
+  if (has_v6_api(r.kernel)) chk.var("api_v6", bv64(r.V.ctx(), 1));
 }
 
 void encoding_pre(Check& chk, const SymRange& r, std::string name, const expr& e) {
@@ -67,7 +87,7 @@ HmmRange range_of(const Assignment& a) {
   r.default_flags = get("default_flags", r.default_flags);
   r.pfn_flags_mask = get("pfn_flags_mask", r.pfn_flags_mask);
   r.pfn_shift = std::uint8_t(get("pfn_shift", r.pfn_shift));
-  return r;
+  return get("api_v6", 0) ? hmm6::range_as_read(r) : r;
 }
 
 expr need_none(context& c) {

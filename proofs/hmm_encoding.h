@@ -25,18 +25,26 @@ struct SymRange {
   expr V, W, E, N, S, D, M, shift;
   expr pfn_bits; // widest pfn an output carries (a variable 1..64 when symbolic)
   bool symbolic;
+  // A 6.x family (v6_encoding): V, W, E, N, S and shift are the fixed bits of 6.1
+  // include/linux/hmm.h:34-46 (restated here, not taken from model/), D and M are free, and the
+  // model's side is read through hmm6::range_as_read. The hand encoding of hmm_pte_need_fault
+  // below with these numerals is 6.1 mm/hmm.c:86-118 (v5.7's hmm.c:98-128 with flags[VALID] =
+  // HMM_PFN_REQ_FAULT, flags[WRITE] = HMM_PFN_REQ_WRITE), and of hmm_range_need_fault 6.1
+  // mm/hmm.c:120-145; 6.12 has the same lines.
+  KernelVersion kernel = KernelVersion::V5_7;
 };
 SymRange sym_range(context& c, const Encoding& enc);
 // Domain facts of the symbolic fields (shift < 64, 1 <= pfn_bits <= 64); none when fixed.
 void add_range_domain(Check& chk, const SymRange& r);
 // Adds the fields as counterexample variables (named V, W, ERROR, NONE, SPECIAL, default_flags,
-// pfn_flags_mask, pfn_shift, pfn_bits).
+// pfn_flags_mask, pfn_shift, pfn_bits; and api_v6 = 1 for a 6.x family).
 void add_range_vars(Check& chk, const SymRange& r);
 // A precondition on the encoding's fields (V and W disjoint, flags below pfn_shift, ...):
 // assumed for the symbolic encoding, where the run finds which ones each claim needs; left
 // out for a fixed encoding, whose constants must then make the claim hold by themselves.
 void encoding_pre(Check& chk, const SymRange& r, std::string name, const expr& e);
-// The HmmRange of a counterexample (replay side); fields absent from `a` keep defaults.
+// The HmmRange of a counterexample (replay side); fields absent from `a` keep defaults. For a
+// 6.x family (api_v6 set) the range as the reference reads it (hmm6::range_as_read).
 HmmRange range_of(const Assignment& a);
 
 // The NEED_* answers are 32-bit (`unsigned int` in hmm.c).

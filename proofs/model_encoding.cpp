@@ -2,6 +2,7 @@
 #include "proofs/model_encoding.h"
 
 #include "model/range.h"
+#include "model/range_v6.h"
 
 namespace hmmspec::proofs {
 
@@ -17,11 +18,13 @@ ModelLoop terms_of(context& c, const RangeNeedLoop<SymWord>& s) {
 } // namespace
 
 SymHmmRange sym_hmm_range(const SymRange& r) {
-  return SymHmmRange{{SymWord(r.V), SymWord(r.W)},
-                     {SymWord(r.E), SymWord(r.N), SymWord(r.S)},
-                     SymWord(r.D),
-                     SymWord(r.M),
-                     SymWord(r.shift)};
+  SymHmmRange h{{SymWord(r.V), SymWord(r.W)},
+                {SymWord(r.E), SymWord(r.N), SymWord(r.S)},
+                SymWord(r.D),
+                SymWord(r.M),
+                SymWord(r.shift)};
+  // 6.x: the reference reads the caller's range through hmm6::range_as_read (its own bits).
+  return has_v6_api(r.kernel) ? hmm6::range_as_read(h) : h;
 }
 
 expr model_pte_need_fault(const SymRange& r, const expr& request, const expr& cpu_flags) {
@@ -39,6 +42,9 @@ expr model_range_need_fault(const SymRange& r, const std::vector<expr>& requests
 }
 
 expr model_cpu_flags_for(const SymRange& r, const expr& accessible, const expr& writable) {
+  if (has_v6_api(r.kernel)) // 6.x: the reference's pte_to_hmm_pfn_flags (model/range_v6.h)
+    return SymWord(hmm6::pte_cpu_flags(SymBool(accessible), SymBool(writable)))
+        .to_expr(accessible.ctx(), 64);
   return hmmspec::cpu_flags_for(sym_hmm_range(r), SymBool(accessible), SymBool(writable))
       .to_expr(accessible.ctx(), 64);
 }

@@ -20,7 +20,9 @@ struct SymHmmRange {
 SymHmmRange sym_hmm_range(const SymRange& r);
 
 // model/range.h pte_need_fault, range_need_fault (unrolled for requests.size() pages),
-// cpu_flags_for and device_entry_from_pfn. NEED_* answers are 32-bit.
+// cpu_flags_for and device_entry_from_pfn. NEED_* answers are 32-bit. For a 6.x family the
+// range is read through hmm6::range_as_read and cpu_flags_for is hmm6::pte_cpu_flags
+// (model/range_v6.h), as the reference does.
 expr model_pte_need_fault(const SymRange& r, const expr& request, const expr& cpu_flags);
 expr model_range_need_fault(const SymRange& r, const std::vector<expr>& requests,
                             const expr& cpu_flags);

@@ -6,6 +6,8 @@
 //   P6     output unambiguity (hmm.c:46-50, hmm.h:106-118) obligations_output.cpp
 //   P7     the walker's bit-level shortcuts S1-S19       shortcuts.cpp
 //   P8     the model's classifier vs the x86 predicates  obligations_classifier.cpp
+//   6.x families (v6_encoding): P0-P4 as above on the fixed bits, and the CPU-flag
+//   derivations, pfn outputs and decoders of model/range_v6.h (P0, P5, P9) obligations_v6.cpp
 // P0-P4 and P7 are about the code that runs: model/range.h and impl/shortcuts.h instantiated
 // with Z3 words (model_encoding.h, sym_word.h); the other side of P0 and P7 is the hand
 // encoding of the seed (hmm_encoding.h, x86_kernel.h).
@@ -30,6 +32,7 @@ std::vector<Check> cpu_flag_obligations(context& c, const Encoding& enc);
 std::vector<Check> output_obligations(context& c, const Encoding& enc);
 std::vector<Check> shortcut_obligations(context& c, const Encoding& enc);
 std::vector<Check> classifier_obligations(context& c);
+std::vector<Check> v6_obligations(context& c, const Encoding& enc);
 
 // A loop over pages and what it establishes, proved by induction: the invariant holds before
 // the first page considered (base), is kept by one more page, whatever its request (step),

@@ -5,6 +5,9 @@
 // functions are sound, over every request word, every CPU-flags word and every encoding.
 #include <fmt/format.h>
 
+#include <stdexcept>
+
+#include "model/range_v6.h"
 #include "proofs/model_encoding.h"
 #include "proofs/obligations.h"
 #include "proofs/replay.h"
@@ -15,6 +18,30 @@ namespace {
 
 constexpr const char* kPteCite = "hmm.c:98-128";
 constexpr const char* kRangeCite = "hmm.c:130-155";
+constexpr const char* kShortCite = "hmm.c:144-146";
+constexpr const char* kRequestShortCite = "hmm.c:113-117,144-146";
+
+// The lines of a v5.7 citation in the family under proof: 6.1 and 6.12 have the same lines
+// for the request arithmetic (mm/hmm.c:86-145 in both).
+std::string cite_in(const SymRange& r, const char* v57) {
+  if (!has_v6_api(r.kernel)) return v57;
+  const std::string_view c = v57;
+  const char* lines = c == kPteCite            ? "86-118"
+                      : c == kRangeCite        ? "120-145"
+                      : c == kShortCite        ? "134-136"
+                      : c == kRequestShortCite ? "102-107,134-136"
+                                               : nullptr;
+  if (!lines) throw std::logic_error(std::string("no 6.x lines for ") + v57);
+  return fmt::format("{} mm/hmm.c:{}", version_name(r.kernel), lines);
+}
+
+// The CPU flags the reference gives an entry (accessible, writable): model/range.h
+// cpu_flags_for for v5.7, hmm6::pte_cpu_flags for a 6.x family (api_v6 in the assignment).
+u64 cpu_flags_replay(const HmmRange& rr, const Assignment& a, bool accessible, bool writable) {
+  auto it = a.find("api_v6");
+  if (it != a.end() && it->second) return hmm6::pte_cpu_flags(accessible, writable);
+  return cpu_flags_for(rr, accessible, writable);
+}
 
 expr bit_set(const expr& need, unsigned b) {
   return (need & bv32(need.ctx(), b)) != bv32(need.ctx(), 0);
@@ -88,7 +115,7 @@ std::vector<Check> model_obligations(context& c, const Encoding& enc) {
   {
     expr seed = pte_need_fault(r, p, cpu);
     Check k("P0.pte_need_fault", "the model's pte_need_fault is the seed's, for every input",
-            kPteCite, model_pte_need_fault(r, p, cpu) == seed);
+            cite_in(r, kPteCite), model_pte_need_fault(r, p, cpu) == seed);
     common(k, r);
     k.var("p0", p).var("cpu_flags", cpu);
     k.replay = seed_vs_model(seed, k.vars, [](const HmmRange& rr, const Assignment& a) {
@@ -103,7 +130,8 @@ std::vector<Check> model_obligations(context& c, const Encoding& enc) {
       claim = claim && model_range_need_fault(r, ps, cpu) == range_need_fault(r, ps, cpu);
     }
     Check k("P0.range_need_fault.unrolled",
-            "the model's range_need_fault is the seed's, 1..8 pages", kRangeCite, claim);
+            "the model's range_need_fault is the seed's, 1..8 pages", cite_in(r, kRangeCite),
+            claim);
     common(k, r);
     for (unsigned i = 0; i < kMaxPages; ++i) k.var(fmt::format("p{}", i), pages[i]);
     k.var("cpu_flags", cpu);
@@ -133,7 +161,7 @@ std::vector<Check> model_obligations(context& c, const Encoding& enc) {
     Induction ind{
         "P0.range_need_fault.induction",
         "the model's range_need_fault is the seed's, any number of pages",
-        kRangeCite,
+        cite_in(r, kRangeCite),
         {m_req, m_ret, s_req, s_ret},
         {m0.required, m0.returned, s0.required, s0.returned},
         {m1.required, m1.returned, s1.required, s1.returned},
@@ -148,6 +176,9 @@ std::vector<Check> model_obligations(context& c, const Encoding& enc) {
          }))
       out.push_back(k);
   }
+  // 6.x: the CPU flags and the pfn outputs are the 6.x templates of model/range_v6.h, proved
+  // by v6_obligations (obligations_v6.cpp); hmm_device_entry_from_pfn does not exist there.
+  if (has_v6_api(r.kernel)) return out;
   {
     expr acc = c.bool_const("accessible"), wr = c.bool_const("writable");
     expr seed = cpu_flags_for(r, acc, wr);
@@ -199,7 +230,7 @@ std::vector<Check> fault_obligations(context& c, const Encoding& enc) {
   // ---- P1: write implies valid ------------------------------------------------------------
   {
     Check k("P1.pte", "a NEED_WRITE_FAULT answer has NEED_FAULT, for every request and CPU flags",
-            kPteCite, write_implies_valid(need_p));
+            cite_in(r, kPteCite), write_implies_valid(need_p));
     common(k, r);
     k.var("p0", p).var("cpu_flags", cpu);
     k.replay = [](const Assignment& a) {
@@ -209,8 +240,8 @@ std::vector<Check> fault_obligations(context& c, const Encoding& enc) {
     out.push_back(k);
   }
   {
-    Check k("P1.range.unrolled", "the same for hmm_range_need_fault over 1..8 pages", kRangeCite,
-            unrolled([&](const std::vector<expr>& ps) {
+    Check k("P1.range.unrolled", "the same for hmm_range_need_fault over 1..8 pages",
+            cite_in(r, kRangeCite), unrolled([&](const std::vector<expr>& ps) {
               return write_implies_valid(model_range_need_fault(r, ps, cpu));
             }));
     with_pages(k);
@@ -230,7 +261,7 @@ std::vector<Check> fault_obligations(context& c, const Encoding& enc) {
     ModelLoop next = model_range_need_step(r, {a_acc, a_done}, p, cpu);
     Induction ind{"P1.range.induction",
                   "write implies valid for hmm_range_need_fault over any number of pages",
-                  kRangeCite,
+                  cite_in(r, kRangeCite),
                   {a_acc, a_done},
                   {start.required, start.returned},
                   {next.required, next.returned},
@@ -250,7 +281,8 @@ std::vector<Check> fault_obligations(context& c, const Encoding& enc) {
   auto vw_disjoint = (r.V & r.W) == bv64(c, 0);
   {
     Check k("P2.pte", "answer 0 means the request is met by the CPU entry (accessible, writable)",
-            kPteCite, z3::implies(model_pte_need_fault(r, p, cpu_aw) == zero, met(r, p, acc, wr)));
+            cite_in(r, kPteCite),
+            z3::implies(model_pte_need_fault(r, p, cpu_aw) == zero, met(r, p, acc, wr)));
     common(k, r);
     encoding_pre(k, r, "vw_disjoint", vw_disjoint);
     k.var("p0", p).var("accessible", acc).var("writable", wr);
@@ -258,12 +290,12 @@ std::vector<Check> fault_obligations(context& c, const Encoding& enc) {
     k.replay = [](const Assignment& a) {
       HmmRange rr = range_of(a);
       bool ac = a.at("accessible"), w = a.at("writable");
-      unsigned n = pte_need_fault(rr, a.at("p0"), cpu_flags_for(rr, ac, w));
+      unsigned n = pte_need_fault(rr, a.at("p0"), cpu_flags_replay(rr, a, ac, w));
       bool m = request_met(rr, a.at("p0"), ac, w);
       return Replay{
           n == 0 && !m,
           fmt::format("cpu_flags = {}, pte_need_fault = {}, request {} (asks {})",
-                      hex(cpu_flags_for(rr, ac, w)), n, m ? "met" : "NOT met",
+                      hex(cpu_flags_replay(rr, a, ac, w)), n, m ? "met" : "NOT met",
                       describe_request(rr, (a.at("p0") & rr.pfn_flags_mask) | rr.default_flags))};
     };
     out.push_back(k);
@@ -297,7 +329,8 @@ std::vector<Check> fault_obligations(context& c, const Encoding& enc) {
   }
   {
     Check k("P2.write_without_valid",
-            "a request with W but no V is not met on a read-only entry (hmm.c:116-117)", kPteCite,
+            "a request with W but no V is not met on a read-only entry (hmm.c:116-117)",
+            cite_in(r, kPteCite),
             z3::implies(model_pte_need_fault(r, p, cpu_aw) == zero,
                         z3::implies(any(effective_request(r, p), r.W), wr)));
     common(k, r);
@@ -309,7 +342,7 @@ std::vector<Check> fault_obligations(context& c, const Encoding& enc) {
       HmmRange rr = range_of(a);
       bool ac = a.at("accessible"), w = a.at("writable");
       u64 req = (a.at("p0") & rr.pfn_flags_mask) | rr.default_flags;
-      unsigned n = pte_need_fault(rr, a.at("p0"), cpu_flags_for(rr, ac, w));
+      unsigned n = pte_need_fault(rr, a.at("p0"), cpu_flags_replay(rr, a, ac, w));
       return Replay{n == 0 && (req & rr.flags[1]) && !w,
                     fmt::format("request {} (asks {}), entry {}: pte_need_fault = {}", hex(req),
                                 describe_request(rr, req), w ? "writable" : "not writable", n)};
@@ -318,7 +351,7 @@ std::vector<Check> fault_obligations(context& c, const Encoding& enc) {
   }
   {
     Check k("P2.range.unrolled", "range answer 0 means every page's request is met (1..8 pages)",
-            kRangeCite, unrolled([&](const std::vector<expr>& ps) {
+            cite_in(r, kRangeCite), unrolled([&](const std::vector<expr>& ps) {
               expr all_met = c.bool_val(true);
               for (const expr& q : ps) all_met = all_met && met(r, q, acc, wr);
               return z3::implies(model_range_need_fault(r, ps, cpu_aw) == zero, all_met);
@@ -330,7 +363,7 @@ std::vector<Check> fault_obligations(context& c, const Encoding& enc) {
     k.replay = replay_pages([](const HmmRange& rr, std::span<const u64> ps,
                                const Assignment& a) -> std::optional<std::string> {
       bool ac = a.at("accessible"), w = a.at("writable");
-      unsigned n = range_need_fault(rr, ps, cpu_flags_for(rr, ac, w));
+      unsigned n = range_need_fault(rr, ps, cpu_flags_replay(rr, a, ac, w));
       if (n != 0) return std::nullopt;
       for (size_t i = 0; i < ps.size(); ++i)
         if (!request_met(rr, ps[i], ac, w))
@@ -347,7 +380,7 @@ std::vector<Check> fault_obligations(context& c, const Encoding& enc) {
     ModelLoop next = model_range_need_step(r, {s_acc, s_done}, p, cpu_aw);
     Induction ind{"P2.range.induction",
                   "range answer 0 means every page is met, any number of pages",
-                  kRangeCite,
+                  cite_in(r, kRangeCite),
                   {s_acc, s_done, s_met},
                   {start.required, start.returned, c.bool_val(true)},
                   {next.required, next.returned, s_met && met(r, p, acc, wr)},
@@ -369,7 +402,7 @@ std::vector<Check> fault_obligations(context& c, const Encoding& enc) {
   {
     Check k("P3.pte",
             "when neither default_flags nor pfn_flags_mask carries V, no page needs a fault",
-            "hmm.c:113-117,144-146", z3::implies(sc, need_p == zero));
+            cite_in(r, kRequestShortCite), z3::implies(sc, need_p == zero));
     common(k, r);
     k.var("p0", p).var("cpu_flags", cpu);
     k.replay = [](const Assignment& a) {
@@ -382,8 +415,8 @@ std::vector<Check> fault_obligations(context& c, const Encoding& enc) {
   }
   {
     Check k("P3.range.unrolled",
-            "under the short-circuit the OR over 1..8 pages is 0 for every pfns[]", "hmm.c:144-146",
-            unrolled([&](const std::vector<expr>& ps) {
+            "under the short-circuit the OR over 1..8 pages is 0 for every pfns[]",
+            cite_in(r, kShortCite), unrolled([&](const std::vector<expr>& ps) {
               return z3::implies(sc, model_full_or(r, ps, cpu) == zero);
             }));
     with_pages(k);
@@ -401,7 +434,7 @@ std::vector<Check> fault_obligations(context& c, const Encoding& enc) {
     expr s_acc = c.bv_const("loop_required", 32);
     Induction ind{"P3.range.induction",
                   "under the short-circuit the OR over any number of pages is 0",
-                  "hmm.c:144-146",
+                  cite_in(r, kShortCite),
                   {s_acc},
                   {zero},
                   {s_acc | need_p},
@@ -418,7 +451,7 @@ std::vector<Check> fault_obligations(context& c, const Encoding& enc) {
   {
     Check k("P4.unrolled",
             "hmm_range_need_fault (short-circuit, early exit) equals the plain OR, 1..8 pages",
-            kRangeCite, unrolled([&](const std::vector<expr>& ps) {
+            cite_in(r, kRangeCite), unrolled([&](const std::vector<expr>& ps) {
               return model_range_need_fault(r, ps, cpu) == model_full_or(r, ps, cpu);
             }));
     with_pages(k);
@@ -439,7 +472,7 @@ std::vector<Check> fault_obligations(context& c, const Encoding& enc) {
     ModelLoop next = model_range_need_step(r, {e_acc, e_done}, p, cpu);
     Induction ind{"P4.induction",
                   "the early exit equals the plain OR over any number of pages",
-                  kRangeCite,
+                  cite_in(r, kRangeCite),
                   {e_acc, e_done, f_acc},
                   {start.required, start.returned, zero},
                   {next.required, next.returned, f_acc | need_p},

@@ -53,9 +53,15 @@ std::vector<CheckResult> run_proofs(const ProveOptions& opt) {
   for (const Encoding& enc : opt.encodings) {
     context c;
     std::vector<Check> checks = model_obligations(c, enc);
-    for (auto* more :
-         {&fault_obligations, &cpu_flag_obligations, &output_obligations, &shortcut_obligations})
-      for (Check& k : (*more)(c, enc)) checks.push_back(k);
+    // A 6.x family: its request arithmetic (P0-P4) and its output word (obligations_v6.cpp);
+    // the driver encoding (P5 of v5.7, P6) and the walker (P7) are v5.7's.
+    using Part = std::vector<Check> (*)(context&, const Encoding&);
+    const std::vector<Part> parts =
+        has_v6_api(enc.kernel) ? std::vector<Part>{&fault_obligations, &v6_obligations}
+                               : std::vector<Part>{&fault_obligations, &cpu_flag_obligations,
+                                                   &output_obligations, &shortcut_obligations};
+    for (Part part : parts)
+      for (Check& k : part(c, enc)) checks.push_back(k);
     run_all(checks, enc.name);
   }
   if (opt.classifier) {
@@ -100,6 +106,14 @@ std::string format_table(const std::vector<CheckResult>& rows, bool verbose) {
     s += fmt::format("{:<{}} {:<{}} {:<9} {:>8.3f}  {}\n", r.encoding.substr(0, 24), ew, r.id, w,
                      result, r.seconds, note);
   }
+  // Per encoding (v5.7's symbolic or drivers, P8's "classifier", each 6.x family) when several.
+  std::vector<std::pair<std::string, double>> per;
+  for (const CheckResult& r : rows) {
+    if (per.empty() || per.back().first != r.encoding) per.emplace_back(r.encoding, 0.0);
+    per.back().second += r.kind == RowKind::Class ? 0 : r.seconds;
+  }
+  if (per.size() > 1)
+    for (const auto& [name, secs] : per) s += fmt::format("{}: {:.2f} s of solving\n", name, secs);
   s += fmt::format("{} rows, {:.2f} s of solving, {} not as expected\n", rows.size(), total, bad);
   return s;
 }

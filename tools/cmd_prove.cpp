@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// `hmmspec prove`: the Z3 obligations of docs/proofs.md for the symbolic encoding (every
-// driver at once) or for named driver encodings, as a table; --smt2 DIR writes every query as
-// SMT-LIB2 for proofs/recheck.sh (z3 and cvc5 from the command line).
+// `hmmspec prove`: the Z3 obligations of docs/proofs.md for every kernel family (v5.7: the
+// symbolic encoding, every driver at once, and P8; 6.1 and 6.12: their fixed bits), for the
+// families named by --version, or for named v5.7 driver encodings, as a table; --smt2 DIR
+// writes every query as SMT-LIB2 for proofs/recheck.sh (z3 and cvc5 from the command line).
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -22,6 +23,7 @@ namespace {
 
 struct ProveArgs {
   std::vector<std::string> drivers;
+  std::vector<std::string> versions;
   std::string smt2_dir;
   bool no_classifier = false;
   bool verbose = false;
@@ -61,6 +63,26 @@ int run_prove(const ProveArgs& a) {
   proofs::ProveOptions opt;
   opt.smt2_dir = a.smt2_dir;
   opt.timeout_ms = a.timeout_s * 1000;
+  // The families: those named, else every one (only v5.7 when drivers are named).
+  std::vector<KernelVersion> versions;
+  for (const std::string& v : a.versions) {
+    auto k = version_from_name(v);
+    if (!k) {
+      std::cerr << "--version " << v << ": not a kernel family (5.7, 6.1, 6.12)\n";
+      return kExitBadInput;
+    }
+    if (std::find(versions.begin(), versions.end(), *k) == versions.end()) versions.push_back(*k);
+  }
+  if (versions.empty() && a.drivers.empty())
+    versions.assign(kAllKernelVersions.begin(), kAllKernelVersions.end());
+  if (versions.empty()) versions.push_back(KernelVersion::V5_7);
+  const bool v57 =
+      std::find(versions.begin(), versions.end(), KernelVersion::V5_7) != versions.end();
+  if (!a.drivers.empty() && !v57) {
+    std::cerr << "--driver: driver encodings are v5.7's; add --version 5.7\n";
+    return kExitBadInput;
+  }
+  if (!v57) opt.encodings.clear();
   if (!a.drivers.empty()) {
     opt.encodings.clear();
     for (const std::string& d : a.drivers) {
@@ -79,7 +101,9 @@ int run_prove(const ProveArgs& a) {
       opt.encodings.push_back(*e);
     }
   }
-  opt.classifier = !a.no_classifier;
+  for (KernelVersion v : versions)
+    if (has_v6_api(v)) opt.encodings.push_back(proofs::v6_encoding(v));
+  opt.classifier = v57 && !a.no_classifier;
   if (!a.smt2_dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(a.smt2_dir, ec);
@@ -108,12 +132,17 @@ int run_prove(const ProveArgs& a) {
 
 void add_prove_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand(
-      "prove", "Prove the Z3 obligations P1-P8 (docs/proofs.md) for every encoding or "
-               "for driver encodings; exit 1 when one fails");
+      "prove", "Prove the Z3 obligations of docs/proofs.md (v5.7: P0-P8 for every encoding "
+               "or for driver encodings; 6.1, 6.12: P0-P5 and P9 on the fixed bits); exit 1 "
+               "when one fails");
   auto a = std::make_shared<ProveArgs>();
   cmd->add_option(
          "--driver", a->drivers,
          "nouveau, amdgpu, or an encoding FILE (docs/proofs.md); repeatable; default: symbolic")
+      ->allow_extra_args(false);
+  cmd->add_option("--version", a->versions,
+                  "kernel family: 5.7, 6.1 or 6.12; repeatable; default: every family (only 5.7 "
+                  "with --driver)")
       ->allow_extra_args(false);
   cmd->add_option("--smt2", a->smt2_dir,
                   "write every query as SMT-LIB2 (QF_BV) into this directory");

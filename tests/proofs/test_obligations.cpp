@@ -178,6 +178,74 @@ TEST(ProofObligations, AmdgpuEncoding) {
   EXPECT_EQ(wv.replay.find("SPECIAL"), std::string::npos) << wv.replay; // ~3 has neither V nor W
 }
 
+// The 6.x families: the request arithmetic (P0-P4) on the fixed bits and the output word
+// (P0, P5, P9 of model/range_v6.h), for 6.1 and 6.12, cited in their own trees.
+TEST(ProofObligations, V6FamiliesAsDocumented) {
+  for (KernelVersion v : {KernelVersion::V6_1, KernelVersion::V6_12}) {
+    auto rows = run(v6_encoding(v));
+    std::cout << format_table(rows, false);
+    expect_all_ok(rows);
+    const std::string tree = std::string(version_name(v)) + " "; // "6.1 mm/hmm.c:86-118"
+    for (const CheckResult& r : rows) {
+      EXPECT_FALSE(r.vacuous) << r.id;
+      EXPECT_EQ(r.encoding, version_name(v));
+      EXPECT_EQ(r.cite.rfind(tree, 0), 0u) << r.id << ": " << r.cite;
+      EXPECT_EQ(r.id.rfind("P6.", 0), std::string::npos) << r.id; // v5.7's driver encoding
+      EXPECT_EQ(r.id.rfind("P7.", 0), std::string::npos) << r.id; // v5.7's walker
+    }
+    // No precondition: the fixed bits meet P2's vw_disjoint by themselves.
+    for (const char* id : {"P0.pte_need_fault",
+                           "P0.range_need_fault.unrolled",
+                           "P0.range_need_fault.induction.step",
+                           "P1.pte",
+                           "P1.range.unrolled",
+                           "P2.pte",
+                           "P2.range.unrolled",
+                           "P2.range.induction.step",
+                           "P3.pte",
+                           "P3.range.unrolled",
+                           "P4.unrolled",
+                           "P4.induction.step",
+                           "P0.pte.output",
+                           "P0.pmd.output",
+                           "P0.pud.output",
+                           "P0.hugetlb.output",
+                           "P0.device.output",
+                           "P0.decode",
+                           "P5.pte",
+                           "P5.pmd",
+                           "P5.pud",
+                           "P9.pte.write_implies_valid",
+                           "P9.pte.not_error",
+                           "P9.pte.decode",
+                           "P9.pmd.write_implies_valid",
+                           "P9.pmd.not_error",
+                           "P9.pmd.decode",
+                           "P9.pud.write_implies_valid",
+                           "P9.pud.not_error",
+                           "P9.pud.decode",
+                           "P9.device.write_implies_valid",
+                           "P9.pte.valid_means_accessible"})
+      EXPECT_EQ(needs(rows, id), Names{}) << version_name(v) << " " << id;
+    // A hugetlb order must fit the 5-bit field; a device pfn must fit SWP_PFN_BITS.
+    for (const char* id : {"P5.hugetlb", "P9.hugetlb.write_implies_valid", "P9.hugetlb.not_error",
+                           "P9.hugetlb.decode"}) {
+      EXPECT_EQ(needs(rows, id), Names{"order_fits_5_bits"}) << id;
+      expect_each_needed(rows, id);
+    }
+    for (const auto& [phys, pre] : {std::pair{"46", "pfn_below_2_34"}, {"52", "pfn_below_2_40"}}) {
+      for (const std::string stem : {"P9.device.not_error.", "P9.device.decode."}) {
+        EXPECT_EQ(needs(rows, stem + phys), Names{pre}) << stem << phys;
+        expect_each_needed(rows, stem + phys);
+      }
+      EXPECT_EQ(needs(rows, std::string("P9.order.") + phys), (Names{pre, "order_fits_5_bits"}));
+      expect_each_needed(rows, std::string("P9.order.") + phys);
+    }
+    // 6.x also ignores WRITE without REQ_FAULT (6.1 include/linux/hmm.h:31-32).
+    EXPECT_EQ(row(rows, "P2.write_without_valid").verdict, Verdict::Refuted);
+  }
+}
+
 TEST(ProofObligations, BrokenEncodingsAreRefutedWithReplayedCounterexamples) {
   std::string err;
   // V and W share bit 0; NONE is the output of pfn 1, read-only.
