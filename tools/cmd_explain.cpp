@@ -93,7 +93,7 @@ void add_explain_command(CLI::App& app, int& exit_code) {
     ScenarioRun run;
     const Outcome* found = nullptr;
     {
-      auto parties = built_parties();
+      auto parties = built_parties(s->world.geom.kernel);
       if (std::any_of(parties.begin(), parties.end(),
                       [](const Party& p) { return p.id.kind == PartyKind::Reference; }))
         traced.reset();

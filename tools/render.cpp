@@ -5,6 +5,8 @@
 
 #include <functional>
 
+#include "model/range_v6.h"
+#include "model/scenario_symbols.h"
 #include "model/word_runs.h"
 
 namespace hmmspec {
@@ -292,13 +294,15 @@ json outcome_json(const HmmRange& r, const Outcome& o) {
             {"ret", o.ret},
             {"ret_text", o.livelock ? "livelock" : errno_name(o.ret)},
             {"walks", o.walks}};
-  json out = json::array(); // runs: equal words, or one pfn more each (step)
-  for (const WordRun& run : word_runs(o.pfns, r.pfn_shift < 64 ? u64(1) << r.pfn_shift : 0))
+  // runs: equal words, or one pfn more each (step); decoded in the world's kernel version
+  const KernelVersion k = o.world.geom.kernel;
+  json out = json::array();
+  for (const WordRun& run : word_runs(o.pfns, scenario_text::out_step(k, r)))
     out.push_back({{"first", run.first},
                    {"count", run.count},
                    {"word", run.word},
                    {"step", run.step},
-                   {"output", describe_output(r, run.word)}});
+                   {"output", describe_output(k, r, run.word)}});
   j["pfns"] = out;
   j["log"] = log_json(o.world.log);
   j["notifier_seq"] = o.world.notifier.seq;

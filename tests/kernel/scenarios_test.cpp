@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Every spec scenario of the kernel family this executable links (HMMSPEC_KERNEL_FAMILY: v5.7
 // tests/scenarios/spec/, Debian 6.1 tests/scenarios/spec-6.1/, Debian 6.12
-// tests/scenarios/spec-6.12/) run on that kernel party: the outcome must meet the scenario's own
-// expectations and be identical to the reference's, reports included. The kernel is the ground
-// truth for its version; a difference names the first differing item of the two outcomes.
+// tests/scenarios/spec-6.12/), and for 6.1 and 6.12 the kernel selftests replayed
+// (tests/scenarios/selftests-6.1/, selftests-6.12/, docs/selftests.md), run on that kernel party:
+// the outcome must meet the scenario's own expectations and be identical to the reference's,
+// reports included. The kernel is the ground truth for its version; a difference names the first
+// differing item of the two outcomes.
 #include <algorithm>
 #include <filesystem>
 #include <string>
@@ -24,25 +26,41 @@
 namespace hmmspec {
 namespace {
 
-// The kernel version of the linked kernel, and the directory of its spec scenarios.
+// The kernel version of the linked kernel, the directory of its spec scenarios and that of its
+// replayed kernel selftests (none for v5.7).
 #if HMMSPEC_KERNEL_FAMILY == 601
 constexpr KernelVersion kFamily = KernelVersion::V6_1;
 constexpr const char* kSpecDir = "tests/scenarios/spec-6.1";
+constexpr const char* kSelftestDir = "tests/scenarios/selftests-6.1";
 #elif HMMSPEC_KERNEL_FAMILY == 612
 constexpr KernelVersion kFamily = KernelVersion::V6_12;
 constexpr const char* kSpecDir = "tests/scenarios/spec-6.12";
+constexpr const char* kSelftestDir = "tests/scenarios/selftests-6.12";
 #else
 constexpr KernelVersion kFamily = KernelVersion::V5_7;
 constexpr const char* kSpecDir = "tests/scenarios/spec";
+constexpr const char* kSelftestDir = nullptr;
 #endif
 
-std::vector<std::string> spec_scenarios() {
+std::vector<std::string> scenarios_in(const char* subdir) {
   std::vector<std::string> files;
-  std::filesystem::path dir = std::filesystem::path(HMMSPEC_SOURCE_DIR) / kSpecDir;
+  if (subdir == nullptr) return files;
+  std::filesystem::path dir = std::filesystem::path(HMMSPEC_SOURCE_DIR) / subdir;
   if (!std::filesystem::is_directory(dir)) return files;
   for (const auto& e : std::filesystem::directory_iterator(dir))
     if (e.path().extension() == ".hmm") files.push_back(e.path().string());
   std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::vector<std::string> spec_scenarios() {
+  return scenarios_in(kSpecDir);
+}
+
+// The spec scenarios, then the selftests.
+std::vector<std::string> family_scenarios() {
+  std::vector<std::string> files = spec_scenarios();
+  for (std::string& f : scenarios_in(kSelftestDir)) files.push_back(std::move(f));
   return files;
 }
 
@@ -53,7 +71,7 @@ TEST_P(SpecScenario, KernelMeetsExpectationsAndAgreesWithTheReference) {
   ASSERT_TRUE(std::holds_alternative<Scenario>(parsed)) << std::get<ParseError>(parsed).str();
   const Scenario& s = std::get<Scenario>(parsed);
   ASSERT_EQ(s.world.geom.kernel, kFamily)
-      << "a scenario of " << kSpecDir << " says kernel " << version_name(s.world.geom.kernel);
+      << GetParam() << " says kernel " << version_name(s.world.geom.kernel);
 
   KernelRun k = kernel_run(s.world, s.range, s.options);
   // v5.7 prints nothing; a 6.x kernel's reports are part of the scenario's expectations.
@@ -73,19 +91,29 @@ TEST_P(SpecScenario, KernelMeetsExpectationsAndAgreesWithTheReference) {
 #endif
 }
 
+// "pte_none" for a spec scenario, "selftest_anon_read" for selftests-6.1/anon_read.hmm.
 std::string scenario_name(const ::testing::TestParamInfo<std::string>& info) {
-  std::string name = std::filesystem::path(info.param).stem().string();
+  std::filesystem::path p(info.param);
+  std::string name = p.stem().string();
+  if (p.parent_path().filename().string().starts_with("selftests")) name = "selftest_" + name;
   std::replace_if(
       name.begin(), name.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); },
       '_');
   return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(Spec, SpecScenario, ::testing::ValuesIn(spec_scenarios()), scenario_name);
+INSTANTIATE_TEST_SUITE_P(Spec, SpecScenario, ::testing::ValuesIn(family_scenarios()),
+                         scenario_name);
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(SpecScenario);
 
 TEST(SpecScenarios, TheFamilyHasItsSpecScenarios) {
   EXPECT_GE(spec_scenarios().size(), kFamily == KernelVersion::V5_7 ? 60u : 25u) << kSpecDir;
+}
+
+// Each 6.x family replays the kernel's HMM selftests (docs/selftests.md lists them).
+TEST(SpecScenarios, TheFamilyHasItsSelftests) {
+  EXPECT_GE(scenarios_in(kSelftestDir).size(), kFamily == KernelVersion::V5_7 ? 0u : 20u)
+      << (kSelftestDir ? kSelftestDir : "v5.7 has no selftest scenarios");
 }
 
 } // namespace

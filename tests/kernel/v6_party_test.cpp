@@ -257,6 +257,34 @@ TEST_F(V6Party, AHugetlbFaultDropsTheVmaLockIn612AndRestarts) {
   for (u64 i = 0; i < 4; ++i) EXPECT_EQ(o.pfns[i], (pfn + i) | VALID | write | order(2)) << i;
 }
 
+// The kernel selftest anon_write_hugetlbfs with no PMD table above the slot (docs/selftests.md,
+// "Findings"): huge_pte_offset finds no slot when the PUD is not present (6.12
+// mm/hugetlb.c:7490-7491), so walk_hugetlb_range calls pte_hole under the hugetlb VMA lock it
+// took (6.12 mm/pagewalk.c:294, 297-301), and hmm's hole callback faults (6.12
+// mm/hmm.c:166-167), where hugetlb_fault takes that lock again (6.12 mm/hugetlb.c:6439): the
+// shim reports each fault under the lock. 6.1's walk takes no such lock. The outcome is the
+// same otherwise: the restarted walk finds the new huge page.
+TEST_F(V6Party, AHugetlbSlotWithoutATableIsFaultedUnderTheVmaLockIn612) {
+  vma(64 * K, 96 * K, vm::READ | vm::WRITE, 16 * K);
+  range(64 * K, 80 * K);
+  r.pfns[0] = HMM_PFN_REQ_FAULT | HMM_PFN_REQ_WRITE;
+  Outcome o = run();
+  EXPECT_EQ(o.ret, 0);
+  EXPECT_EQ(o.walks, 2u);
+  EXPECT_NE(o.world.find_slot(Level::Pmd, 64 * K), nullptr);
+#if HMMSPEC_KERNEL_FAMILY == 612
+  // hmm_vma_fault faults every page of the hole (6.12 mm/hmm.c:79-82): four reports.
+  ASSERT_EQ(o.reports.size(), 4u);
+  for (const KernelReport& rep : o.reports) {
+    EXPECT_EQ(rep.kind, KernelReport::Kind::Bug);
+    EXPECT_EQ(rep.where,
+              "shim: handle_mm_fault with the hugetlb VMA lock held (the kernel could deadlock)");
+  }
+#else
+  EXPECT_TRUE(o.reports.empty());
+#endif
+}
+
 TEST_F(V6Party, AStaleNotifierIsEbusyBeforeAnyWalk) {
   vma(0, 64 * K, vm::READ);
   range(0, 8 * K);

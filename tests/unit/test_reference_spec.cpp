@@ -3,7 +3,10 @@
 // spec-6.12/ for the Debian kernels) run through the reference: one test per file. Each must
 // parse, meet every expectation written in it, and fire every rule it names in a `rule` line
 // (model/trace.h), so a scenario cannot claim a rule it does not exercise; and no rule may fire
-// in a version it does not hold in (model/rules.h).
+// in a version it does not hold in (model/rules.h). The kernel selftests replayed
+// (tests/scenarios/selftests-6.1/ and selftests-6.12/, docs/selftests.md) name no rules: each
+// must parse, say its directory's kernel, meet its expectations on the reference and fire only
+// rules of its version.
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -57,6 +60,18 @@ std::string test_name(const testing::TestParamInfo<std::string>& info) {
   return n;
 }
 
+// Every rule that fired in `trace` holds in kernel version k.
+void expect_rules_hold_in(const Trace& trace, KernelVersion k) {
+  EXPECT_EQ(trace.kernel, k);
+  std::set<RuleId> fired;
+  for (const RuleHit& h : trace.call) fired.insert(h.rule);
+  for (const PageRun& run : trace.hits) fired.insert(run.hit.rule);
+  for (RuleId r : fired) {
+    EXPECT_TRUE(rule_info(r).holds_in(k)) << rule_id(r) << " fired in a " << version_name(k)
+                                          << " world; it holds in " << versions_text(rule_info(r));
+  }
+}
+
 class SpecScenario : public testing::TestWithParam<std::string> {};
 
 TEST_P(SpecScenario, ReferenceMeetsExpectationsAndFiresItsRules) {
@@ -79,23 +94,53 @@ TEST_P(SpecScenario, ReferenceMeetsExpectationsAndFiresItsRules) {
                                  << explain_text(s, o, trace);
   }
   // Every rule that fired holds in the scenario's kernel version.
-  const KernelVersion k = s.world.geom.kernel;
-  EXPECT_EQ(trace.kernel, k);
-  std::set<RuleId> fired;
-  for (const RuleHit& h : trace.call) fired.insert(h.rule);
-  for (const PageRun& run : trace.hits) fired.insert(run.hit.rule);
-  for (RuleId r : fired) {
-    EXPECT_TRUE(rule_info(r).holds_in(k)) << rule_id(r) << " fired in a " << version_name(k)
-                                          << " world; it holds in " << versions_text(rule_info(r));
-  }
+  expect_rules_hold_in(trace, s.world.geom.kernel);
 }
 
 INSTANTIATE_TEST_SUITE_P(Spec, SpecScenario, testing::ValuesIn(all_spec_scenarios()), test_name);
+
+// The replayed kernel selftests of both 6.x versions, "selftests_6_12_anon_read".
+std::vector<std::string> selftest_scenarios() {
+  std::vector<std::string> files;
+  for (const char* d : {"selftests-6.1", "selftests-6.12"})
+    for (std::string& f : spec_scenarios(d)) files.push_back(std::move(f));
+  return files;
+}
+
+std::string selftest_name(const testing::TestParamInfo<std::string>& info) {
+  fs::path p(info.param);
+  std::string n = p.parent_path().filename().string() + "_" + p.stem().string();
+  for (char& c : n)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return n;
+}
+
+class SelftestScenario : public testing::TestWithParam<std::string> {};
+
+TEST_P(SelftestScenario, ReferenceMeetsTheSelftestsExpectations) {
+  ParseResult parsed = load_scenario(GetParam());
+  if (const ParseError* e = std::get_if<ParseError>(&parsed)) FAIL() << e->str();
+  const Scenario& s = std::get<Scenario>(parsed);
+  const std::string dir = fs::path(GetParam()).parent_path().filename().string();
+  EXPECT_EQ("selftests-" + std::string(version_name(s.world.geom.kernel)), dir)
+      << "a selftest scenario says the kernel of its directory";
+  Trace trace;
+  Outcome o = reference_hmm_range_fault(s.world, s.range, s.options, &trace);
+  for (const Failure& f : check_expectations(s, o)) {
+    ADD_FAILURE() << f.loc.file << ":" << f.loc.line << ": " << f.message;
+  }
+  expect_rules_hold_in(trace, s.world.geom.kernel);
+}
+
+INSTANTIATE_TEST_SUITE_P(Selftests, SelftestScenario, testing::ValuesIn(selftest_scenarios()),
+                         selftest_name);
 
 TEST(SpecScenarios, ThereAreSixtyOrMore) {
   EXPECT_GE(spec_scenarios("spec").size(), 60u);
   EXPECT_GE(spec_scenarios("spec-6.1").size(), 25u);
   EXPECT_GE(spec_scenarios("spec-6.12").size(), 25u);
+  EXPECT_GE(spec_scenarios("selftests-6.1").size(), 20u);
+  EXPECT_GE(spec_scenarios("selftests-6.12").size(), 20u);
 }
 
 } // namespace
