@@ -54,9 +54,10 @@ constexpr std::array<VersionGroup, 18> kGroups{{
      "there is left alone, where v5.7 walked the gap's upper tables and cleared it",
      "5.7 -> 6.1", ""},
     {"V-HUGETLB-SLOT",
-     "in a hugetlb VMA the slot at the huge page's level is read whatever it holds (no slot only "
-     "below a non-present upper entry), where v5.7's huge_pte_offset found no slot under a none "
-     "or non-huge entry and made the chunk a hole",
+     "in a hugetlb VMA the entry read as the huge page's slot changed: 6.x reads the slot at the "
+     "huge page's level whatever it holds and finds no slot only below a non-present upper "
+     "entry, where v5.7's huge_pte_offset stopped at other upper entries (a hole, or the upper "
+     "entry read as the slot)",
      "5.7 -> 6.1", ""},
     {"V-THP-WP-COPY",
      "a write fault on a shared anonymous THP splits the PMD and copies one page, where v5.7 "
@@ -106,7 +107,9 @@ const std::array<RulePair, 10>& rule_pairs() {
       {"V-DEVICE-PRIVATE-FAULT", {R::PteNonPresentEfault}, {R::PteDeviceFault}},
       {"V-BAD-PTE", {}, {R::PteBadPte}},
       {"V-GAP-HOLE", {R::PgdBad, R::P4dBad, R::GapPud}, {R::GapHole}},
-      {"V-HUGETLB-SLOT", {R::HugetlbNoSlot}, {R::HugetlbSlotAny, R::HugetlbNoSlotUpper}},
+      {"V-HUGETLB-SLOT",
+       {R::HugetlbChunk, R::HugetlbNoSlot, R::HugetlbFirstRequest, R::HugetlbFault, R::HugetlbFill},
+       {R::HugetlbSlotAny, R::HugetlbNoSlotUpper}},
       {"V-PUD-DEVMAP-HOLE", {R::PudSplit}, {R::PudDevmapNotPresent}},
       {"V-PUD-AGAIN", {}, {R::PudAgainLivelock}},
       {"V-PUD-NOTPRESENT", {}, {R::PudNotPresent}},

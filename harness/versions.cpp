@@ -94,15 +94,21 @@ std::string first_entry_not_in(const std::vector<NeutralEntry>& x,
   return "-";
 }
 
+// The reports as runs of one kind: "bad-pte@0x10000", "bug@0x0 x34".
 std::string describe_reports(const std::vector<NeutralReport>& reports) {
   if (reports.empty()) return "none";
   std::string s;
-  for (const NeutralReport& r : reports)
-    s += fmt::format("{}{}@{:#x}", s.empty() ? "" : ", ",
-                     r.kind == KernelReport::Kind::BadPte ? "bad-pte"
-                     : r.kind == KernelReport::Kind::Warn ? "warn"
-                                                          : "bug",
-                     r.addr);
+  for (std::size_t i = 0; i < reports.size();) {
+    std::size_t j = i + 1;
+    while (j < reports.size() && reports[j].kind == reports[i].kind) ++j;
+    const KernelReport::Kind k = reports[i].kind;
+    s += fmt::format("{}{}@{:#x}{}", s.empty() ? "" : ", ",
+                     k == KernelReport::Kind::BadPte ? "bad-pte"
+                     : k == KernelReport::Kind::Warn ? "warn"
+                                                     : "bug",
+                     reports[i].addr, j - i > 1 ? fmt::format(" x{}", j - i) : "");
+    i = j;
+  }
   return s;
 }
 
@@ -235,7 +241,8 @@ VersionsRun run_versions(const Scenario& s, const std::vector<std::optional<Part
   }
   const VersionResult* prev = nullptr;
   for (const VersionResult& r : run.results) {
-    if (r.not_expressible) continue;
+    // a version whose kernel party and reference disagree is reported as such, not compared
+    if (r.not_expressible || r.divergence) continue;
     if (prev) compare(*prev, r, run.diffs);
     prev = &r;
   }

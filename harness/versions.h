@@ -57,7 +57,9 @@ struct VersionDiff {
 
 struct VersionsRun {
   std::vector<VersionResult> results; // one per kernel version, oldest first
-  std::vector<VersionDiff> diffs;     // between consecutive versions that ran, in field order
+  // between consecutive versions that ran (leaving out those N/A or with a divergence), in
+  // field order
+  std::vector<VersionDiff> diffs;
   bool has_unnamed() const;
   bool has_divergence() const;
   std::set<std::string> groups() const; // the named groups seen
