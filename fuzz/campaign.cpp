@@ -11,6 +11,7 @@
 #include <random>
 
 #include "fuzz/minimize.h"
+#include "fuzz/mutator.h"
 #include "model/file_io.h"
 
 namespace hmmspec::fuzz {
@@ -49,78 +50,6 @@ extern "C" void save_crash_input(int sig) {
   std::signal(sig, SIG_DFL);
   std::raise(sig);
 }
-
-class Mutator {
-public:
-  explicit Mutator(u64 seed) : rng_(seed) {}
-
-  u64 below(u64 n) { return n ? std::uniform_int_distribution<u64>(0, n - 1)(rng_) : 0; }
-
-  std::vector<std::uint8_t> random_input(std::size_t max_len) {
-    std::vector<std::uint8_t> v(1 + below(max_len));
-    v[0] = kEncodingVersion;
-    for (std::size_t i = 1; i < v.size(); ++i) v[i] = std::uint8_t(below(256));
-    return v;
-  }
-
-  // A few random edits; byte 0 (the encoding version) is kept.
-  std::vector<std::uint8_t> mutate(std::vector<std::uint8_t> v,
-                                   const std::vector<std::uint8_t>& other, std::size_t max_len) {
-    if (v.empty()) v.push_back(kEncodingVersion);
-    unsigned edits = 1 + unsigned(below(4));
-    for (unsigned e = 0; e < edits; ++e) {
-      std::size_t n = v.size();
-      std::size_t at = 1 + below(n); // 1..n
-      switch (below(8)) {
-      case 0: // flip a bit
-        if (n > 1) v[std::min(at, n - 1)] ^= std::uint8_t(1u << below(8));
-        break;
-      case 1: // a random byte
-        if (n > 1) v[std::min(at, n - 1)] = std::uint8_t(below(256));
-        break;
-      case 2: // an interesting byte
-        if (n > 1)
-          v[std::min(at, n - 1)] =
-              std::array<std::uint8_t, 6>{0, 1, 0x7f, 0x80, 0xfe, 0xff}[below(6)];
-        break;
-      case 3: // insert bytes
-        for (u64 k = below(8) + 1; k > 0 && v.size() < max_len; --k)
-          v.insert(v.begin() + std::ptrdiff_t(std::min(at, v.size())), std::uint8_t(below(256)));
-        break;
-      case 4: // erase bytes
-        if (n > 1) {
-          std::size_t from = std::min(at, n - 1),
-                      len = std::min<std::size_t>(1 + below(8), n - from);
-          v.erase(v.begin() + std::ptrdiff_t(from), v.begin() + std::ptrdiff_t(from + len));
-        }
-        break;
-      case 5: // duplicate a chunk
-        if (n > 2 && v.size() < max_len) {
-          std::size_t from = 1 + below(n - 1), len = std::min<std::size_t>(1 + below(16), n - from);
-          std::vector<std::uint8_t> chunk(v.begin() + std::ptrdiff_t(from),
-                                          v.begin() + std::ptrdiff_t(from + len));
-          v.insert(v.begin() + std::ptrdiff_t(std::min(at, v.size())), chunk.begin(), chunk.end());
-        }
-        break;
-      case 6: // splice: the tail of another input (the end is where the first choices are)
-        if (other.size() > 1) {
-          std::size_t from = 1 + below(other.size() - 1);
-          v.resize(std::min(at, v.size()));
-          v.insert(v.end(), other.begin() + std::ptrdiff_t(from), other.end());
-        }
-        break;
-      default: // add to a byte
-        if (n > 1) v[std::min(at, n - 1)] += std::uint8_t(below(32) - 16);
-        break;
-      }
-    }
-    if (v.size() > max_len) v.resize(max_len);
-    return v;
-  }
-
-private:
-  std::mt19937_64 rng_;
-};
 
 // The set of rules one trace fired, as a bit mask per rule index.
 std::vector<bool> fired_rules(const Trace& t) {

@@ -13,8 +13,8 @@ namespace {
 
 class Shrinker {
 public:
-  Shrinker(const FuzzCase& c, Differential& diff, const std::string& key, std::size_t max)
-      : best_(c), diff_(diff), key_(key), max_(max) {}
+  Shrinker(const FuzzCase& c, const std::function<bool(const Scenario&)>& still, std::size_t max)
+      : best_(c), still_(still), max_(max) {}
 
   MinimizeResult run() {
     bool changed = true;
@@ -34,13 +34,11 @@ public:
   }
 
 private:
-  // Whether the candidate still diverges the same way; if so it becomes the best.
+  // Whether the candidate still fails the same way; if so it becomes the best.
   bool keep(const FuzzCase& candidate) {
     if (attempts_ >= max_ || candidate == best_) return false;
     ++attempts_;
-    Scenario s = build_case(candidate);
-    ScenarioRun r = diff_.run(s);
-    if (!r.divergence || divergence_key(*r.divergence) != key_) return false;
+    if (!still_(build_case(candidate))) return false;
     best_ = candidate;
     ++accepted_;
     return true;
@@ -171,8 +169,7 @@ private:
   }
 
   FuzzCase best_;
-  Differential& diff_;
-  const std::string& key_;
+  const std::function<bool(const Scenario&)>& still_;
   std::size_t max_;
   std::size_t attempts_ = 0, accepted_ = 0;
 };
@@ -181,7 +178,16 @@ private:
 
 MinimizeResult minimize_case(const FuzzCase& c, Differential& diff, const std::string& key,
                              std::size_t max_attempts) {
-  return Shrinker(c, diff, key, max_attempts).run();
+  const std::function<bool(const Scenario&)> same = [&](const Scenario& s) {
+    ScenarioRun r = diff.run(s);
+    return r.divergence && divergence_key(*r.divergence) == key;
+  };
+  return Shrinker(c, same, max_attempts).run();
+}
+
+MinimizeResult minimize_case(const FuzzCase& c, const std::function<bool(const Scenario&)>& still,
+                             std::size_t max_attempts) {
+  return Shrinker(c, still, max_attempts).run();
 }
 
 } // namespace hmmspec::fuzz

@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "fuzz/campaign.h"
+#include "fuzz/versions_campaign.h"
 #include "model/file_io.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
@@ -27,6 +28,7 @@ struct FuzzArgs {
   std::size_t max_len = 512;
   std::string artifacts = ".";
   bool no_minimize = false, stop = false, quiet = false, no_seeds = false, json = false;
+  bool versions = false;
   std::string encode_to, manifest, replay, geometry;
   std::vector<std::string> files;
   bool builtin = false;
@@ -189,6 +191,46 @@ int replay_directory(const FuzzArgs& a) {
   return diverged ? kExitDivergence : kExitOk;
 }
 
+// `--versions`: the same inputs run on every kernel version, differences classified by group.
+int versions_campaign(const FuzzArgs& a, const fuzz::CampaignOptions& c) {
+  fuzz::VersionsCampaignOptions o;
+  o.seconds = c.seconds;
+  o.max_runs = c.max_runs;
+  o.seed = c.seed;
+  o.max_len = c.max_len;
+  o.seeds = c.seeds;
+  o.artifact_dir = c.artifact_dir;
+  o.minimize = c.minimize;
+  o.stop_on_first = c.stop_on_first;
+  o.progress = c.progress;
+  o.geometry = c.geometry;
+  fuzz::VersionsCampaignResult r = fuzz::run_versions_campaign(o);
+  if (a.json) {
+    nlohmann::json jf = nlohmann::json::array();
+    for (const auto& [key, f] : r.findings)
+      jf.push_back({{"difference", key},
+                    {"count", f.count},
+                    {"first_execution", f.first_execution},
+                    {"scenario", f.report}});
+    std::cout << json_text({{"seed", o.seed},
+                            {"executions", r.executions},
+                            {"seconds", r.elapsed},
+                            {"versions", r.versions},
+                            {"with_differences", r.with_differences},
+                            {"groups", r.groups},
+                            {"not_expressible", r.not_expressible},
+                            {"unnamed", jf},
+                            {"artifact_errors", r.write_errors}});
+  } else {
+    if (a.quiet)
+      for (const auto& [key, f] : r.findings) std::cout << f.report;
+    std::cout << r.summary();
+  }
+  for (const std::string& e : r.write_errors) std::cerr << e << "\n";
+  if (!r.write_errors.empty()) return kExitBadInput;
+  return r.findings.empty() ? kExitOk : kExitDivergence;
+}
+
 int campaign(const FuzzArgs& a) {
   if (!a.artifacts.empty()) { // checked before the campaign, not at its first finding
     std::error_code ec;
@@ -227,6 +269,7 @@ int campaign(const FuzzArgs& a) {
                                o.seed, o.seconds,
                                o.max_runs ? fmt::format(" or {} runs", o.max_runs) : "",
                                o.seeds.size(), fuzz::kEncodingVersion);
+  if (a.versions) return versions_campaign(a, o);
   fuzz::CampaignResult r = fuzz::run_campaign(o);
   if (a.json) {
     nlohmann::json jf = nlohmann::json::array();
@@ -281,6 +324,9 @@ void add_fuzz_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--no-seeds", a->no_seeds, "do not start from the built-in scenarios");
   cmd->add_flag("-q,--quiet", a->quiet, "no progress lines");
   cmd->add_flag("--json", a->json, "machine-readable output (progress lines go to stderr)");
+  cmd->add_flag("--versions", a->versions,
+                "run each input on every kernel version and classify the differences between "
+                "versions (docs/versions.md); exit 1 on a difference no group names");
   cmd->add_option("--geometry", a->geometry,
                   "pin every input to this built-in geometry (tiny, x86_64, ...)");
   auto* encode = cmd->add_option("--encode-to", a->encode_to,
