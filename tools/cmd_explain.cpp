@@ -106,7 +106,9 @@ void add_explain_command(CLI::App& app, int& exit_code) {
     ScenarioRun run;
     const Outcome* found = nullptr;
     {
-      auto parties = built_parties();
+      // the parties of the scenario's version: those are the ones run_scenario runs (with the
+      // v5.7 parties a 6.x scenario ran on none, and the reference's outcome was lost)
+      auto parties = built_parties(s->world.geom.kernel);
       if (std::any_of(parties.begin(), parties.end(),
                       [](const Party& p) { return p.id.kind == PartyKind::Reference; }))
         traced.reset();
