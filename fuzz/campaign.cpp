@@ -148,6 +148,7 @@ CampaignResult run_campaign(const CampaignOptions& o) {
       if (o.stop_on_first) break;
     }
 
+    if (o.tick && (n & 63) == 0) o.tick(res.executions, elapsed());
     if (o.progress && (n & 63) == 0 && Clock::now() >= next_report) {
       next_report += std::chrono::seconds(1);
       std::size_t hit = std::count(seen.begin(), seen.end(), true);

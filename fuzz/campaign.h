@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <ostream>
@@ -27,7 +28,10 @@ struct CampaignOptions {
   bool minimize = true;
   bool stop_on_first = false;
   std::ostream* progress = nullptr; // a line per second, and each finding
-  std::optional<u64> geometry;      // pinned geometry selector (pinned_geometry_selector)
+  // Called every 64 executions with the executions so far and the seconds elapsed (the
+  // command's progress meter, harness/progress.h).
+  std::function<void(u64 executions, double elapsed)> tick;
+  std::optional<u64> geometry; // pinned geometry selector (pinned_geometry_selector)
 };
 
 struct Finding {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // `hmmspec exhaustive --geometry tiny --pages N`: every case of the small-scope space of
-// harness/exhaustive.h on every built party; progress on stderr, a summary with the number of
-// cases, and the first divergence as a scenario file. Exit 1 on a divergence.
+// harness/exhaustive.h on every built party; progress with the time left on stderr when it is a
+// terminal (harness/progress.h), a summary with the number of cases, and the first divergence
+// as a scenario file. Exit 1 on a divergence.
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <iostream>
@@ -11,6 +11,7 @@
 
 #include "harness/exhaustive.h"
 #include "harness/parties.h"
+#include "harness/progress.h"
 #include "model/scenario_format.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
@@ -29,11 +30,6 @@ struct ExhaustiveArgs {
   std::optional<std::uint64_t> only;
   std::uint64_t from = 0;
 };
-
-std::string clock_text(double seconds) {
-  auto s = static_cast<unsigned long>(seconds);
-  return fmt::format("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60);
-}
 
 struct Found {
   std::uint64_t index = 0;
@@ -101,25 +97,18 @@ int run_exhaustive(const ExhaustiveArgs& a) {
   if (parties.size() < 2)
     std::cerr << "hmmspec exhaustive: only one party is built (" << names
               << "): the cases run, but there is nothing to compare\n";
-  const bool tty = isatty(STDERR_FILENO);
   const auto t0 = std::chrono::steady_clock::now();
-  auto last_report = t0;
   std::uint64_t divergences = 0;
   std::optional<Found> first;
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   };
+  // on a terminal only; the estimate is of the cases this run has left
+  Progress meter(std::cerr, stderr_is_terminal(), "exhaustive", t0);
   auto progress = [&](std::uint64_t done) {
-    auto now = std::chrono::steady_clock::now();
-    if (now - last_report < std::chrono::seconds(tty ? 1 : 10)) return;
-    last_report = now;
-    double secs = elapsed(), rate = done / std::max(secs, 1e-9);
-    double left = (total - a.from - done) / std::max(rate, 1e-9);
-    std::cerr << fmt::format("{}exhaustive: {}/{} cases ({:.1f}%), {:.0f} cases/s, {} divergences, "
-                             "elapsed {}, eta {}{}",
-                             tty ? "\r" : "", a.from + done, total,
-                             100.0 * (a.from + done) / double(total), rate, divergences,
-                             clock_text(secs), clock_text(left), tty ? "" : "\n");
+    meter.update(double(done) / double(total - a.from),
+                 fmt::format("{}/{} cases, {:.0f} cases/s, {} divergences", a.from + done, total,
+                             done / std::max(elapsed(), 1e-9), divergences));
   };
   std::uint64_t done = space->run(
       parties, a.from,
@@ -130,7 +119,7 @@ int run_exhaustive(const ExhaustiveArgs& a) {
       },
       progress);
   const double secs = elapsed();
-  if (tty) std::cerr << "\n";
+  meter.clear();
 
   if (a.json) {
     nlohmann::json j = {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // `hmmspec explain FILE`: per page, the rules of the reference that fired and the output word
-// decoded; then every other built party beside it and the first divergence, if any.
+// decoded; then every other built party beside it and the first divergence, if any. With
+// --html, the same as a picture (tools/html_picture.h, docs/picture.md).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,10 +10,13 @@
 #include "harness/check.h"
 #include "harness/explain.h"
 #include "harness/parties.h"
+#include "harness/picture.h"
+#include "model/file_io.h"
 #include "model/reference.h"
 #include "model/trace.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "tools/html_picture.h"
 #include "tools/render.h"
 
 namespace hmmspec {
@@ -76,9 +80,18 @@ void add_explain_command(CLI::App& app, int& exit_code) {
                                             "output decoded; the other parties beside it");
   auto file = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
+  auto html = std::make_shared<bool>(false);
+  auto out = std::make_shared<std::string>();
   cmd->add_option("FILE", *file, "scenario file (.hmm)")->required();
-  cmd->add_flag("--json", *json, "machine-readable output");
-  cmd->callback([file, json, &exit_code] {
+  auto* json_flag = cmd->add_flag("--json", *json, "machine-readable output");
+  auto* html_flag = cmd->add_flag(
+      "--html", *html,
+      "a self-contained HTML page picturing the walk: VMAs, page tables, pages by outcome, the "
+      "parties' disagreements (docs/picture.md)");
+  html_flag->excludes(json_flag);
+  cmd->add_option("-o,--output", *out, "with --html: write the page to this file, not stdout")
+      ->needs(html_flag);
+  cmd->callback([file, json, html, out, &exit_code] {
     auto s = load_file_or_report(*file);
     if (!s) {
       exit_code = kExitBadInput;
@@ -93,6 +106,8 @@ void add_explain_command(CLI::App& app, int& exit_code) {
     ScenarioRun run;
     const Outcome* found = nullptr;
     {
+      // the parties of the scenario's version: those are the ones run_scenario runs (with the
+      // v5.7 parties a 6.x scenario ran on none, and the reference's outcome was lost)
       auto parties = built_parties(s->world.geom.kernel);
       if (std::any_of(parties.begin(), parties.end(),
                       [](const Party& p) { return p.id.kind == PartyKind::Reference; }))
@@ -103,6 +118,19 @@ void add_explain_command(CLI::App& app, int& exit_code) {
     }
     const Outcome& ref = traced ? *traced : *found;
     if (!run.ok()) exit_code = kExitDivergence;
+    if (*html) {
+      std::string page = html_picture(gather_picture(*s, ref, trace, run), *file);
+      if (out->empty()) {
+        std::cout << page;
+        return;
+      }
+      std::string reason;
+      if (!write_file(*out, page, reason)) {
+        std::cerr << *out << ": " << reason << "\n";
+        exit_code = kExitBadInput;
+      }
+      return;
+    }
     if (*json) {
       nlohmann::json j = {{"scenario", s->name},
                           {"file", *file},

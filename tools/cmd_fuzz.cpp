@@ -2,16 +2,19 @@
 // `hmmspec fuzz`: the built-in differential campaign (for builds without clang and libFuzzer),
 // and the corpus tooling: scenarios -> corpus inputs (--encode-to), the manifest of a corpus
 // directory (--manifest) that tests/unit/test_fuzz_replay.cpp checks, and a corpus replayed
-// on every party (--replay). One of the four per call.
+// on every party (--replay). One of the four per call. The campaign shows progress with the time
+// left on stderr when it is a terminal (harness/progress.h).
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <iostream>
+#include <streambuf>
 
 #include "fuzz/campaign.h"
 #include "fuzz/versions_campaign.h"
+#include "harness/progress.h"
 #include "model/file_io.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
@@ -229,6 +232,34 @@ int versions_campaign(const FuzzArgs& a, const fuzz::CampaignOptions& c) {
   for (const std::string& e : r.write_errors) std::cerr << e << "\n";
   if (!r.write_errors.empty()) return kExitBadInput;
   return r.findings.empty() ? kExitOk : kExitDivergence;
+// A stream buffer that erases the progress line before passing text on, so that the
+// campaign's lines and the meter share a terminal.
+class ClearingBuffer : public std::streambuf {
+public:
+  ClearingBuffer(std::streambuf* to, Progress& meter) : to_(to), meter_(meter) {}
+
+protected:
+  int overflow(int ch) override {
+    meter_.clear();
+    return ch == traits_type::eof() ? traits_type::not_eof(ch) : to_->sputc(char(ch));
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    meter_.clear();
+    return to_->sputn(s, n);
+  }
+  int sync() override { return to_->pubsync(); }
+
+private:
+  std::streambuf* to_;
+  Progress& meter_;
+};
+
+// The fraction of the campaign done: of its time, or of its runs when it has a number of runs
+// and they come first.
+double campaign_fraction(const fuzz::CampaignOptions& o, u64 executions, double elapsed) {
+  double f = o.seconds > 0 ? elapsed / o.seconds : 1;
+  if (o.max_runs) f = std::max(f, double(executions) / double(o.max_runs));
+  return f;
 }
 
 int campaign(const FuzzArgs& a) {
@@ -260,6 +291,16 @@ int campaign(const FuzzArgs& a) {
   o.stop_on_first = a.stop;
   // with --json, standard output holds only the JSON document: progress goes to stderr
   o.progress = a.quiet ? nullptr : a.json ? &std::cerr : &std::cout;
+  // the meter, on a terminal: the campaign's own lines erase it before they are written
+  Progress meter(std::cerr, !a.quiet && stderr_is_terminal(), "fuzz");
+  ClearingBuffer clearing(o.progress ? o.progress->rdbuf() : nullptr, meter);
+  std::ostream cleared(&clearing);
+  if (o.progress && stderr_is_terminal()) o.progress = &cleared;
+  o.tick = [&](u64 executions, double elapsed) {
+    meter.update(campaign_fraction(o, executions, elapsed),
+                 fmt::format("{} executions, {:.0f}/s", executions,
+                             double(executions) / std::max(elapsed, 1e-9)));
+  };
   if (!a.no_seeds)
     for (const ScenarioSource& src : builtin_scenarios())
       if (auto s = load_or_report(src))
@@ -271,6 +312,7 @@ int campaign(const FuzzArgs& a) {
                                o.seeds.size(), fuzz::kEncodingVersion);
   if (a.versions) return versions_campaign(a, o);
   fuzz::CampaignResult r = fuzz::run_campaign(o);
+  meter.clear();
   if (a.json) {
     nlohmann::json jf = nlohmann::json::array();
     for (const auto& [sig, f] : r.findings)

@@ -2,6 +2,7 @@
 // `hmmspec run FILE...` / `hmmspec run --builtin`: every party of a scenario's kernel version
 // on it, checked against the expectations and against the ground truth (that version's kernel
 // party, else the reference). A scenario of a version no party runs is skipped and counted.
+// Over many scenarios, progress with the time left on stderr when it is a terminal.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 
 #include "harness/check.h"
 #include "harness/parties.h"
+#include "harness/progress.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
 #include "tools/render.h"
@@ -89,8 +91,10 @@ void add_run_command(CLI::App& app, int& exit_code) {
     const std::size_t total = builtins.size() + a->files.size();
     unsigned passed = 0, failed = 0, bad = 0, skipped = 0;
     nlohmann::json jruns = nlohmann::json::array();
+    Progress meter(std::cerr, total > 1 && stderr_is_terminal(), "run");
     for (std::size_t k = 0; k < total; ++k) {
       std::optional<ScenarioSource> file;
+      meter.clear(); // reading and loading may report errors on stderr
       if (k >= builtins.size() && !(file = read_source(a->files[k - builtins.size()]))) {
         ++bad;
         continue;
@@ -102,7 +106,10 @@ void add_run_command(CLI::App& app, int& exit_code) {
         continue;
       }
       if (a->budget) s->options.restart_budget = a->budget;
+      meter.update(double(k) / double(total),
+                   fmt::format("{}/{} scenarios, {} failed", k, total, failed + bad));
       ScenarioRun run = run_scenario(*s, parties);
+      meter.clear();
       if (run.unsupported) {
         ++skipped;
         if (a->json) {

@@ -40,6 +40,14 @@ expect 2 "FILES requires --encode-to" "$hmmspec" fuzz "$tmp/s.hmm"
 expect 2 "--builtin requires --encode-to" "$hmmspec" fuzz --builtin
 expect 2 "--encode-to excludes --manifest" "$hmmspec" fuzz --encode-to "$tmp/enc" --manifest "$tmp" --builtin
 expect 2 "--manifest excludes --replay" "$hmmspec" fuzz --manifest "$tmp" --replay "$tmp"
+# explain --html: one output form at a time, -o only for the page, an unwritable -o is bad input
+expect 2 "--json excludes --html" "$hmmspec" explain --html --json "$tmp/s.hmm"
+expect 2 "--output requires --html" "$hmmspec" explain -o "$tmp/x.html" "$tmp/s.hmm"
+expect 2 "$tmp/no-such-dir/x.html: No such file or directory" "$hmmspec" explain --html "$tmp/s.hmm" -o "$tmp/no-such-dir/x.html"
+expect 1 "<!DOCTYPE html>" "$hmmspec" explain --html "$tmp/s.hmm"
+# explain runs the parties of the scenario's version (a 6.x scenario ran on none and crashed)
+expect 0 "reference-6.12" "$hmmspec" explain "$src/tests/scenarios/spec-6.12/gap-hole.hmm"
+expect 0 'data-party="reference-6.1"' "$hmmspec" explain --html "$src/tests/scenarios/spec-6.1/gap-hole.hmm"
 # exhaustive: a case or a start beyond the space
 expect 2 "--from 99999999: no such case (the cases are 0.." "$hmmspec" exhaustive --pages 1 --from 99999999
 expect 2 "--case 99999999: no such case" "$hmmspec" exhaustive --pages 1 --case 99999999

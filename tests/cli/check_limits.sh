@@ -33,6 +33,11 @@ check 2000 'pages 1-2097151' 0 "$hmmspec" explain "$tmp/range.hmm"
 # 16384 faults: one log run per party; explain folds each PMD chunk
 check 20000 '"count": 16384' 0 "$hmmspec" run --json "$tmp/faulted.hmm"
 check 120000 'pages 1-511' 0 "$hmmspec" explain "$tmp/faulted.hmm"
+# the picture (explain --html): a cell per run of pages, at most 1000 cells
+check 12000 'data-count="2097151"' 0 "$hmmspec" explain --html "$tmp/range.hmm"
+check 120000 'data-count="511"' 0 "$hmmspec" explain --html "$tmp/faulted.hmm"
+printf 'vma 0+4G read write anon\nrange 0+4G\ndefault_flags VW\n' >"$tmp/faulted-4g.hmm"
+check 1000000 '3096 more runs of pages (at most 1000 are drawn)' 0 "$hmmspec" explain --html "$tmp/faulted-4g.hmm"
 # a million walks: one walk, repeated; one log run
 check 4000 'the same walk again: 1000000 in all' 0 "$hmmspec" explain "$tmp/livelock.hmm"
 check 20000 '"count": 1000000' 0 "$hmmspec" run --json "$tmp/livelock.hmm"
