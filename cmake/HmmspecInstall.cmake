@@ -29,6 +29,7 @@ set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_STRIP_FILES ON) # the executables and the kernel objects; the SDK archives are not stripped
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "g++")
 set(CPACK_GENERATOR DEB)
 include(CPack)
