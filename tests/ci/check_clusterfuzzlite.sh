@@ -40,15 +40,23 @@ for f in diff_fuzzer scenario_fuzzer diff_fuzzer.dict diff_fuzzer.options scenar
 done
 # The fuzzing runs see $OUT only: the objects of $WORK are gone.
 find "$WORK" -name 'libhmmspec_kernel_*.so' -delete
+# Each fuzzer runs its seed corpus and 300 more inputs; diff_fuzzer (scenario_fuzzer checks
+# the scenario format's round trip, no party) with the tree's kernel party.
 for t in diff_fuzzer scenario_fuzzer; do
   mkdir -p "$tmp/corpus-$t"
   (cd "$tmp/corpus-$t" && unzip -q "$OUT/${t}_seed_corpus.zip")
   if ASAN_OPTIONS=detect_leaks=0 "$OUT/$t" -runs=300 "$tmp/corpus-$t" >"$tmp/$t.log" 2>&1 &&
-    grep -q "parties \[.*kernel-5\.7\.0" "$tmp/$t.log"; then
-    echo "ok   $t runs with the tree's kernel party: $(grep -o 'parties \[[^]]*\]' "$tmp/$t.log" | head -n 1)"
+    grep -qE "^Done [0-9]+ runs" "$tmp/$t.log"; then
+    echo "ok   $t: $(grep -E '^Done [0-9]+ runs' "$tmp/$t.log")"
   else
-    echo "FAIL: $t: $(grep -E 'parties|cannot load|ERROR' "$tmp/$t.log" | head -n 5)"
+    echo "FAIL: $t: $(grep -E 'parties|cannot load|ERROR|Done' "$tmp/$t.log" | head -n 5)"
     fail=1
   fi
 done
+if grep -q "parties \[kernel-5\.7\.0 " "$tmp/diff_fuzzer.log"; then
+  echo "ok   diff_fuzzer ran with the tree's kernel party: $(grep -o 'parties \[[^]]*\]' "$tmp/diff_fuzzer.log" | head -n 1)"
+else
+  echo "FAIL: diff_fuzzer without the tree's kernel party: $(grep -E 'parties|cannot load' "$tmp/diff_fuzzer.log" | head -n 5)"
+  fail=1
+fi
 exit $fail
