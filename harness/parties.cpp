@@ -181,6 +181,13 @@ std::string party_object(const PartyId& id) {
   return "";
 }
 
+std::string party_source(const PartyId& id) {
+  if (id.kind != PartyKind::Kernel) return "";
+  for (const KernelEntry& k : Registry::get().kernels())
+    if (k.id.name == id.name) return k.descriptor->source;
+  return "";
+}
+
 std::string party_table(const std::vector<Party>& parties) {
   const std::vector<KernelEntry> kernels = Registry::get().kernels();
   std::size_t width = 0;

@@ -43,6 +43,8 @@ std::vector<std::string> kernel_party_errors();
 // One line per party: "kernel-6.1  6.1  Debian 6.1.192  (/path/libhmmspec_kernel_6.1.so)".
 // The shared object a kernel party was loaded from ("" for the other parties).
 std::string party_object(const PartyId& id);
+// The hmm.c a kernel party was compiled from, as its object says ("" for the other parties).
+std::string party_source(const PartyId& id);
 std::string party_table(const std::vector<Party>& parties);
 
 // Orders parties with the ground truth first: kernel parties, then references, then walkers

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <cstring>
+#include <filesystem>
 #include <vector>
 
 #include "kernel_abi_tag.h"
@@ -49,8 +50,39 @@ std::variant<LoadedKernel, std::string> load_kernel_object(const std::string& pa
   return LoadedKernel{d, path};
 }
 
+std::vector<std::string> kernel_object_dirs() {
+  return {HMMSPEC_KERNEL_OBJECT_DIRS};
+}
+
+const char* kernel_abi_tag() {
+  return HMMSPEC_KERNEL_ABI_TAG;
+}
+
+namespace {
+
+// The object named like `built` (its path in the build tree) in one of kernel_object_dirs()
+// beside the running executable, or `built` itself when there is none.
+std::string located_kernel_object(const std::filesystem::path& exe_dir, const std::string& built) {
+  const std::filesystem::path name = std::filesystem::path(built).filename();
+  std::error_code ec;
+  for (const std::string& dir : kernel_object_dirs()) {
+    std::filesystem::path candidate = (exe_dir / dir / name).lexically_normal();
+    if (std::filesystem::is_regular_file(candidate, ec)) return candidate.string();
+  }
+  return built;
+}
+
+} // namespace
+
 const std::vector<std::string>& built_kernel_objects() {
-  static const std::vector<std::string> objects{HMMSPEC_BUILT_KERNEL_OBJECTS};
+  static const std::vector<std::string> objects = [] {
+    std::vector<std::string> built{HMMSPEC_BUILT_KERNEL_OBJECTS};
+    std::error_code ec;
+    std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (ec) return built;
+    for (std::string& path : built) path = located_kernel_object(exe.parent_path(), path);
+    return built;
+  }();
   return objects;
 }
 

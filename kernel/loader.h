@@ -23,7 +23,17 @@ struct LoadedKernel {
 std::variant<LoadedKernel, std::string> load_kernel_object(const std::string& path);
 
 // The shared objects this build made, in build order (the v5.7 kernel first, then the Debian
-// kernels, then HMMSPEC_KERNELS): their paths in the build tree.
+// kernels, then HMMSPEC_KERNELS). Each is looked for first beside the running executable, in
+// the directories of kernel_object_dirs(), so that an installed hmmspec (and fuzzers copied to
+// OSS-Fuzz's $OUT) load their own copies; else at its path in the build tree.
 const std::vector<std::string>& built_kernel_objects();
+
+// Where the kernel objects of an installed or copied hmmspec lie, relative to the directory of
+// the running executable: the install layout (bin/ -> lib/hmmspec, from the build's install
+// directories) and the OSS-Fuzz one ($OUT/lib/hmmspec beside the fuzzers).
+std::vector<std::string> kernel_object_dirs();
+
+// This build's ABI tag (kernel/party_abi.h): an object loads only when it carries the same.
+const char* kernel_abi_tag();
 
 } // namespace hmmspec

@@ -3,15 +3,28 @@
 // when it runs, sets exit_code: 0 ok, 1 a divergence or failed expectation, 2 bad input.
 #pragma once
 
+#include <memory>
+
 namespace CLI {
 class App;
-}
+class Option;
+} // namespace CLI
 
 namespace hmmspec {
 
 // `hmmspec --kernel X.so` (global, repeatable): loads more kernel parties before the
 // subcommand runs; an object that cannot be loaded is bad input.
 void add_kernel_option(CLI::App& app);
+// `hmmspec --version [--json]` (global): the version, the ABI tag and the parties, each kernel
+// party with its kernel version, hmm.c and object. No subcommand goes with it.
+struct VersionRequest {
+  std::shared_ptr<bool> asked;
+  std::shared_ptr<bool> json;
+  CLI::Option* flag = nullptr;
+};
+VersionRequest add_version_option(CLI::App& app);
+// Prints what --version shows; the exit code (2 when a built kernel object did not load).
+int print_version(const VersionRequest& request);
 // `hmmspec parties`: every party with its kernel version and label.
 void add_parties_command(CLI::App& app, int& exit_code);
 // `hmmspec show FILE`: the scenario's world and range, for humans or as JSON.

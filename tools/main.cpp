@@ -68,9 +68,10 @@ int main(int argc, char** argv) {
                "Runs the naive reference, the optimized walker and (when built) the kernels' own\n"
                "hmm.c (v5.7, Debian 6.1 and 6.12) on scenario files, and checks them against each\n"
                "other and the expectations."};
-  app.require_subcommand(1);
+  app.require_subcommand(0, 1); // one, unless --version
   int exit_code = kExitOk;
   add_kernel_option(app);
+  const VersionRequest version = add_version_option(app);
   add_parties_command(app, exit_code);
   add_show_command(app, exit_code);
   add_run_command(app, exit_code);
@@ -98,8 +99,13 @@ int main(int argc, char** argv) {
       return kExitBadInput;
     }
   }
+  for (CLI::App* sub : app.get_subcommands({})) sub->excludes(version.flag);
   try {
     app.parse(argc, argv);
+    if (*version.asked)
+      exit_code = print_version(version);
+    else if (app.get_subcommands().empty())
+      throw CLI::RequiredError("A subcommand");
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     exit_code = rc == 0 ? kExitOk : kExitBadInput;
