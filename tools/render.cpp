@@ -292,6 +292,18 @@ json outcome_json(const HmmRange& r, const Outcome& o) {
             {"ret", o.ret},
             {"ret_text", o.livelock ? "livelock" : errno_name(o.ret)},
             {"walks", o.walks}};
+  if (o.failure) { // the party did not return (docs/kernel-party.md, "Isolation")
+    const PartyFailure& f = *o.failure;
+    j["failure"] = {{"kind", f.kind == PartyFailure::Kind::Crash ? "crash" : "no-progress"},
+                    {"text", describe(f)},
+                    {"where", f.where}};
+    if (f.kind == PartyFailure::Kind::Crash) {
+      j["failure"]["signal"] = f.signal;
+      j["failure"]["address"] = f.address;
+    } else {
+      j["failure"]["reads"] = f.reads;
+    }
+  }
   json out = json::array(); // runs: equal words, or one pfn more each (step)
   for (const WordRun& run : word_runs(o.pfns, r.pfn_shift < 64 ? u64(1) << r.pfn_shift : 0))
     out.push_back({{"first", run.first},
