@@ -12,7 +12,7 @@ namespace hmmspec {
 bool ScenarioRun::ok() const {
   if (divergence || unsupported) return false;
   return std::all_of(results.begin(), results.end(),
-                     [](const PartyResult& r) { return r.failures.empty(); });
+                     [](const PartyResult& r) { return r.failures.empty() && !r.outcome.failure; });
 }
 
 ScenarioRun run_scenario(const Scenario& s, const std::vector<Party>& parties) {

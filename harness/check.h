@@ -28,6 +28,7 @@ struct ScenarioRun {
   // Set, and results empty, when none of the parties runs the scenario's kernel version: why
   // ("no party runs kernel 6.1 worlds (parties: reference walker)").
   std::optional<std::string> unsupported;
+  // No divergence, every expectation met, and every party returned (Outcome::failure).
   bool ok() const;
 };
 

@@ -160,6 +160,7 @@ std::string output_class(KernelVersion k, const HmmRange& r, const std::vector<u
 }
 
 std::string ret_class(const Outcome& o) {
+  if (o.failure) return o.failure->kind == PartyFailure::Kind::Crash ? "crash" : "no-progress";
   if (o.livelock) return "livelock";
   return o.ret >= 0 ? "count" : errno_name(o.ret);
 }

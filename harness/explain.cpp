@@ -24,7 +24,7 @@ std::vector<std::string> rule_lines(std::span<const RuleHit> hits) {
   return lines;
 }
 
-std::string result_text(const Outcome& o) {
+std::string call_result_text(const Outcome& o) {
   if (o.livelock) return "livelock (reported as -EBUSY)";
   return o.ret < 0 ? errno_name(o.ret) : std::to_string(o.ret);
 }
@@ -114,7 +114,7 @@ std::string explain_text(const Scenario& s, const Outcome& o, const Trace& t) {
         fmt::format("  -> {}, last = {:#x}\n",
                     w.result < 0 ? errno_name(w.result) : std::to_string(w.result), w.last_after);
   }
-  out += "result: " + result_text(o);
+  out += "result: " + call_result_text(o);
   for (const RuleHit& h : t.call) out += fmt::format(" {}(walk {})", rule_id(h.rule), h.walk);
   out += fmt::format("\nwalks: {}\n", o.walks);
   for (const KernelReport& rep : o.reports) out += "report: " + describe(rep) + "\n";

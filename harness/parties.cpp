@@ -37,7 +37,8 @@ Party kernel_party(const KernelEntry& k) {
                              .walks = 0,
                              .pfns = r.pfns,
                              .world = w,
-                             .reports = {}};
+                             .reports = {},
+                             .failure = {}};
                  out.reports.push_back(KernelReport{
                      KernelReport::Kind::Bug,
                      fmt::format("harness: a world of kernel {} given to a kernel-{} party",

@@ -6,10 +6,13 @@
 #include <cstdlib>
 #include <fmt/format.h>
 
+#include "kernel/isolation.h"
 #include "model/fault.h"
 
 extern "C" {
 __thread struct hmmspec_arch hmmspec_arch_now;
+// No limit outside a session (the tests read words through the shim without one).
+__thread struct hmmspec_read_budget hmmspec_reads = {0, ~0ul};
 }
 
 namespace hmmspec::kernel {
@@ -36,13 +39,25 @@ hmmspec_arch arch_of(const World& w) {
   return a;
 }
 
+// The page-table reads one walk may make (docs/kernel-party.md, "Isolation"). A walk visits at
+// most 2 entries per page of the range over all levels (the entries it visits at each level are
+// clipped to the range: pages >> shift + 1 each), and reads each a few times (the walker, then
+// hmm.c: READ_ONCE, pmd_read_atomic, the next table's pointer, ptep_get). 16 reads per entry
+// visited, and 4096 more, is therefore far more than any walk that ends; a loop that never
+// ends reaches it after milliseconds. Each entry looked at again (Session::may_redo) adds 16.
+constexpr unsigned long kReadsPerEntry = 16;
+constexpr unsigned long kReadsBase = 4096;
+
 } // namespace
 
 Session::Session(World& world, const RunOptions& options) : world_(world), options_(options) {
   saved_arch_ = hmmspec_arch_now;
+  saved_reads_ = hmmspec_reads;
   saved_current_ = current_session;
   hmmspec_arch_now = arch_of(world_);
   current_session = this;
+  // Until the range is known (budget_walks): every table of the world read whole.
+  budget_walks(world_.tables().size() * world_.geom.max_entries() / 2);
 
   mm_.hmmspec_session = this;
   mm_.pgd = reinterpret_cast<pgd_t*>(phys_table(world_.root_pfn()));
@@ -74,7 +89,14 @@ Session::Session(World& world, const RunOptions& options) : world_(world), optio
 }
 
 Session::~Session() {
+  detach();
+}
+
+void Session::detach() {
+  if (!attached_) return;
+  attached_ = false;
   hmmspec_arch_now = saved_arch_;
+  hmmspec_reads = saved_reads_;
   current_session = saved_current_;
 }
 
@@ -91,7 +113,24 @@ Session& Session::current() {
   return *current_session;
 }
 
+void Session::budget_walks(unsigned long range_pages) {
+  walk_reads_ = kReadsBase + kReadsPerEntry * 2 * (range_pages + 1);
+  hmmspec_reads = {0, walk_reads_};
+}
+
+void Session::count_walk() {
+  ++walks_;
+  hmmspec_reads = {0, walk_reads_};
+}
+
+void Session::no_progress() {
+  const unsigned long reads = hmmspec_reads.reads - 1; // the read past the budget is not made
+  hmmspec_reads = {0, walk_reads_};
+  stop_no_progress(reads);
+}
+
 unsigned long* Session::phys_table(unsigned long pfn) {
+  hmmspec_count_read(); // a table pointer followed (__va of its frame)
   // W-ZERO-MEMORY: a page without a table reads as zeros. The shim writes a table word only to
   // clear a bad (hence non-zero) PGD or P4D entry, so the zeros are never written.
   return const_cast<unsigned long*>(world_.table_words(pfn));
@@ -125,7 +164,10 @@ bool Session::check_retry(unsigned long seq) {
 }
 
 bool Session::may_redo(unsigned& redos) {
-  if (++redos <= options_.restart_budget) return true;
+  if (++redos <= options_.restart_budget) {
+    hmmspec_reads.limit += kReadsPerEntry; // the entry is read again
+    return true;
+  }
   livelock_ = true;
   return false;
 }
@@ -197,6 +239,10 @@ void Session::shim_error(std::string what) {
 using hmmspec::kernel::Session;
 
 extern "C" {
+
+void hmmspec_no_progress(void) {
+  Session::current().no_progress();
+}
 
 unsigned long* hmmspec_phys_table(unsigned long pfn) {
   return Session::current().phys_table(pfn);

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "kernel/include/hmmspec/budget.h"
 #include "kernel/include/hmmspec/mmu_notifier.h"
 #include "kernel/include/hmmspec/pagewalk.h"
 #include "kernel/include/hmmspec/services.h"
@@ -29,7 +30,10 @@ namespace hmmspec::kernel {
 class Session {
 public:
   Session(World& world, const RunOptions& options);
-  ~Session();
+  ~Session(); // detach()
+  // Restores the thread's shim state as it was before the session (the machine description, the
+  // read budget, the current session). Once; the destructor does it when it was not done.
+  void detach();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
@@ -52,7 +56,14 @@ public:
   struct page* page(unsigned long pfn);
   // mmu_interval_check_retry with the restart budget (docs/kernel-party.md).
   bool check_retry(unsigned long seq);
-  void count_walk() { ++walks_; }
+  // The page-table reads each walk of a range of `range_pages` pages may make (budget.h;
+  // docs/kernel-party.md, "Isolation").
+  void budget_walks(unsigned long range_pages);
+  // A walk begins (walk_page_range): counted, and its page-table read budget set afresh.
+  void count_walk();
+  // The walk's page-table reads ran past its budget (kernel/include/hmmspec/budget.h): the call
+  // ends as no progress (kernel/isolation.h); does not return.
+  [[noreturn]] void no_progress();
   // The walker looks at an entry again (ACTION_AGAIN); `redos` counts the times in a row for
   // this entry. False, with a livelock recorded, once the count passes the restart budget: the
   // walk must then stop (docs/kernel-party.md, "Budgets").
@@ -87,6 +98,7 @@ private:
   std::map<unsigned long, std::unique_ptr<DevicePage>> pages_;
   DevicePage ordinary_{}; // the struct page every pfn that is no device page shares
   unsigned walks_ = 0;
+  unsigned long walk_reads_ = 0; // the read budget of one walk (docs/kernel-party.md)
   bool livelock_ = false;
   int locks_held_ = 0;
   std::vector<KernelReport> reports_;
@@ -95,7 +107,9 @@ private:
   pmd_t* pmd_slot_ = nullptr;
   unsigned long pmd_addr_ = 0;
   hmmspec_arch saved_arch_{};
+  hmmspec_read_budget saved_reads_{};
   Session* saved_current_ = nullptr;
+  bool attached_ = true;
 };
 
 } // namespace hmmspec::kernel

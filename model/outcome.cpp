@@ -2,6 +2,7 @@
 #include "model/outcome.h"
 
 #include <array>
+#include <csignal>
 #include <fmt/format.h>
 #include <utility>
 
@@ -38,6 +39,25 @@ namespace {
 
 std::string ret_text(const Outcome& o) {
   return o.livelock ? "livelock" : errno_name(o.ret);
+}
+
+// The signals a party's isolation catches, by name (kernel/isolation.cpp).
+std::string signal_name(int sig) {
+  switch (sig) {
+  case SIGSEGV:
+    return "SIGSEGV";
+  case SIGBUS:
+    return "SIGBUS";
+  case SIGFPE:
+    return "SIGFPE";
+  case SIGILL:
+    return "SIGILL";
+  }
+  return fmt::format("signal {}", sig);
+}
+
+std::string failure_text(const std::optional<PartyFailure>& f) {
+  return f ? describe(*f) : std::string("(returned)");
 }
 
 // The first differing word of the reachable page tables, as (level, address) pairs, walking
@@ -93,11 +113,27 @@ std::string describe(const KernelReport& r) {
   return "?";
 }
 
+std::string describe(const PartyFailure& f) {
+  std::string where = f.where.empty() ? "" : fmt::format(" ({})", f.where);
+  if (f.kind == PartyFailure::Kind::NoProgress)
+    return fmt::format("no progress inside the walk after {} page-table reads{}", f.reads, where);
+  return fmt::format("crashed: {}{}{}", signal_name(f.signal),
+                     f.address.empty() ? "" : " at " + f.address, where);
+}
+
+std::string result_text(const Outcome& o) {
+  if (o.failure) return describe(*o.failure);
+  if (o.livelock) return "livelock";
+  return errno_name(o.ret);
+}
+
 std::optional<Difference> first_difference(const HmmRange& range, const Outcome& a,
                                            const Outcome& b) {
   if (a.world.geom.kernel != b.world.geom.kernel) // raw words of two versions mean different things
     return Difference{"kernel version", std::string(version_name(a.world.geom.kernel)),
                       std::string(version_name(b.world.geom.kernel)), std::nullopt};
+  if (a.failure != b.failure) // a party that did not return: nothing else of it can be compared
+    return Difference{"failure", failure_text(a.failure), failure_text(b.failure), std::nullopt};
   if (a.livelock != b.livelock || (!a.livelock && a.ret != b.ret))
     return Difference{"ret", ret_text(a), ret_text(b), std::nullopt};
   size_t n = std::max(a.pfns.size(), b.pfns.size());

@@ -5,6 +5,7 @@
 // parties agree only when their outcomes are identical.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,26 @@ inline constexpr long kEINVAL = 22;
 std::string errno_name(long ret);                           // "-EFAULT", or the number itself
 std::optional<long> errno_from_name(std::string_view name); // "-EFAULT" -> -14; else nothing
 
+// A party that did not return from the call: a kernel party whose hmm.c crashed (a signal such
+// as SIGSEGV) or made no progress inside one walk (its page-table reads ran past the walk's
+// budget). The harness isolates it (docs/kernel-party.md, "Isolation"): the run goes on, and
+// the failure is that party's outcome. The reference and the walker never fail.
+struct PartyFailure {
+  enum class Kind : std::uint8_t { Crash, NoProgress };
+  Kind kind = Kind::Crash;
+  int signal = 0;      // Crash: the signal (SIGSEGV, SIGBUS, SIGFPE, SIGILL)
+  std::string address; // Crash: what the access touched ("pfns[513]", "NULL+0x40", "0x7f..")
+  u64 reads = 0;       // NoProgress: the page-table reads of the walk when it was stopped
+  // The code it was in: "hmm_vma_walk_pmd+0x4c (mm/hmm.c:365)", and the innermost hmm.c frame
+  // when the code was the shim's ("handle_mm_fault+0x12 (kernel/session.cpp:230), called from
+  // hmm_vma_fault+0x8a (mm/hmm.c:94)"); "" when it cannot be told.
+  std::string where;
+  bool operator==(const PartyFailure&) const = default;
+};
+// "crashed: SIGSEGV at pfns[513] (hmm_vma_walk_pmd+0x4c, mm/hmm.c:365)", "no progress inside
+// the walk after 4104 page-table reads (...)".
+std::string describe(const PartyFailure& f);
+
 struct Outcome {
   bool livelock = false; // the restart budget ran out: the seed would spin forever
   long ret = 0;          // the return value (meaningless when livelock)
@@ -37,16 +58,21 @@ struct Outcome {
   // What the party's own code printed, in order (model/kernel_report.h); what the fault model
   // printed is in world.reports.
   std::vector<KernelReport> reports;
+  // Set when the party did not return (a kernel party only). ret, walks, pfns and reports are
+  // then as the party left them, and world is the world it was given.
+  std::optional<PartyFailure> failure;
   bool operator==(const Outcome&) const = default;
 };
+// The result in a few words: the failure, "livelock", or the return value ("-EFAULT", "3").
+std::string result_text(const Outcome& o);
 
 // How a party is run.
 struct RunOptions {
   unsigned restart_budget = 1000; // walk attempts before a livelock is declared
 };
 
-// The first difference between two outcomes, in the order ret, pfns, world entries, notifier,
-// log; nothing when they are identical. `describe` says what differs and both values.
+// The first difference between two outcomes, in the order failure, ret, pfns, world entries,
+// notifier, log; nothing when they are identical. `describe` says what differs and both values.
 struct Difference {
   std::string what; // "ret", "pfns[3]", "pte 0x201000", "notifier.seq", "log[2]", ...
   std::string left;

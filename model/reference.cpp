@@ -26,7 +26,13 @@ HmmRange range_as_read(const HmmRange& r, KernelVersion k) {
 
 Outcome reference_hmm_range_fault(const World& w, const HmmRange& r, const RunOptions& o,
                                   Trace* trace) {
-  Outcome out{.livelock = false, .ret = 0, .walks = 0, .pfns = r.pfns, .world = w, .reports = {}};
+  Outcome out{.livelock = false,
+              .ret = 0,
+              .walks = 0,
+              .pfns = r.pfns,
+              .world = w,
+              .reports = {},
+              .failure = {}};
   const unsigned shift = w.geom.page_shift;
   const KernelVersion k = w.geom.kernel;
   if (trace) { // one entry per page that has a pfns[] entry

@@ -98,6 +98,11 @@ std::optional<std::string> check_reports(const Expectation& e, const Outcome& o)
 
 std::vector<Failure> check_expectations(const Scenario& s, const Outcome& o) {
   std::vector<Failure> out;
+  if (o.failure && !s.expectations.empty()) { // the call did not return: none is met
+    out.push_back(Failure{s.expectations.front().loc,
+                          fmt::format("the call did not return: {}", describe(*o.failure))});
+    return out;
+  }
   std::vector<WordRun> runs; // the outcome's runs, made once for every Pfn expectation
   bool have_runs = false;
   for (const Expectation& e : s.expectations) {

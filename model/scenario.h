@@ -66,6 +66,8 @@ struct Failure {
   SourceLoc loc;
   std::string message;
 };
+// The expectations `o` does not meet. An outcome with a failure (Outcome::failure) meets none:
+// one Failure, at the first expectation, says so (none when the scenario expects nothing).
 std::vector<Failure> check_expectations(const Scenario& s, const Outcome& o);
 
 } // namespace hmmspec

@@ -155,8 +155,7 @@ void add_explain_command(CLI::App& app, int& exit_code) {
     std::cout << "\nparties:\n";
     for (const PartyResult& r : run.results) {
       std::cout << fmt::format(
-          "  {:<10} {}{}\n", r.party.name,
-          r.outcome.livelock ? "livelock" : errno_name(r.outcome.ret),
+          "  {:<10} {}{}\n", r.party.name, result_text(r.outcome),
           r.failures.empty() ? "" : fmt::format("  ({} expectations failed)", r.failures.size()));
       for (const Failure& f : r.failures)
         std::cout << fmt::format("    {}:{}:{}: {}\n", f.loc.file, f.loc.line, f.loc.col,

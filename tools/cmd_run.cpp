@@ -140,12 +140,15 @@ void add_run_command(CLI::App& app, int& exit_code) {
       if (ok && a->quiet) continue;
       const Outcome& truth = run.results.front().outcome;
       std::cout << fmt::format("{} {}  ({}: {})\n", ok ? "PASS" : "FAIL", s->name,
-                               run.results.front().party.name,
-                               truth.livelock ? "livelock" : errno_name(truth.ret));
-      for (const PartyResult& r : run.results)
+                               run.results.front().party.name, result_text(truth));
+      for (const PartyResult& r : run.results) {
+        // a party that did not return, when no expectation already says so
+        if (r.outcome.failure && r.failures.empty())
+          std::cout << fmt::format("  {}: {}\n", r.party.name, describe(*r.outcome.failure));
         for (const Failure& f : r.failures)
           std::cout << fmt::format("  {}: {}:{}:{}: {}\n", r.party.name, f.loc.file, f.loc.line,
                                    f.loc.col, f.message);
+      }
       if (run.divergence) print_divergence(src, *run.divergence);
     }
     if (a->json) {

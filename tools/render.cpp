@@ -294,6 +294,18 @@ json outcome_json(const HmmRange& r, const Outcome& o) {
             {"ret", o.ret},
             {"ret_text", o.livelock ? "livelock" : errno_name(o.ret)},
             {"walks", o.walks}};
+  if (o.failure) { // the party did not return (docs/kernel-party.md, "Isolation")
+    const PartyFailure& f = *o.failure;
+    j["failure"] = {{"kind", f.kind == PartyFailure::Kind::Crash ? "crash" : "no-progress"},
+                    {"text", describe(f)},
+                    {"where", f.where}};
+    if (f.kind == PartyFailure::Kind::Crash) {
+      j["failure"]["signal"] = f.signal;
+      j["failure"]["address"] = f.address;
+    } else {
+      j["failure"]["reads"] = f.reads;
+    }
+  }
   // runs: equal words, or one pfn more each (step); decoded in the world's kernel version
   const KernelVersion k = o.world.geom.kernel;
   json out = json::array();

@@ -280,7 +280,13 @@ TEST(ScenarioReports, Errors) {
 TEST(ScenarioReports, CheckComparesTheCallsReportsThenTheWorlds) {
   Scenario s = parse_ok("range 0+4K\nexpect report bad-pte 0x0\n"
                         "expect report warn mm/memory.c:3757 0x0\n");
-  Outcome o{.livelock = false, .ret = 0, .walks = 1, .pfns = {0}, .world = s.world, .reports = {}};
+  Outcome o{.livelock = false,
+            .ret = 0,
+            .walks = 1,
+            .pfns = {0},
+            .world = s.world,
+            .reports = {},
+            .failure = {}};
   o.reports.push_back(KernelReport{KernelReport::Kind::BadPte, "", 0});
   o.world.reports.push_back(KernelReport{KernelReport::Kind::Warn, "mm/memory.c:3757", 0});
   EXPECT_TRUE(check_expectations(s, o).empty());

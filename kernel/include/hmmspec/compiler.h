@@ -10,6 +10,7 @@
 #error "hmmspec/compiler.h is for the C translation unit of the seed only"
 #endif
 
+#include "budget.h"
 #include "kconfig.h"
 #include "services.h"
 
@@ -19,8 +20,8 @@
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
 // One load of x, which may be a struct (pmd_t): a volatile access the compiler cannot split,
-// repeat or drop.
-#define READ_ONCE(x) (*(const volatile __typeof__(x)*)&(x))
+// repeat or drop; it counts as a page-table read of the walk (budget.h).
+#define READ_ONCE(x) (hmmspec_count_read(), *(const volatile __typeof__(x)*)&(x))
 #define barrier() __asm__ __volatile__("" : : : "memory")
 
 // The kernel's assertions (include/asm-generic/bug.h, include/linux/mmdebug.h): each records a

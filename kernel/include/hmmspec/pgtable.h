@@ -23,6 +23,7 @@
 #define HMMSPEC_PGTABLE_H
 
 #include "arch.h"
+#include "budget.h"
 #include "kconfig.h"
 
 #ifdef __cplusplus
@@ -342,6 +343,7 @@ static inline p4d_t* p4d_offset(pgd_t* pgd, unsigned long addr) {
 #if HMMSPEC_KERNEL_FAMILY < HMMSPEC_FAMILY_6_12
 // pmd_read_atomic: a single 64-bit load on x86-64.
 static inline pmd_t pmd_read_atomic(pmd_t* pmdp) {
+  hmmspec_count_read();
   return *pmdp;
 }
 #endif
@@ -349,14 +351,17 @@ static inline pmd_t pmd_read_atomic(pmd_t* pmdp) {
 // One load of an entry each (include/linux/pgtable.h: ptep_get, pmdp_get_lockless, pudp_get;
 // a single 64-bit load on x86-64).
 static inline pte_t ptep_get(pte_t* ptep) {
+  hmmspec_count_read();
   pte_t v = {*(volatile pteval_t*)&ptep->pte};
   return v;
 }
 static inline pmd_t pmdp_get_lockless(pmd_t* pmdp) {
+  hmmspec_count_read();
   pmd_t v = {*(volatile pmdval_t*)&pmdp->pmd};
   return v;
 }
 static inline pud_t pudp_get(pud_t* pudp) {
+  hmmspec_count_read();
   pud_t v = {*(volatile pudval_t*)&pudp->pud};
   return v;
 }

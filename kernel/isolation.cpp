@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "kernel/isolation.h"
+
+#include <execinfo.h>
+#include <fmt/format.h>
+#include <signal.h>
+#include <ucontext.h>
+
+#include <array>
+#include <csetjmp>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "kernel/code_site.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define HMMSPEC_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HMMSPEC_ASAN 1
+#endif
+#endif
+
+namespace hmmspec::kernel {
+
+namespace {
+
+constexpr std::array<int, 4> kSignals{SIGSEGV, SIGBUS, SIGFPE, SIGILL};
+constexpr int kMaxFrames = 48;
+constexpr std::size_t kAltStackBytes = 256 * 1024; // the handler unwinds the stack (backtrace)
+
+// What one isolated call left when it jumped back: filled by the signal handler or by
+// stop_no_progress. On the heap, so that nothing of it is a local changed after sigsetjmp.
+struct Guard {
+  sigjmp_buf env;
+  volatile sig_atomic_t jumped = 0; // a second signal while capturing jumps at once
+  bool no_progress = false;
+  int signal = 0;
+  int code = 0;
+  std::uintptr_t addr = 0;
+  std::uintptr_t pc = 0;
+  unsigned long reads = 0;
+  std::array<void*, kMaxFrames> frames{};
+  int nframes = 0;
+};
+
+// The isolated call running on this thread. Set before the handlers are installed, so the
+// handler never touches a thread-local for the first time.
+thread_local Guard* active_guard = nullptr;
+
+std::uintptr_t pc_of(void* context) {
+  const auto* uc = static_cast<const ucontext_t*>(context);
+#if defined(__x86_64__)
+  return static_cast<std::uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
+#elif defined(__aarch64__)
+  return static_cast<std::uintptr_t>(uc->uc_mcontext.pc);
+#else
+  (void)uc;
+  return 0;
+#endif
+}
+
+void on_signal(int sig, siginfo_t* info, void* context) {
+  Guard* g = active_guard;
+  if (!g) { // another thread's fault: the default action, when the instruction runs again
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    sigaction(sig, &dfl, nullptr);
+    return;
+  }
+  if (!g->jumped) {
+    g->jumped = 1;
+    g->signal = sig;
+    g->code = info->si_code;
+    g->addr = reinterpret_cast<std::uintptr_t>(info->si_addr);
+    g->pc = pc_of(context);
+    g->nframes = backtrace(g->frames.data(), kMaxFrames); // warmed up in run_isolated
+  }
+  siglongjmp(g->env, 1);
+}
+
+// The alternate stack of this thread, made once: a fault may come from a stack overflow.
+void* alt_stack() {
+  thread_local std::unique_ptr<char[]> stack(new char[kAltStackBytes]);
+  return stack.get();
+}
+
+// The handlers and signal stack of one isolated call, restored as they were at its end.
+class Handlers {
+public:
+  Handlers() {
+    static const bool warmed = [] { // backtrace loads the unwinder on its first call
+      std::array<void*, 2> f{};
+      return backtrace(f.data(), 2) >= 0;
+    }();
+    (void)warmed;
+    stack_t ss{};
+    ss.ss_sp = alt_stack();
+    ss.ss_size = kAltStackBytes;
+    sigaltstack(&ss, &old_stack_);
+    struct sigaction sa {};
+    sa.sa_sigaction = on_signal;
+    sigemptyset(&sa.sa_mask);
+    // SA_NODEFER: the signal stays unblocked, so the jump back needs no saved mask
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    for (std::size_t i = 0; i < kSignals.size(); ++i) sigaction(kSignals[i], &sa, &old_[i]);
+  }
+  ~Handlers() {
+    for (std::size_t i = 0; i < kSignals.size(); ++i) sigaction(kSignals[i], &old_[i], nullptr);
+    sigaltstack(&old_stack_, nullptr);
+  }
+  Handlers(const Handlers&) = delete;
+  Handlers& operator=(const Handlers&) = delete;
+
+private:
+  std::array<struct sigaction, kSignals.size()> old_{};
+  stack_t old_stack_{};
+};
+
+std::string default_address_name(std::uintptr_t addr, int sig, int code) {
+  if (sig == SIGSEGV && code == SI_KERNEL) // x86-64: a general protection fault, no address
+    return "a non-canonical address";
+  if (sig != SIGSEGV && sig != SIGBUS) return fmt::format("{:#x}", addr);
+  if (addr < 0x10000) return addr ? fmt::format("NULL+{:#x}", addr) : "NULL";
+  return fmt::format("{:#x}", addr);
+}
+
+// Where it happened: the innermost frame, and the innermost hmm.c frame when that is another
+// (the shim's code, given a bad pointer by hmm.c). With `skip_budget`, the frames of the read
+// budget that stopped the walk (this file, the session, budget.h) are skipped.
+std::string where_of(const std::vector<std::uintptr_t>& pcs, bool skip_budget) {
+  std::vector<CodeSite> sites = code_sites(pcs);
+  std::size_t first = 0;
+  while (skip_budget && first < sites.size() &&
+         (sites[first].file == "kernel/isolation.cpp" ||
+          sites[first].file == "kernel/session.cpp" ||
+          sites[first].file == "kernel/include/hmmspec/budget.h"))
+    ++first;
+  if (first == sites.size()) first = 0;
+  if (sites.empty()) return "";
+  std::string s = describe(sites[first]);
+  if (!sites[first].in_hmm_c())
+    for (std::size_t i = first + 1; i < sites.size(); ++i)
+      if (sites[i].in_hmm_c()) {
+        s += "; called from " + describe(sites[i]);
+        break;
+      }
+  return s;
+}
+
+PartyFailure failure_of(const Guard& g, const std::function<std::string(std::uintptr_t)>& name) {
+  PartyFailure f;
+  std::vector<std::uintptr_t> pcs;
+  if (g.no_progress) {
+    f.kind = PartyFailure::Kind::NoProgress;
+    f.reads = g.reads;
+    // every frame is a return address: the first is looked up inside its call too
+    for (int i = 0; i < g.nframes; ++i)
+      pcs.push_back(reinterpret_cast<std::uintptr_t>(g.frames[i]) - (i == 0 ? 1 : 0));
+  } else {
+    f.kind = PartyFailure::Kind::Crash;
+    f.signal = g.signal;
+    std::string named = name ? name(g.addr) : "";
+    f.address = named.empty() ? default_address_name(g.addr, g.signal, g.code) : named;
+    pcs.push_back(g.pc);
+    int k = 0; // the faulting frame in the handler's backtrace; its callers follow it
+    while (k < g.nframes && reinterpret_cast<std::uintptr_t>(g.frames[k]) != g.pc) ++k;
+    for (int i = k + 1; i < g.nframes; ++i)
+      pcs.push_back(reinterpret_cast<std::uintptr_t>(g.frames[i]));
+  }
+  f.where = where_of(pcs, g.no_progress);
+  return f;
+}
+
+} // namespace
+
+bool crash_isolation_enabled() {
+#ifdef HMMSPEC_ASAN
+  return false;
+#else
+  return true;
+#endif
+}
+
+Isolated run_isolated(const std::function<long()>& fn,
+                      const std::function<std::string(std::uintptr_t)>& name_address) {
+  auto guard = std::make_unique<Guard>();
+  Guard* const outer = active_guard;
+  active_guard = guard.get();
+  Isolated out;
+  {
+    std::optional<Handlers> handlers;
+    if (crash_isolation_enabled()) handlers.emplace();
+    if (sigsetjmp(guard->env, 0) == 0) out.ret = fn();
+  } // the handlers and the signal stack restored
+  active_guard = outer;
+  if (guard->jumped || guard->no_progress) out.failure = failure_of(*guard, name_address);
+  return out;
+}
+
+void stop_no_progress(unsigned long reads) {
+  Guard* g = active_guard;
+  if (!g) {
+    std::fprintf(stderr,
+                 "hmmspec: a kernel walk made no progress after %lu page-table reads "
+                 "outside an isolated call\n",
+                 reads);
+    std::abort();
+  }
+  g->no_progress = true;
+  g->reads = reads;
+  g->nframes = backtrace(g->frames.data(), kMaxFrames);
+  siglongjmp(g->env, 1);
+}
+
+} // namespace hmmspec::kernel

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# A broken kernel never takes the tool down (docs/kernel-party.md, "Isolation"). Each broken
+# copy of the v5.7 hmm.c (broken_kernels.cmake), loaded with --kernel, runs the built-in
+# scenarios beside the reference: the run must finish, exit 1, run every scenario, and name the
+# party, the scenario and what happened. `explain`, `exhaustive` and `fuzz` must finish too.
+#   check_broken.sh HMMSPEC KERNEL_DIR CRASHES
+# CRASHES is 0 in an AddressSanitizer build, where ASan owns SIGSEGV: the crashing kernels are
+# then left out (the no-progress and WARN ones still run).
+set -u
+hmmspec=$1
+dir=$2
+crashes=$3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+total=$("$hmmspec" run --builtin --party reference --quiet | sed -n 's/^summary: \([0-9]*\) scenarios.*/\1/p')
+
+# check TAG PATTERN...: `run --builtin` with kernel-TAG and the reference exits 1 within the
+# ctest timeout, runs every scenario, and its output has every PATTERN (grep -E).
+check() {
+  local tag=$1
+  shift
+  local so=$dir/libhmmspec_kernel_$tag.so
+  "$hmmspec" --kernel "$so" run --builtin --party "kernel-$tag,reference" >"$tmp/$tag.out" 2>&1
+  local rc=$?
+  local ran
+  ran=$(grep -cE '^(PASS|FAIL|SKIP) ' "$tmp/$tag.out")
+  local ok=1
+  [ "$rc" -eq 1 ] || { echo "FAIL $tag: exit $rc, expected 1"; ok=0; }
+  [ "$ran" -eq "$total" ] || { echo "FAIL $tag: $ran of $total scenarios reported"; ok=0; }
+  for p in "$@"; do
+    grep -qE -- "$p" "$tmp/$tag.out" || { echo "FAIL $tag: no line matches: $p"; ok=0; }
+  done
+  if [ $ok -eq 1 ]; then
+    echo "ok   $tag: $(grep -cE '^FAIL ' "$tmp/$tag.out") of $ran scenarios fail; e.g."
+    grep -m1 -E "$1" "$tmp/$tag.out" | sed 's/^/       /'
+  else
+    fail=1
+    head -n 40 "$tmp/$tag.out"
+  fi
+}
+
+if [ "$crashes" = 1 ]; then
+  check broken-null-vma \
+    '^  kernel-broken-null-vma: .*the call did not return: crashed: SIGSEGV at NULL\+0x[0-9a-f]+ \(.*mm/hmm\.c:[0-9]+\)' \
+    '^FAIL [a-z0-9-]+  \(kernel-broken-null-vma: crashed: SIGSEGV' \
+    'reference departs from kernel-broken-null-vma at failure'
+  check broken-pfns-index \
+    'crashed: SIGSEGV at pfns\[[0-9]+\] \(past the end: pfns\[\] has [0-9]+ entries\) \((hmm_vma_handle_pte|hmm_vma_walk_pmd|hmm_pfns_fill), mm/hmm\.c:[0-9]+' \
+    '^PASS '
+fi
+check broken-endless-again \
+  'the call did not return: no progress inside the walk after [0-9]+ page-table reads \(hmm_vma_walk_pmd, mm/hmm\.c:3(3[2-9]|[4-6][0-9])\)' \
+  '^PASS '
+check broken-warn-inverted \
+  'reports\[0\]: expected no more reports, got WARN at mm/hmm\.c:83' \
+  '^PASS '
+
+# The other commands that run parties finish on a broken kernel and say what happened.
+so=$dir/libhmmspec_kernel_broken-endless-again.so
+[ "$crashes" = 1 ] && so=$dir/libhmmspec_kernel_broken-null-vma.so
+name=$(basename "$so" .so)
+name=kernel-${name#libhmmspec_kernel_}
+scenario=$(grep -m1 -oE '^FAIL [a-z0-9-]+' "$tmp/${name#kernel-}.out" | cut -d' ' -f2)
+file=$(ls "$(dirname "$0")"/../../scenarios/*/"$scenario".hmm 2>/dev/null | head -n 1)
+run_cmd() { # what command...: exits 1 with a line naming the failure
+  local what=$1
+  shift
+  timeout 120 "$@" >"$tmp/cmd.out" 2>&1
+  local rc=$?
+  if [ "$rc" -ne 1 ] || ! grep -qE 'crashed: SIGSEGV|no progress inside the walk' "$tmp/cmd.out"; then
+    echo "FAIL $what: exit $rc, expected 1 and the failure named"
+    head -n 30 "$tmp/cmd.out"
+    fail=1
+  else
+    echo "ok   $what: $(grep -m1 -oE '(crashed: SIGSEGV|no progress inside the walk)[^(]*' "$tmp/cmd.out")"
+  fi
+}
+if [ -n "$file" ]; then
+  run_cmd "explain $scenario on $name" "$hmmspec" --kernel "$so" explain "$file"
+else
+  echo "FAIL no scenario file for $scenario"
+  fail=1
+fi
+run_cmd "exhaustive on $name" "$hmmspec" --kernel "$so" exhaustive --geometry tiny --pages 2
+run_cmd "fuzz on $name" "$hmmspec" --kernel "$so" fuzz --runs 3000 --seed 1 --stop-on-first --quiet
+exit $fail
