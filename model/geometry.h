@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // TRUSTED: part of the specification. Page-table geometry chosen at run time: the page
 // shift, the index bits of every level, and 4- or 5-level paging (P4D folded on 4-level).
-// The chunk arithmetic is that of the kernel's p?d_addr_end (include/asm-generic/pgtable.h at v5.7).
+// The chunk arithmetic is that of the kernel's p?d_addr_end (include/asm-generic/pgtable.h at
+// v5.7).
 #pragma once
 
 #include <array>

@@ -48,8 +48,8 @@ struct Table {
   bool operator==(const Table&) const = default;
 };
 
-// The mmu interval notifier of the range (include/linux/mmu_notifier.h at v5.7; hmm.c:588-590): one subscription over
-// [start, end); any invalidation that overlaps it moves `seq` to a new value.
+// The mmu interval notifier of the range (include/linux/mmu_notifier.h at v5.7; hmm.c:588-590): one
+// subscription over [start, end); any invalidation that overlaps it moves `seq` to a new value.
 struct Notifier {
   u64 start = 0;
   u64 end = 0;
