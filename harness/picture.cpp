@@ -96,11 +96,6 @@ std::vector<std::string> rule_lines(std::span<const RuleHit> hits) {
   return lines;
 }
 
-std::string result_text(const Outcome& o) {
-  if (o.livelock) return "livelock";
-  return o.ret < 0 ? errno_name(o.ret) : std::to_string(o.ret);
-}
-
 // The VMAs of [start, end), clipped, and the gaps between them.
 std::vector<RangeRegion> range_regions(const World& w, u64 start, u64 end) {
   std::vector<RangeRegion> out;

@@ -232,6 +232,8 @@ int versions_campaign(const FuzzArgs& a, const fuzz::CampaignOptions& c) {
   for (const std::string& e : r.write_errors) std::cerr << e << "\n";
   if (!r.write_errors.empty()) return kExitBadInput;
   return r.findings.empty() ? kExitOk : kExitDivergence;
+}
+
 // A stream buffer that erases the progress line before passing text on, so that the
 // campaign's lines and the meter share a terminal.
 class ClearingBuffer : public std::streambuf {
