@@ -93,6 +93,10 @@ for c in $("$hmmspec" --help | sed -n '/^Subcommands:/,$p' | awk 'NR > 1 && NF {
     json 0 "$hmmspec" reproduce --json "$tmp/corpus/a"
     json 0 "$hmmspec" reproduce --json --no-run "$tmp/corpus/a" -o "$tmp/r.hmm"
     ;;
+  versions)
+    json 0 "$hmmspec" versions --json "$src/tests/scenarios/versions/V-RETURN-ZERO.hmm"
+    json 0 "$hmmspec" fuzz --versions --json --runs 3 --artifacts ''
+    ;;
   prove) json 0 "$hmmspec" prove --json --driver nouveau --no-classifier ;;
   bench) json 0 "$hmmspec" bench --json --tables f --shrink 10 --min-time 0 --min-calls 1 ;;
   *)
