@@ -51,6 +51,11 @@ expect 0 'data-party="reference-6.1"' "$hmmspec" explain --html "$src/tests/scen
 # exhaustive: a case or a start beyond the space
 expect 2 "--from 99999999: no such case (the cases are 0.." "$hmmspec" exhaustive --pages 1 --from 99999999
 expect 2 "--case 99999999: no such case" "$hmmspec" exhaustive --pages 1 --case 99999999
+# --version: alone or with --json, never with a command; --json alone is not --version
+expect 0 "kernel-party ABI tag" "$hmmspec" --version
+expect 2 "parties excludes --version" "$hmmspec" --version parties
+expect 2 "--json requires --version" "$hmmspec" --json
+expect 2 "A subcommand is required" "$hmmspec"
 # a scenario that does not parse is bad input, not "unreadable"
 printf 'range 0+4K\nfrobnicate\n' >"$tmp/bad.hmm"
 expect 2 "1 not run (bad input)" "$hmmspec" run "$tmp/bad.hmm"
@@ -72,6 +77,7 @@ json() { # EXIT command...
 }
 mkdir "$tmp/corpus"
 cp "$src/fuzz/corpus/diff_fuzzer/0092a2ab76325b2ffb104e0c9c3f4f7e96fb4111" "$tmp/corpus/a"
+json 0 "$hmmspec" --version --json
 for c in $("$hmmspec" --help | sed -n '/^Subcommands:/,$p' | awk 'NR > 1 && NF {print $1}'); do
   case $c in
   parties) json 0 "$hmmspec" parties --json ;;
