@@ -8,9 +8,10 @@
 # CRASHES is 0 in an AddressSanitizer build, where ASan owns SIGSEGV: the crashing kernels are
 # then left out (the no-progress and WARN ones still run).
 set -u
-hmmspec=$1
-dir=$2
+hmmspec=$(realpath "$1")
+dir=$(realpath "$2")
 crashes=$3
+scenarios=$(realpath "$(dirname "$0")/../../scenarios")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
@@ -64,7 +65,8 @@ check broken-warn-inverted \
 run_cmd() { # what pattern command...
   local what=$1 pattern=$2
   shift 2
-  timeout 120 "$@" >"$tmp/cmd.out" 2>&1
+  # in the scratch directory: fuzz writes its divergences to the working directory
+  (cd "$tmp" && timeout 120 "$@") >"$tmp/cmd.out" 2>&1
   local rc=$?
   if [ "$rc" -ne 1 ] || ! grep -qE -- "$pattern" "$tmp/cmd.out"; then
     echo "FAIL $what: exit $rc, expected 1 and a line matching $pattern"
@@ -79,7 +81,7 @@ tags=(broken-endless-again)
 for tag in "${tags[@]}"; do
   so=$dir/libhmmspec_kernel_$tag.so
   scenario=$(grep -m1 -E '^FAIL .*(crashed|no progress)' "$tmp/$tag.out" | cut -d' ' -f2)
-  file=$(ls "$(dirname "$0")"/../../scenarios/*/"$scenario".hmm 2>/dev/null | head -n 1)
+  file=$(ls "$scenarios"/*/"$scenario".hmm 2>/dev/null | head -n 1)
   if [ -n "$file" ]; then
     run_cmd "explain $scenario on kernel-$tag" '(crashed: SIG|no progress inside the walk)' \
       "$hmmspec" --kernel "$so" explain "$file"
