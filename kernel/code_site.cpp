@@ -9,7 +9,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <mutex>
 #include <optional>
+#include <utility>
 
 namespace hmmspec::kernel {
 
@@ -24,6 +26,8 @@ std::string shell_quoted(const std::string& s) {
 // A path from the debug information as the reports write it: the kernel's "mm/hmm.c" (the build
 // maps the file's directory to mm/), the repository's "kernel/session.cpp", else the file name.
 std::string short_path(const std::string& path) {
+  // the kernel's file, however the debug information joins its directory and name
+  if (path == "mm/hmm.c" || path.ends_with("/mm/hmm.c")) return "mm/hmm.c";
   for (const char* dir : {"/kernel/", "/model/"}) {
     auto at = path.rfind(dir);
     if (at != std::string::npos) return path.substr(at + 1);
@@ -88,6 +92,12 @@ std::string describe(const CodeSite& s) {
 }
 
 std::vector<CodeSite> code_sites(const std::vector<std::uintptr_t>& pcs) {
+  // What addr2line said, per object and offset, for the life of the process: a broken kernel
+  // crashes at the same places scenario after scenario, and addr2line reads the object's whole
+  // debug information each time (a second or so).
+  static std::mutex mutex;
+  static std::map<std::pair<std::string, std::uintptr_t>, std::vector<CodeSite>> cache;
+  std::lock_guard<std::mutex> lock(mutex);
   std::vector<std::vector<CodeSite>> chains(pcs.size(), std::vector<CodeSite>(1));
   std::map<std::string, std::vector<std::size_t>> by_object; // the path dladdr gives
   for (std::size_t i = 0; i < pcs.size(); ++i) {
@@ -107,9 +117,21 @@ std::vector<CodeSite> code_sites(const std::vector<std::uintptr_t>& pcs) {
     if (path.empty()) path = "/proc/self/exe"; // the main program
     auto slash = path.rfind('/');
     site.object = slash == std::string::npos ? path : path.substr(slash + 1);
-    by_object[path].push_back(i);
+    // Only the code of the kernel objects (and of the object where it happened) is looked up:
+    // the frames of the harness and the C library say nothing about the kernel.
+    if (i > 0 && site.object != chains[0].front().object &&
+        site.object.rfind("libhmmspec_kernel_", 0) != 0)
+      continue;
+    auto known = cache.find({path, site.offset});
+    if (known != cache.end())
+      chains[i] = known->second;
+    else
+      by_object[path].push_back(i);
   }
-  for (const auto& [object, which] : by_object) symbolize(object, which, chains);
+  for (const auto& [object, which] : by_object) {
+    symbolize(object, which, chains);
+    for (std::size_t i : which) cache[{object, chains[i].front().offset}] = chains[i];
+  }
   std::vector<CodeSite> sites;
   for (const auto& chain : chains) sites.insert(sites.end(), chain.begin(), chain.end());
   return sites;

@@ -67,6 +67,8 @@ std::string_view ret_class_name(RetClass c) {
     return "-ENOMEM";
   case RetClass::Livelock:
     return "livelock";
+  case RetClass::Failed:
+    return "did not return";
   case RetClass::Other:
     break;
   }
@@ -74,6 +76,7 @@ std::string_view ret_class_name(RetClass c) {
 }
 
 NeutralRet neutral_ret(const Outcome& o) {
+  if (o.failure) return {RetClass::Failed, 0}; // crashed or no progress (Outcome::failure)
   if (o.livelock) return {RetClass::Livelock, 0};
   if (o.ret >= 0) return {RetClass::Success, o.ret};
   for (auto [value, cls] : kErrnoClasses)

@@ -44,9 +44,11 @@ enum class RetClass : std::uint8_t {
   Einval,
   Enomem,
   Livelock,
+  Failed, // the call did not return (Outcome::failure)
   Other
 };
-std::string_view ret_class_name(RetClass c); // "success", "-EFAULT", "livelock", "other"
+// "success", "-EFAULT", "livelock", "did not return", "other"
+std::string_view ret_class_name(RetClass c);
 struct NeutralRet {
   RetClass cls = RetClass::Success;
   long raw = 0; // the value returned (0 for a livelock)
