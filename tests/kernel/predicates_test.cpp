@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The shim's x86-64 predicates on raw words (kernel/include/hmmspec/pgtable.h, swapops.h),
-// each checked against the value the x86 rules of arch/x86/include/asm/pgtable.h at v5.7 give by hand, on
-// edge words, and cross-checked against the model's predicates (model/entry.h) on many words.
+// each checked against the value the x86 rules of arch/x86/include/asm/pgtable.h at v5.7 give by
+// hand, on edge words, and cross-checked against the model's predicates (model/entry.h) on many
+// words.
 #include <random>
 
 #include "kernel/include/hmmspec/swapops.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Property: the restart invariant (docs/spec.md, R-RESTART; hmm.c:586-593). Whenever a walk attempt ends in
-// -EBUSY, every entry below `last` holds its output and every entry at or above `last` still
-// holds the caller's request, so the next attempt, which starts at `last`, reads requests.
+// Property: the restart invariant (docs/spec.md, R-RESTART; hmm.c:586-593). Whenever a walk attempt
+// ends in -EBUSY, every entry below `last` holds its output and every entry at or above `last`
+// still holds the caller's request, so the next attempt, which starts at `last`, reads requests.
 //
 // Two forms:
 //   - the reference, driven walk by walk through model/ref_walk.h (reference_walk with a
