@@ -75,7 +75,9 @@ run)
 test)
   install_missing
   configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHMMSPEC_WERROR=ON
-  ctest --test-dir build --output-on-failure -j "$(nproc)"
+  # HMMSPEC_CTEST_ARGS: more ctest arguments (.ci/run leaves out the ClusterFuzzLite build,
+  # which fuzz/ci.sh's own build of the same fuzzers covers there)
+  ctest --test-dir build --output-on-failure -j "$(nproc)" ${HMMSPEC_CTEST_ARGS:-}
   ;;
 test-asan)
   install_missing

@@ -44,7 +44,8 @@ done
 hmmspec=$prefix/bin/hmmspec
 # The installed hmmspec loads the installed objects, every one of them.
 "$hmmspec" parties --json >"$tmp/parties.json" 2>"$tmp/err" || bad "installed hmmspec parties: $(cat "$tmp/err")"
-built=$(find "$build/kernel" -maxdepth 1 -name 'libhmmspec_kernel_*.so' | wc -l)
+# (the kernel parties the build lists: its broken test kernels are built but never listed)
+built=$("$build/tools/hmmspec" parties --json | grep -c '"kind": "kernel"')
 installed=$(grep -c "\"object\": \"$prefix/$libdir/hmmspec/libhmmspec_kernel_" "$tmp/parties.json")
 [ "$built" -eq "$installed" ] && ok "the installed hmmspec loads its $installed installed kernel objects" ||
   bad "the build has $built kernel objects; the installed hmmspec loads $installed from $prefix: $(cat "$tmp/parties.json")"
