@@ -34,28 +34,38 @@ vma 0x40000000-0x80000000 read write anon
 range 0x40000000-0x80000000
 default_flags V
 HMM
-slow=("$tmp/slow.hmm" "$tmp/slow.hmm" "$tmp/slow.hmm" "$tmp/slow.hmm" "$tmp/slow.hmm")
+slow=()
+for _ in $(seq 20); do slow+=("$tmp/slow.hmm"); done
 
 # each runs for more than the meter's first second
 piped fuzz "^summary: .* executions" "$hmmspec" fuzz --seconds 3 --artifacts ''
 piped fuzz-json '"executions"' "$hmmspec" fuzz --seconds 2 --json --artifacts ''
 piped exhaustive "^cases: .* run of" "$hmmspec" exhaustive --pages 2 --from 380000
-piped run "^summary: 5 scenarios" "$hmmspec" run "${slow[@]}"
+piped run "^summary: 20 scenarios" "$hmmspec" run "${slow[@]}"
 
 # On a terminal the meter is drawn, with the time left, and the summary still ends the run.
 # tty NAME METER SUMMARY CMD: CMD (one string) on a pseudo-terminal
+# The meter is first drawn after a second: a command that ended within 1.5 s (a fast machine)
+# may rightly have drawn none, and is not held to it.
 tty() {
-  local name=$1 meter=$2 summary=$3
+  local name=$1 meter=$2 summary=$3 t0
+  t0=$(date +%s%N)
   script -qefc "$4" /dev/null >"$tmp/tty-$name.out" 2>&1 </dev/null
-  grep -aq "$meter" "$tmp/tty-$name.out" ||
-    fail "tty $name: no meter on a terminal: $(tr '\r' '\n' <"$tmp/tty-$name.out" | head -5)"
+  if ! grep -aq "$meter" "$tmp/tty-$name.out"; then
+    local ms=$((($(date +%s%N) - t0) / 1000000))
+    if [ "$ms" -lt 1500 ]; then
+      echo "check_progress: tty $name ended in $ms ms; its meter is not checked"
+    else
+      fail "tty $name: no meter on a terminal: $(tr '\r' '\n' <"$tmp/tty-$name.out" | head -5)"
+    fi
+  fi
   grep -aq "$summary" "$tmp/tty-$name.out" || fail "tty $name: no summary on a terminal"
 }
 if command -v script >/dev/null; then
   tty fuzz "fuzz: .* executions, .*%, elapsed 0:00:0[0-9], left 0:00:0[0-9]" \
     "summary: .* executions" "'$hmmspec' fuzz --seconds 3 --artifacts ''"
-  tty run "run: [1-4]/5 scenarios, 0 failed, [0-9.]*%, elapsed 0:00:0[0-9], left 0:00:0[0-9]" \
-    "summary: 5 scenarios" "'$hmmspec' run ${slow[*]}"
+  tty run "run: [0-9]*/20 scenarios, 0 failed, [0-9.]*%, elapsed 0:00:[0-9][0-9], left 0:00:[0-9][0-9]" \
+    "summary: 20 scenarios" "'$hmmspec' run ${slow[*]}"
 else
   echo "check_progress: no script(1): the terminal case is not checked"
 fi
