@@ -84,7 +84,7 @@ test-asan)
   configure_and_build build-asan -DCMAKE_BUILD_TYPE=Debug -DHMMSPEC_SANITIZE=ON -DHMMSPEC_WERROR=ON \
     -DHMMSPEC_PROOFS=OFF # the proofs run in the main build and are re-checked by z3 and cvc5
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build-asan --output-on-failure -j "$(nproc)" -LE slow # (slow: builds of their own, run by ./build.sh test)
+    ctest --test-dir build-asan --output-on-failure -j "$(nproc)" -LE slow # (slow: builds of their own and long runs, run by ./build.sh test)
   ;;
 *)
   echo "usage: ./build.sh run | test | test-asan" >&2
