@@ -80,13 +80,7 @@ CampaignResult run_campaign(const CampaignOptions& o) {
   for (u64 n = 0;; ++n) {
     if (o.max_runs && n >= o.max_runs) break;
     if ((n & 63) == 0 && elapsed() >= o.seconds) break;
-    // the first pass runs the pool as it is; then half fresh inputs, half mutations
-    if (n < pool.size() && n < o.seeds.size())
-      input = pool[n];
-    else if (pool.empty() || m.below(2) == 0)
-      input = m.random_input(o.max_len);
-    else
-      input = m.mutate(pool[m.below(pool.size())], pool[m.below(pool.size())], o.max_len);
+    input = m.next_input(n, pool, o.seeds.size(), o.max_len);
 
     g_crash_input = CrashInput{input.data(), input.size()};
     g_crash_armed = 1;

@@ -27,6 +27,16 @@ public:
     return v;
   }
 
+  // The campaign's n-th input: the first pass runs the seeds as they are; then half fresh
+  // inputs, half mutations of two inputs of the pool.
+  std::vector<std::uint8_t> next_input(std::uint64_t n,
+                                       const std::vector<std::vector<std::uint8_t>>& pool,
+                                       std::size_t seeds, std::size_t max_len) {
+    if (n < pool.size() && n < seeds) return pool[n];
+    if (pool.empty() || below(2) == 0) return random_input(max_len);
+    return mutate(pool[below(pool.size())], pool[below(pool.size())], max_len);
+  }
+
   // A few random edits; byte 0 (the encoding version) is kept.
   std::vector<std::uint8_t> mutate(std::vector<std::uint8_t> v,
                                    const std::vector<std::uint8_t>& other, std::size_t max_len) {

@@ -139,12 +139,7 @@ VersionsCampaignResult run_versions_campaign(const VersionsCampaignOptions& o) {
   for (u64 n = 0;; ++n) {
     if (o.max_runs && n >= o.max_runs) break;
     if ((n & 15) == 0 && elapsed() >= o.seconds) break;
-    if (n < pool.size() && n < o.seeds.size())
-      input = pool[n];
-    else if (pool.empty() || m.below(2) == 0)
-      input = m.random_input(o.max_len);
-    else
-      input = m.mutate(pool[m.below(pool.size())], pool[m.below(pool.size())], o.max_len);
+    input = m.next_input(n, pool, o.seeds.size(), o.max_len);
 
     VersionsRun r = run_versions(logical_scenario(decode_case(input, o.geometry)), truths);
     ++res.executions;
