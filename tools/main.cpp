@@ -57,12 +57,25 @@ int checked_stdout(StdoutBuf& out, int exit_code) {
   return exit_code;
 }
 
+// std::cout writes through a StdoutBuf while main runs, and through its own buffer again on
+// every way out of main (the StdoutBuf ends with main; std::cout is flushed after it).
+class CoutThrough {
+public:
+  explicit CoutThrough(std::streambuf* buf) : before_(std::cout.rdbuf(buf)) {}
+  ~CoutThrough() { std::cout.rdbuf(before_); }
+  CoutThrough(const CoutThrough&) = delete;
+  CoutThrough& operator=(const CoutThrough&) = delete;
+
+private:
+  std::streambuf* before_;
+};
+
 } // namespace
 
 int main(int argc, char** argv) {
   using namespace hmmspec;
   StdoutBuf out;
-  std::cout.rdbuf(&out);
+  const CoutThrough through(&out);
   if (isatty(STDOUT_FILENO)) std::cout.setf(std::ios::unitbuf); // a terminal sees lines at once
   CLI::App app{"hmmspec: an executable, checked specification of Linux v5.7 hmm_range_fault()\n"
                "Runs the naive reference, the optimized walker and (when built) the kernels' own\n"
@@ -96,7 +109,7 @@ int main(int argc, char** argv) {
     if (!known) {
       std::cerr << "hmmspec: unknown command '" << argv[1] << "' (commands: " << names
                 << "; --help for more)\n";
-      return kExitBadInput;
+      return checked_stdout(out, kExitBadInput);
     }
   }
   for (CLI::App* sub : app.get_subcommands({})) sub->excludes(version.flag);
@@ -110,7 +123,5 @@ int main(int argc, char** argv) {
     int rc = app.exit(e);
     exit_code = rc == 0 ? kExitOk : kExitBadInput;
   }
-  int rc = checked_stdout(out, exit_code);
-  std::cout.rdbuf(nullptr); // `out` ends before std::cout does
-  return rc;
+  return checked_stdout(out, exit_code);
 }
