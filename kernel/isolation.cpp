@@ -128,19 +128,35 @@ std::string default_address_name(std::uintptr_t addr, int sig, int code) {
   return fmt::format("{:#x}", addr);
 }
 
+// Whether a frame is the harness's way of stopping a walk rather than the kernel's code: the
+// read budget's counter (inlined into the shim's loads, or a function of its own at -O0, whose
+// debug information can name the including file), this file and the session, and the
+// sanitizer runtime's interceptor of backtrace(). Frames of objects not looked up (no file)
+// say nothing either.
+bool stopping_frame(const CodeSite& s) {
+  return s.file.empty() || s.function.starts_with("hmmspec_") ||
+         s.function.starts_with("__interceptor_") || s.file.starts_with("kernel/") ||
+         s.file.find("sanitizer") != std::string::npos;
+}
+
 // Where it happened: the innermost frame, and the innermost hmm.c frame when that is another
-// (the shim's code, given a bad pointer by hmm.c). With `skip_budget`, the frames of the read
-// budget that stopped the walk (this file, the session, budget.h) are skipped.
-std::string where_of(const std::vector<std::uintptr_t>& pcs, bool skip_budget) {
+// (the shim's code, given a bad pointer by hmm.c). A walk stopped for no progress happened
+// where the kernel's code was when the budget ran out: the innermost hmm.c frame that is not a
+// stopping frame, else the innermost such frame anywhere.
+std::string where_of(const std::vector<std::uintptr_t>& pcs, bool no_progress) {
   std::vector<CodeSite> sites = code_sites(pcs);
-  std::size_t first = 0;
-  while (skip_budget && first < sites.size() &&
-         (sites[first].file == "kernel/isolation.cpp" ||
-          sites[first].file == "kernel/session.cpp" ||
-          sites[first].file == "kernel/include/hmmspec/budget.h"))
-    ++first;
-  if (first == sites.size()) first = 0;
   if (sites.empty()) return "";
+  std::size_t first = 0;
+  if (no_progress) {
+    auto kernel_code = [&](bool hmm_c) {
+      for (std::size_t i = 0; i < sites.size(); ++i)
+        if (!stopping_frame(sites[i]) && (!hmm_c || sites[i].in_hmm_c())) return i;
+      return sites.size();
+    };
+    first = kernel_code(true);
+    if (first == sites.size()) first = kernel_code(false);
+    if (first == sites.size()) first = 0;
+  }
   std::string s = describe(sites[first]);
   if (!sites[first].in_hmm_c())
     for (std::size_t i = first + 1; i < sites.size(); ++i)
