@@ -111,7 +111,7 @@ int run_exhaustive(const ExhaustiveArgs& a) {
                              done / std::max(elapsed(), 1e-9), divergences));
   };
   std::uint64_t done = space->run(
-      parties, a.from,
+      parties, a.from, total,
       [&](std::uint64_t index, const Scenario& s, const ScenarioRun& run) {
         ++divergences;
         if (!first) first = Found{index, s, *run.divergence};
