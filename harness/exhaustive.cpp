@@ -411,7 +411,7 @@ Scenario ExhaustiveSpace::scenario(std::uint64_t number) const {
 }
 
 std::uint64_t ExhaustiveSpace::run(
-    const std::vector<Party>& parties, std::uint64_t first,
+    const std::vector<Party>& parties, std::uint64_t first, std::uint64_t end,
     const std::function<bool(std::uint64_t, const Scenario&, const ScenarioRun&)>& visit,
     const std::function<void(std::uint64_t)>& tick) const {
   const std::vector<Party> ordered = ground_truth_first(parties);
@@ -423,15 +423,18 @@ std::uint64_t ExhaustiveSpace::run(
       index += n;
       continue;
     }
+    if (index >= end) break;
     const u64 left_n = side_count(l, left_), right_n = side_count(l, right_);
     for (unsigned inj = 0; inj < kInjections; ++inj) {
       for (u64 left = 0; left < left_n; ++left) {
         for (u64 right = 0; right < right_n; ++right, index += reqs) {
           if (first >= index + reqs) continue;
+          if (index >= end) return done;
           build_world(s, l, inj, left, right);
           const std::string world_text = s.text;
           s.range = base_range();
-          for (u64 req = first > index ? first - index : 0; req < reqs; ++req) {
+          for (u64 req = first > index ? first - index : 0; req < reqs && index + req < end;
+               ++req) {
             std::string req_text = apply_requests(s.range, req);
             ScenarioRun result = run_scenario(s, ordered);
             if ((++done & 255) == 0) tick(done);

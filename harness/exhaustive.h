@@ -46,11 +46,12 @@ public:
   unsigned pages() const { return pages_; }
   const Geometry& geometry() const { return geom_; }
 
-  // Runs every case from `first` on `parties`, calling `visit(index, scenario, run)` for each
-  // case whose run diverges; visit returns false to stop. `tick(done)` is called every 256
-  // cases. Returns the number of cases run.
+  // Runs the cases first .. end-1 (end at most count()) in order on `parties`, calling
+  // `visit(index, scenario, run)` for each case whose run diverges; visit returns false to
+  // stop. `tick(done)` is called every 256 cases. Returns the number of cases run: the cases
+  // run are first .. first+done-1.
   std::uint64_t
-  run(const std::vector<Party>& parties, std::uint64_t first,
+  run(const std::vector<Party>& parties, std::uint64_t first, std::uint64_t end,
       const std::function<bool(std::uint64_t, const Scenario&, const ScenarioRun&)>& visit,
       const std::function<void(std::uint64_t)>& tick) const;
 

@@ -13,7 +13,8 @@
 
 namespace hmmspec {
 
-enum ExitCode : int { kExitOk = 0, kExitDivergence = 1, kExitBadInput = 2 };
+// 3 only from `exhaustive --merge`: summaries of one bound, agreeing, that leave cases unrun.
+enum ExitCode : int { kExitOk = 0, kExitDivergence = 1, kExitBadInput = 2, kExitIncomplete = 3 };
 
 // A scenario's text and where it came from.
 struct ScenarioSource {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The subcommands of hmmspec, one tools/cmd_NAME.cpp each. Each adds itself to the app and,
-// when it runs, sets exit_code: 0 ok, 1 a divergence or failed expectation, 2 bad input.
+// when it runs, sets exit_code: 0 ok, 1 a divergence or failed expectation, 2 bad input (and 3
+// an incomplete cover from `exhaustive --merge`).
 #pragma once
 
 #include <memory>
@@ -34,7 +35,9 @@ void add_show_command(CLI::App& app, int& exit_code);
 void add_run_command(CLI::App& app, int& exit_code);
 // `hmmspec explain FILE`: the reference's rules per page, the other parties beside it.
 void add_explain_command(CLI::App& app, int& exit_code);
-// `hmmspec exhaustive --geometry tiny --pages N`: the small-scope space of harness/exhaustive.h.
+// `hmmspec exhaustive --geometry tiny --pages N [--shard K/N]`: the small-scope space of
+// harness/exhaustive.h, or one shard of it; `hmmspec exhaustive --merge FILE...`: the shards'
+// summaries merged (harness/exhaustive_shards.h).
 void add_exhaustive_command(CLI::App& app, int& exit_code);
 // `hmmspec fuzz --seconds N [--seed S]`: the built-in differential campaign (fuzz/campaign.h),
 // and the corpus tooling.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// hmmspec: the command line. Exit codes: 0 ok, 1 divergence or failed expectation, 2 bad input.
+// hmmspec: the command line. Exit codes: 0 ok, 1 divergence or failed expectation, 2 bad input,
+// 3 an incomplete cover (`exhaustive --merge` only).
 #include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstring>

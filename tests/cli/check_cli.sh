@@ -88,6 +88,10 @@ for c in $("$hmmspec" --help | sed -n '/^Subcommands:/,$p' | awk 'NR > 1 && NF {
     json 0 "$hmmspec" exhaustive --json --pages 1 --count
     json 0 "$hmmspec" exhaustive --json --pages 1 --case 0
     json 0 "$hmmspec" exhaustive --json --pages 1 --from 8000
+    json 0 "$hmmspec" exhaustive --json --pages 1 --shard 2/1000
+    json 0 "$hmmspec" exhaustive --json --pages 1 --count --shard 2/1000
+    "$hmmspec" exhaustive --json --pages 1 --shard 1/1 >"$tmp/shard.json"
+    json 0 "$hmmspec" exhaustive --json --merge "$tmp/shard.json"
     ;;
   fuzz)
     json 0 "$hmmspec" fuzz --json --runs 3 --artifacts ''

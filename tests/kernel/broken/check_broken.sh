@@ -96,4 +96,25 @@ for tag in "${tags[@]}"; do
   run_cmd "fuzz on kernel-$tag" 'departs from kernel-' \
     "$hmmspec" --kernel "$so" fuzz --runs 3000 --seed 1 --stop-on-first --quiet --no-minimize
 done
+
+# The exhaustive bound over shards on a broken kernel (docs/checking.md, "Shards and merging"):
+# each shard stops at its first divergence (exit 1), and their merge exits 1 with the first
+# divergence by case number, from the shard that saw it, as a scenario file.
+so=$dir/libhmmspec_kernel_broken-warn-inverted.so
+for k in 1 2 3; do
+  timeout 120 "$hmmspec" --kernel "$so" exhaustive --pages 1 --shard $k/3 --json >"$tmp/shard-$k.json"
+  rc=$?
+  if [ $rc -ne 1 ] || ! grep -q '"divergences": 1,' "$tmp/shard-$k.json"; then
+    echo "FAIL exhaustive --shard $k/3 on kernel-broken-warn-inverted: exit $rc, expected 1 and one divergence"
+    fail=1
+  fi
+done
+run_cmd "exhaustive --merge of 3 shards on kernel-broken-warn-inverted" \
+  '^first divergence: case 1 \(shard-1\.json\): kernel-broken-warn-inverted departs from kernel-5\.7 at reports\[0\]' \
+  "$hmmspec" exhaustive --merge shard-3.json shard-2.json shard-1.json
+grep -qE '^gap: cases 2\.\.2945 \(2944 cases\): not run by shard-1\.json' "$tmp/cmd.out" &&
+  grep -q '^scenario exhaustive-tiny-1p-case-1$' "$tmp/cmd.out" || {
+  echo "FAIL exhaustive --merge: no gap after shard-1's divergence, or no scenario of case 1"
+  fail=1
+}
 exit $fail
