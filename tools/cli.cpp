@@ -35,4 +35,19 @@ std::optional<Scenario> load_file_or_report(const std::string& path) {
   return src ? load_or_report(*src) : std::nullopt;
 }
 
+ScenarioInputs::ScenarioInputs(bool builtin, const std::vector<std::string>& files)
+    : files_(files) {
+  if (builtin)
+    for (const ScenarioSource& src : builtin_scenarios()) builtins_.push_back(&src);
+}
+
+std::optional<Scenario> ScenarioInputs::load(std::size_t k) const {
+  if (k < builtins_.size()) return load_or_report(*builtins_[k]);
+  return load_file_or_report(files_[k - builtins_.size()]);
+}
+
+const std::string& ScenarioInputs::path(std::size_t k) const {
+  return k < builtins_.size() ? builtins_[k]->path : files_[k - builtins_.size()];
+}
+
 } // namespace hmmspec

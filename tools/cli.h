@@ -33,4 +33,20 @@ std::optional<ScenarioSource> read_source(const std::string& path);
 // read_source then load_or_report.
 std::optional<Scenario> load_file_or_report(const std::string& path);
 
+// The scenarios a command was given: the built-in suite (with --builtin), then the files, each
+// read only when its turn comes (a long list never holds every file at once).
+class ScenarioInputs {
+public:
+  ScenarioInputs(bool builtin, const std::vector<std::string>& files);
+  std::size_t size() const { return builtins_.size() + files_.size(); }
+  // Scenario k, loaded; nothing when it cannot be read or parsed (the reason is on stderr).
+  std::optional<Scenario> load(std::size_t k) const;
+  // Where scenario k comes from: its file, or "builtin:<name>".
+  const std::string& path(std::size_t k) const;
+
+private:
+  std::vector<const ScenarioSource*> builtins_;
+  const std::vector<std::string>& files_;
+};
+
 } // namespace hmmspec

@@ -80,19 +80,11 @@ int encode_scenarios(const FuzzArgs& a) {
     std::cerr << a.encode_to << ": " << ec.message() << "\n";
     return kExitBadInput;
   }
-  std::vector<const ScenarioSource*> builtins;
-  if (a.builtin)
-    for (const ScenarioSource& src : builtin_scenarios()) builtins.push_back(&src);
+  const ScenarioInputs inputs(a.builtin, a.files);
   unsigned written = 0, close = 0, bad = 0;
   nlohmann::json jinputs = nlohmann::json::array();
-  for (std::size_t k = 0; k < builtins.size() + a.files.size(); ++k) {
-    std::optional<ScenarioSource> file;
-    if (k >= builtins.size() && !(file = read_source(a.files[k - builtins.size()]))) {
-      ++bad;
-      continue;
-    }
-    const ScenarioSource& src = file ? *file : *builtins[k];
-    auto s = load_or_report(src);
+  for (std::size_t k = 0; k < inputs.size(); ++k) {
+    auto s = inputs.load(k);
     if (!s) {
       ++bad;
       continue;
@@ -115,9 +107,9 @@ int encode_scenarios(const FuzzArgs& a) {
     }
     ++written;
     if (a.json)
-      jinputs.push_back({{"input", path}, {"scenario", src.path}, {"exact", exact}});
+      jinputs.push_back({{"input", path}, {"scenario", inputs.path(k)}, {"exact", exact}});
     else if (!a.quiet)
-      std::cout << fmt::format("{} {}{}\n", path, src.path, exact ? "" : " (approximate)");
+      std::cout << fmt::format("{} {}{}\n", path, inputs.path(k), exact ? "" : " (approximate)");
   }
   if (a.json)
     std::cout << json_text({{"directory", a.encode_to},

@@ -49,9 +49,9 @@ std::optional<std::vector<Party>> select_parties(const std::vector<std::string>&
   return chosen;
 }
 
-void print_divergence(const ScenarioSource& src, const Divergence& d) {
+void print_divergence(const std::string& path, const Divergence& d) {
   std::cout << divergence_text(d, "  ");
-  std::cout << fmt::format("  reproduce: hmmspec explain {}\n", src.path);
+  std::cout << fmt::format("  reproduce: hmmspec explain {}\n", path);
 }
 
 } // namespace
@@ -84,23 +84,14 @@ void add_run_command(CLI::App& app, int& exit_code) {
       return;
     }
     std::vector<Party> parties = ground_truth_first(*selected);
-    // the built-in scenarios, then the files, each read when its turn comes
-    std::vector<const ScenarioSource*> builtins;
-    if (a->builtin)
-      for (const ScenarioSource& src : builtin_scenarios()) builtins.push_back(&src);
-    const std::size_t total = builtins.size() + a->files.size();
+    const ScenarioInputs inputs(a->builtin, a->files);
+    const std::size_t total = inputs.size();
     unsigned passed = 0, failed = 0, bad = 0, skipped = 0;
     nlohmann::json jruns = nlohmann::json::array();
     Progress meter(std::cerr, total > 1 && stderr_is_terminal(), "run");
     for (std::size_t k = 0; k < total; ++k) {
-      std::optional<ScenarioSource> file;
       meter.clear(); // reading and loading may report errors on stderr
-      if (k >= builtins.size() && !(file = read_source(a->files[k - builtins.size()]))) {
-        ++bad;
-        continue;
-      }
-      const ScenarioSource& src = file ? *file : *builtins[k];
-      auto s = load_or_report(src);
+      auto s = inputs.load(k);
       if (!s) {
         ++bad;
         continue;
@@ -114,7 +105,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
         ++skipped;
         if (a->json) {
           jruns.push_back(
-              {{"scenario", s->name}, {"file", src.path}, {"skipped", *run.unsupported}});
+              {{"scenario", s->name}, {"file", inputs.path(k)}, {"skipped", *run.unsupported}});
         } else {
           std::cout << fmt::format("SKIP {}  ({})\n", s->name, *run.unsupported);
         }
@@ -123,7 +114,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
       bool ok = run.ok();
       ok ? ++passed : ++failed;
       if (a->json) {
-        nlohmann::json j = {{"scenario", s->name}, {"file", src.path}, {"ok", ok}};
+        nlohmann::json j = {{"scenario", s->name}, {"file", inputs.path(k)}, {"ok", ok}};
         for (const PartyResult& r : run.results) {
           nlohmann::json jr = outcome_json(s->range, r.outcome);
           jr["party"] = r.party.name;
@@ -149,7 +140,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
           std::cout << fmt::format("  {}: {}:{}:{}: {}\n", r.party.name, f.loc.file, f.loc.line,
                                    f.loc.col, f.message);
       }
-      if (run.divergence) print_divergence(src, *run.divergence);
+      if (run.divergence) print_divergence(inputs.path(k), *run.divergence);
     }
     if (a->json) {
       nlohmann::json j = {{"parties", party_names(parties)},

@@ -75,21 +75,13 @@ void add_versions_command(CLI::App& app, int& exit_code) {
       return;
     }
     const std::vector<std::optional<Party>> truths = version_parties(all_parties());
-    std::vector<const ScenarioSource*> builtins;
-    if (a->builtin)
-      for (const ScenarioSource& src : builtin_scenarios()) builtins.push_back(&src);
-    const std::size_t total = builtins.size() + a->files.size();
+    const ScenarioInputs inputs(a->builtin, a->files);
+    const std::size_t total = inputs.size();
     unsigned bad = 0, failed = 0, unnamed = 0, with_diffs = 0;
     std::map<std::string, unsigned> seen; // group -> scenarios that showed it
     nlohmann::json jruns = nlohmann::json::array();
     for (std::size_t k = 0; k < total; ++k) {
-      std::optional<ScenarioSource> file;
-      if (k >= builtins.size() && !(file = read_source(a->files[k - builtins.size()]))) {
-        ++bad;
-        continue;
-      }
-      const ScenarioSource& src = file ? *file : *builtins[k];
-      auto s = load_or_report(src);
+      auto s = inputs.load(k);
       if (!s) {
         ++bad;
         continue;
@@ -108,7 +100,8 @@ void add_versions_command(CLI::App& app, int& exit_code) {
       if (!run.diffs.empty()) ++with_diffs;
       if (!problems.empty()) ++failed;
       if (a->json) {
-        nlohmann::json j = {{"scenario", s->name}, {"file", src.path}, {"ok", problems.empty()}};
+        nlohmann::json j = {
+            {"scenario", s->name}, {"file", inputs.path(k)}, {"ok", problems.empty()}};
         j["versions"] = nlohmann::json::array();
         for (const VersionResult& r : run.results) j["versions"].push_back(result_json(r));
         j["differences"] = nlohmann::json::array();
@@ -120,7 +113,7 @@ void add_versions_command(CLI::App& app, int& exit_code) {
       }
       if (a->quiet && problems.empty()) continue;
       std::cout << fmt::format("{} {}  ({})\n", problems.empty() ? "OK" : "FAIL", s->name,
-                               src.path);
+                               inputs.path(k));
       std::cout << versions_text(run, "  ");
       for (const std::string& p : problems) std::cout << "  problem: " << p << "\n";
     }
