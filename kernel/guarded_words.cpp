@@ -7,8 +7,27 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <utility>
 
 namespace hmmspec::kernel {
+
+namespace {
+
+// The last mapping a GuardedWords of this thread gave back, kept for the next one of the same
+// size: a run of calls on ranges of one size (a campaign, an exhaustive bound) maps once. Only
+// small ones are kept (a large range's walk costs far more than its mapping).
+constexpr std::size_t kSpareBytes = std::size_t{1} << 20;
+struct SpareMapping {
+  void* map = nullptr;
+  std::size_t bytes = 0;
+  ~SpareMapping() {
+    if (map) munmap(map, bytes);
+  }
+};
+thread_local SpareMapping spare;
+
+} // namespace
 
 GuardedWords::GuardedWords(std::size_t count) : count_(count) {
   const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
@@ -16,18 +35,31 @@ GuardedWords::GuardedWords(std::size_t count) : count_(count) {
   const std::size_t data = (bytes + page - 1) / page * page; // at least one page: count may be 0
   const std::size_t data_pages = data ? data : page;
   map_bytes_ = data_pages + 2 * page;
-  map_ = mmap(nullptr, map_bytes_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  auto* base = static_cast<unsigned char*>(map_);
-  if (map_ == MAP_FAILED || mprotect(base + page, data_pages, PROT_READ | PROT_WRITE) != 0) {
-    std::fprintf(stderr, "hmmspec: cannot map %zu bytes for the kernel's pfns[]\n", map_bytes_);
-    std::abort();
+  auto* base = static_cast<unsigned char*>(nullptr);
+  if (spare.map && spare.bytes == map_bytes_) {
+    map_ = std::exchange(spare.map, nullptr);
+    base = static_cast<unsigned char*>(map_);
+    std::memset(base + page, 0, data_pages); // as zeroed as a fresh mapping
+  } else {
+    map_ = mmap(nullptr, map_bytes_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    base = static_cast<unsigned char*>(map_);
+    if (map_ == MAP_FAILED || mprotect(base + page, data_pages, PROT_READ | PROT_WRITE) != 0) {
+      std::fprintf(stderr, "hmmspec: cannot map %zu bytes for the kernel's pfns[]\n", map_bytes_);
+      std::abort();
+    }
   }
-  // The words end where the guard page after them begins; fresh anonymous pages are zeros.
+  // The words end where the guard page after them begins.
   words_ = reinterpret_cast<u64*>(base + page + data_pages - bytes);
 }
 
 GuardedWords::~GuardedWords() {
-  munmap(map_, map_bytes_);
+  if (map_bytes_ > kSpareBytes) {
+    munmap(map_, map_bytes_);
+    return;
+  }
+  if (spare.map) munmap(spare.map, spare.bytes);
+  spare.map = map_;
+  spare.bytes = map_bytes_;
 }
 
 std::string GuardedWords::name_of(std::uintptr_t addr, const char* name) const {
