@@ -7,10 +7,12 @@
 #include <ucontext.h>
 
 #include <array>
+#include <atomic>
 #include <csetjmp>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -63,14 +65,80 @@ std::uintptr_t pc_of(void* context) {
 #endif
 }
 
-void on_signal(int sig, siginfo_t* info, void* context) {
-  Guard* g = active_guard;
-  if (!g) { // another thread's fault: the default action, when the instruction runs again
-    struct sigaction dfl {};
-    dfl.sa_handler = SIG_DFL;
-    sigaction(sig, &dfl, nullptr);
+void on_signal(int sig, siginfo_t* info, void* context);
+
+// This object's handlers for kSignals. They are the process's (signal actions are), installed
+// by the first isolated call and kept: a call then makes no system call for them. (Looking at
+// the four actions on every call, to take them back from a library that replaced them since,
+// made a small case's kernel call half as slow again; a handler installed after the first call
+// therefore gets the crashes of the calls after it: docs/kernel-party.md, "Isolation".) The
+// actions found when ours were installed get every signal that comes outside an isolated call
+// of this object.
+struct ProcessHandlers {
+  std::mutex mutex; // installing: calls may come from several threads
+  std::array<std::atomic<bool>, kSignals.size()> ours{};
+  std::array<struct sigaction, kSignals.size()> before{};
+};
+ProcessHandlers& process_handlers() {
+  static ProcessHandlers h;
+  return h;
+}
+
+std::size_t signal_index(int sig) {
+  std::size_t i = 0;
+  while (i + 1 < kSignals.size() && kSignals[i] != sig) ++i;
+  return i;
+}
+
+bool is_ours(const struct sigaction& sa) {
+  return (sa.sa_flags & SA_SIGINFO) && sa.sa_sigaction == on_signal;
+}
+
+void install_handlers() {
+  ProcessHandlers& h = process_handlers();
+  struct sigaction sa {};
+  sa.sa_sigaction = on_signal;
+  sigemptyset(&sa.sa_mask);
+  // SA_NODEFER: the signal stays unblocked, so the jump back needs no saved mask
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+  for (std::size_t i = 0; i < kSignals.size(); ++i) {
+    if (h.ours[i]) continue;
+    std::lock_guard<std::mutex> lock(h.mutex);
+    struct sigaction now {};
+    sigaction(kSignals[i], nullptr, &now);
+    if (is_ours(now)) { // put back by another thread meanwhile
+      h.ours[i] = true;
+      continue;
+    }
+    sigaction(kSignals[i], &sa, &h.before[i]);
+    h.ours[i] = true;
+  }
+}
+
+// A signal outside an isolated call of this object: to the action it would have had. A
+// handler is called; the default action (or ignoring, which a fault cannot be) is put back, and
+// the faulting instruction runs again into it, or a sent signal is sent again.
+void pass_on(int sig, siginfo_t* info, void* context) {
+  ProcessHandlers& h = process_handlers();
+  const std::size_t i = signal_index(sig);
+  const struct sigaction& before = h.before[i];
+  if ((before.sa_flags & SA_SIGINFO) && before.sa_sigaction) {
+    before.sa_sigaction(sig, info, context);
     return;
   }
+  if (!(before.sa_flags & SA_SIGINFO) && before.sa_handler != SIG_DFL &&
+      before.sa_handler != SIG_IGN) {
+    before.sa_handler(sig);
+    return;
+  }
+  h.ours[i] = false;
+  sigaction(sig, &before, nullptr);
+  if (info->si_code <= 0) raise(sig); // SI_USER, SI_QUEUE, SI_TKILL: it will not come again
+}
+
+void on_signal(int sig, siginfo_t* info, void* context) {
+  Guard* g = active_guard;
+  if (!g) return pass_on(sig, info, context);
   if (!g->jumped) {
     g->jumped = 1;
     g->signal = sig;
@@ -82,43 +150,36 @@ void on_signal(int sig, siginfo_t* info, void* context) {
   siglongjmp(g->env, 1);
 }
 
-// The alternate stack of this thread, made once: a fault may come from a stack overflow.
-void* alt_stack() {
-  thread_local std::unique_ptr<char[]> stack(new char[kAltStackBytes]);
-  return stack.get();
-}
-
-// The handlers and signal stack of one isolated call, restored as they were at its end.
-class Handlers {
+// The alternate signal stack of this thread (a fault may come from a stack overflow): made and
+// set by its first isolated call, kept, and taken away when the thread ends.
+class AltStack {
 public:
-  Handlers() {
-    static const bool warmed = [] { // backtrace loads the unwinder on its first call
-      std::array<void*, 2> f{};
-      return backtrace(f.data(), 2) >= 0;
-    }();
-    (void)warmed;
+  AltStack() : stack_(new char[kAltStackBytes]) {
     stack_t ss{};
-    ss.ss_sp = alt_stack();
+    ss.ss_sp = stack_.get();
     ss.ss_size = kAltStackBytes;
-    sigaltstack(&ss, &old_stack_);
-    struct sigaction sa {};
-    sa.sa_sigaction = on_signal;
-    sigemptyset(&sa.sa_mask);
-    // SA_NODEFER: the signal stays unblocked, so the jump back needs no saved mask
-    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
-    for (std::size_t i = 0; i < kSignals.size(); ++i) sigaction(kSignals[i], &sa, &old_[i]);
+    sigaltstack(&ss, &before_);
   }
-  ~Handlers() {
-    for (std::size_t i = 0; i < kSignals.size(); ++i) sigaction(kSignals[i], &old_[i], nullptr);
-    sigaltstack(&old_stack_, nullptr);
-  }
-  Handlers(const Handlers&) = delete;
-  Handlers& operator=(const Handlers&) = delete;
+  ~AltStack() { sigaltstack(&before_, nullptr); }
+  AltStack(const AltStack&) = delete;
+  AltStack& operator=(const AltStack&) = delete;
 
 private:
-  std::array<struct sigaction, kSignals.size()> old_{};
-  stack_t old_stack_{};
+  std::unique_ptr<char[]> stack_;
+  stack_t before_{};
 };
+
+// What a call needs before the kernel runs: the handlers in place, this thread's signal stack,
+// and backtrace's unwinder loaded (its first call loads it, which a handler must not do).
+void prepare_handlers() {
+  static const bool warmed = [] {
+    std::array<void*, 2> f{};
+    return backtrace(f.data(), 2) >= 0;
+  }();
+  (void)warmed;
+  thread_local AltStack stack;
+  install_handlers();
+}
 
 std::string default_address_name(std::uintptr_t addr, int sig, int code) {
   if (sig == SIGSEGV && code == SI_KERNEL) // x86-64: a general protection fault, no address
@@ -201,17 +262,20 @@ bool crash_isolation_enabled() {
 #endif
 }
 
+bool crash_handlers_installed() {
+  for (const auto& ours : process_handlers().ours)
+    if (!ours) return false;
+  return true;
+}
+
 Isolated run_isolated(const std::function<long()>& fn,
                       const std::function<std::string(std::uintptr_t)>& name_address) {
   auto guard = std::make_unique<Guard>();
   Guard* const outer = active_guard;
   active_guard = guard.get();
   Isolated out;
-  {
-    std::optional<Handlers> handlers;
-    if (crash_isolation_enabled()) handlers.emplace();
-    if (sigsetjmp(guard->env, 0) == 0) out.ret = fn();
-  } // the handlers and the signal stack restored
+  if (crash_isolation_enabled()) prepare_handlers();
+  if (sigsetjmp(guard->env, 0) == 0) out.ret = fn();
   active_guard = outer;
   if (guard->jumped || guard->no_progress) out.failure = failure_of(*guard, name_address);
   return out;

@@ -4,7 +4,8 @@
 // with handlers for SIGSEGV, SIGBUS, SIGFPE and SIGILL on an alternate signal stack; a signal
 // jumps back to it (siglongjmp) and becomes a PartyFailure of kind Crash. A walk whose
 // page-table reads run past its budget (kernel/include/hmmspec/budget.h) jumps back the same
-// way, as NoProgress. The previous handlers and signal stack are restored before it returns.
+// way, as NoProgress. The handlers, installed by the first call, stay; a signal outside an
+// isolated call goes to the action that was there before them (kernel/isolation.cpp).
 //
 // In an AddressSanitizer build no handler is installed: ASan owns SIGSEGV and reports the crash
 // itself, with its stacks, and stops the run. The no-progress budget holds in every build.
@@ -23,6 +24,9 @@ namespace hmmspec::kernel {
 
 // Whether a crash is caught (false in an AddressSanitizer build).
 bool crash_isolation_enabled();
+
+// Whether this object's handlers are in place (its first isolated call installs them).
+bool crash_handlers_installed();
 
 struct Isolated {
   long ret = 0;                        // fn's result, when it returned

@@ -2,8 +2,8 @@
 // Party isolation (kernel/isolation.h, docs/kernel-party.md "Isolation"): a crash in an
 // isolated call is its outcome, with the signal, what the access touched and where; a walk
 // whose page-table reads pass the budget ends as no progress; pfns[] faults one entry past
-// its end; and after either, the signal handlers, the thread's shim state and the next run are
-// as if nothing had happened.
+// its end; and after either, the thread's shim state and the next run are as if nothing had
+// happened, and signals outside a call go where they went before.
 #include <string>
 
 #include "kernel/guarded_words.h"
@@ -15,6 +15,7 @@
 
 // After the model: <signal.h> defines SIGBUS and SIGSEGV as macros, which model/world.h also
 // uses as names inside namespace hmmspec::fault.
+#include <csetjmp>
 #include <csignal>
 
 namespace hmmspec {
@@ -31,12 +32,6 @@ __attribute__((noinline)) long load(const volatile long* p) {
 const volatile long* null_plus(std::uintptr_t offset) {
   volatile std::uintptr_t null = 0; // not a constant the compiler could check
   return reinterpret_cast<const volatile long*>(null + offset);
-}
-
-struct sigaction current_action(int sig) {
-  struct sigaction sa {};
-  sigaction(sig, nullptr, &sa);
-  return sa;
 }
 
 TEST(Isolation, ACallThatReturnsHasItsResult) {
@@ -57,27 +52,72 @@ TEST(Isolation, ANullDereferenceIsACrashWithItsAddressAndPlace) {
       << describe(*r.failure);
 }
 
-TEST(Isolation, TheHandlersBeforeAreBackAfterACrash) {
+// A handler of the test's own, for SIGSEGV outside isolated calls: it records the signal and
+// jumps back to the test.
+sigjmp_buf test_env;
+volatile sig_atomic_t test_handler_calls = 0;
+void test_handler(int) {
+  test_handler_calls = test_handler_calls + 1;
+  siglongjmp(test_env, 1);
+}
+
+TEST(Isolation, ASignalOutsideACallGoesToTheHandlerBefore) {
   if (!crash_isolation_enabled()) GTEST_SKIP() << "AddressSanitizer owns SIGSEGV";
-  struct sigaction before = current_action(SIGSEGV);
-  stack_t stack_before{};
-  sigaltstack(nullptr, &stack_before);
+  // (ctest runs each test in a process of its own; after another test's call, ours would be
+  // in place already, and a handler set now would take the crashes of the calls too)
+  if (kernel::crash_handlers_installed()) GTEST_SKIP() << "an earlier call installed them";
+  struct sigaction mine {
+  }, before{};
+  mine.sa_handler = test_handler;
+  sigemptyset(&mine.sa_mask);
+  mine.sa_flags = SA_NODEFER;
+  sigaction(SIGSEGV, &mine, &before);
+  // a crash inside a call is the call's, not the test handler's
   kernel::Isolated r = run_isolated([] { return load(null_plus(8)); }, nullptr);
   ASSERT_TRUE(r.failure);
-  struct sigaction after = current_action(SIGSEGV);
-  EXPECT_EQ(after.sa_handler, before.sa_handler);
-  // glibc sets SA_RESTORER (0x04000000 on Linux) on every action it installs, SIG_DFL
-  // included: the flags the caller chose are the others
-  constexpr int kRestorer = 0x04000000;
-  EXPECT_EQ(after.sa_flags & ~kRestorer, before.sa_flags & ~kRestorer);
-  stack_t stack_after{};
-  sigaltstack(nullptr, &stack_after);
-  EXPECT_EQ(stack_after.ss_sp, stack_before.ss_sp);
-  EXPECT_EQ(stack_after.ss_flags, stack_before.ss_flags);
+  EXPECT_EQ(r.failure->address, "NULL+0x8");
+  EXPECT_EQ(test_handler_calls, 0);
+  // outside a call, the handler that was there before the call gets it
+  if (sigsetjmp(test_env, 0) == 0) load(null_plus(16));
+  EXPECT_EQ(test_handler_calls, 1);
   // and the next call crashes and is caught the same way
-  kernel::Isolated again = run_isolated([] { return load(null_plus(8)); }, nullptr);
+  kernel::Isolated again = run_isolated([] { return load(null_plus(24)); }, nullptr);
   ASSERT_TRUE(again.failure);
-  EXPECT_EQ(again.failure->address, "NULL+0x8");
+  EXPECT_EQ(again.failure->address, "NULL+0x18");
+  EXPECT_EQ(test_handler_calls, 1);
+  sigaction(SIGSEGV, &before, nullptr);
+}
+
+TEST(Isolation, AThreadKeepsItsSignalStackAcrossCalls) {
+  if (!crash_isolation_enabled()) GTEST_SKIP() << "AddressSanitizer owns SIGSEGV";
+  run_isolated([] { return 0L; }, nullptr);
+  stack_t one{}, two{};
+  sigaltstack(nullptr, &one);
+  EXPECT_FALSE(one.ss_flags & SS_DISABLE); // set by the first call
+  run_isolated([] { return load(null_plus(8)); }, nullptr);
+  sigaltstack(nullptr, &two);
+  EXPECT_EQ(two.ss_sp, one.ss_sp);
+  EXPECT_EQ(two.ss_size, one.ss_size);
+}
+
+TEST(Isolation, PfnsOfTheSameSizeAgainAreZeroedAndGuarded) {
+  {
+    kernel::GuardedWords first(5);
+    for (std::size_t i = 0; i < 5; ++i) first.data()[i] = ~0ull; // its mapping is kept
+  }
+  kernel::GuardedWords again(5);
+  for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(again.data()[i], 0u) << i;
+  auto at = [&](long i) { return reinterpret_cast<std::uintptr_t>(again.data() + i); };
+  EXPECT_EQ(again.name_of(at(5), "pfns"), "pfns[5] (past the end: pfns[] has 5 entries)");
+  if (!crash_isolation_enabled()) return; // ASan owns SIGSEGV
+  kernel::Isolated r = run_isolated(
+      [&] {
+        again.data()[5] = 1;
+        return 0L;
+      },
+      [&](std::uintptr_t a) { return again.name_of(a, "pfns"); });
+  ASSERT_TRUE(r.failure);
+  EXPECT_EQ(r.failure->address, "pfns[5] (past the end: pfns[] has 5 entries)");
 }
 
 TEST(Isolation, PfnsEndAtAGuardPage) {
