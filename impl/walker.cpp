@@ -19,6 +19,7 @@
 #include "impl/walker.h"
 #include "impl/walker_in_place.h"
 #include "model/fault.h"
+#include "model/race.h"
 
 namespace hmmspec {
 
@@ -397,6 +398,14 @@ private:
           err = walk_pmd_range(table_pfn(g_, pud), addr, next, *vma);
           break;
         }
+        // pud-locked (model/race.h): an event may land before hmm.c:425 reads the PUD
+        if (!w_.races.empty() && fire_race(w_, RacePoint::PudLocked, addr)) {
+          pud = t[i];
+          if (word_none(Level::Pud, g_.levels, pud)) { // hmm.c:426-430, ACTION_CONTINUE
+            err = hole(addr, next, vma);
+            break;
+          }
+        }
         if ((pud & PSE) && (pud & DEVMAP)) { // hmm.c:432-460, ACTION_CONTINUE
           err = devmap_pud(pud, addr, next, *vma);
           break;
@@ -433,17 +442,22 @@ private:
     const u64* t = cache_.words(Level::Pmd, table);
     do {
       u64 next = g_.addr_end(Level::Pmd, addr, end);
-      u64 pmd = t[g_.index(Level::Pmd, addr)];
+      const u64* slot = t + g_.index(Level::Pmd, addr);
+      u64 pmd = *slot;
+      // pmd-seen (model/race.h): an event may land before hmm.c:333 reads the PMD again
+      if (!word_none(Level::Pmd, g_.levels, pmd) && !w_.races.empty() &&
+          fire_race(w_, RacePoint::PmdSeen, addr))
+        pmd = *slot; // hmm.c:333; none: hmm.c:334-335, the same hole
       int err = word_none(Level::Pmd, g_.levels, pmd) ? hole(addr, next, &vma)
-                                                      : walk_pmd(pmd, addr, next, vma);
+                                                      : walk_pmd(slot, pmd, addr, next, vma);
       if (err) return err;
       addr = next;
     } while (addr != end);
     return 0;
   }
 
-  // hmm_vma_walk_pmd (hmm.c:319-397) on a PMD that is not none.
-  int walk_pmd(u64 pmd, u64 start, u64 end, const Vma& vma) {
+  // hmm_vma_walk_pmd (hmm.c:319-397) on a PMD that is not none, read from slot.
+  int walk_pmd(const u64* slot, u64 pmd, u64 start, u64 end, const Vma& vma) {
     if (!shortcut::pmd_present(pmd)) {
       unsigned type = shortcut::swap_type(pmd);
       if (type == SWP_MIGRATION_READ || type == SWP_MIGRATION_WRITE) { // hmm.c:337-344
@@ -459,7 +473,16 @@ private:
       fill(start, end, error_);
       return 0;
     }
-    if (shortcut::pmd_huge_or_devmap(pmd)) return handle_pmd(pmd, start, end, vma);
+    if (shortcut::pmd_huge_or_devmap(pmd)) {
+      // pmd-reread (model/race.h): an event may land before hmm.c:361 reads the PMD again
+      if (!w_.races.empty() && fire_race(w_, RacePoint::PmdReread, start)) {
+        pmd = *slot;
+        if (!shortcut::pmd_huge_or_devmap(pmd)) // hmm.c:362-365: goto again
+          return word_none(Level::Pmd, g_.levels, pmd) ? hole(start, end, &vma)
+                                                       : walk_pmd(slot, pmd, start, end, vma);
+      }
+      return handle_pmd(pmd, start, end, vma);
+    }
     if (word_bad(g_, Level::Pmd, pmd)) { // hmm.c:376-380
       if (range_need(start, end, kCpuNone)) return kEFAULT;
       fill(start, end, error_);

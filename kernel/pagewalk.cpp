@@ -210,6 +210,7 @@ private:
       if (kV6_12) walk_.action = ACTION_SUBTREE; // 6.12 mm/pagewalk.c:168-169
       if (pud_none(*pud) || (!kV6 && !walk_.vma)) return hole(addr, next, hole_depth(2));
       walk_.action = ACTION_SUBTREE;
+      session_.note_pud(pud, addr);
       if (ops_->pud_entry) {
         if (int err = ops_->pud_entry(pud, addr, next, &walk_)) return err;
       }
@@ -261,6 +262,8 @@ private:
       if (pmd_none(*pmd) || (!kV6 && !walk_.vma)) return hole(addr, next, hole_depth(3));
       walk_.action = ACTION_SUBTREE;
       session_.note_pmd(pmd, addr);
+      // The pmd-seen point (model/race.h): found not none, before pmd_entry reads it.
+      session_.race_point(RacePoint::PmdSeen, addr);
       if (ops_->pmd_entry) {
         if (int err = ops_->pmd_entry(pmd, addr, next, &walk_)) return err;
       }

@@ -8,6 +8,7 @@
 
 #include "kernel/isolation.h"
 #include "model/fault.h"
+#include "model/race.h"
 
 extern "C" {
 __thread struct hmmspec_arch hmmspec_arch_now;
@@ -183,6 +184,23 @@ unsigned long Session::pmd_addr(pmd_t* slot) {
   return pmd_addr_;
 }
 
+void Session::note_pud(pud_t* slot, unsigned long addr) {
+  pud_slot_ = slot;
+  pud_addr_ = addr;
+}
+
+void Session::race_point(RacePoint point, unsigned long addr) {
+  if (!world_.races.empty()) hmmspec::fire_race(world_, point, addr);
+}
+
+void Session::pud_locked(pud_t* slot) {
+  if (slot == pud_slot_) race_point(RacePoint::PudLocked, pud_addr_);
+}
+
+void Session::pmd_reread(pmd_t* slot) {
+  if (slot == pmd_slot_) race_point(RacePoint::PmdReread, pmd_addr_);
+}
+
 void Session::split_huge_pud(pud_t* slot, unsigned long addr) {
   // model/fault.h finds the slot from the root by address; it is the walker's slot unless a
   // table is reachable along two paths, which the shim reports rather than hides.
@@ -316,8 +334,17 @@ spinlock_t* pud_trans_huge_lock(pud_t* pud, struct vm_area_struct* vma) {
   if (!pud_trans_huge(*pud) && !pud_devmap(*pud)) return nullptr;
   spinlock_t* ptl = &vma->vm_mm->page_table_lock;
   spin_lock(ptl);
-  return ptl; // single-threaded: the entry cannot change between the test and the lock
+  // Single-threaded, the entry cannot change between the test and the lock; an event at the
+  // pud-locked point (model/race.h) lands after the lock, before hmm.c:425 reads the PUD.
+  Session::of(vma->vm_mm).pud_locked(pud);
+  return ptl;
 }
+
+#if HMMSPEC_KERNEL_FAMILY < HMMSPEC_FAMILY_6_12
+void hmmspec_pmd_reread_point(pmd_t* pmdp) {
+  Session::current().pmd_reread(pmdp);
+}
+#endif
 
 spinlock_t* huge_pte_lock(struct hstate* h, struct mm_struct* mm, pte_t* pte) {
   (void)pte;

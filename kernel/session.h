@@ -71,6 +71,15 @@ public:
   // The PMD slot the walker hands to pmd_entry, and its address, for pmd_migration_entry_wait.
   void note_pmd(pmd_t* slot, unsigned long addr);
   unsigned long pmd_addr(pmd_t* slot);
+  // The PUD slot the walker hands to pud_entry, and its address, for the pud-locked point.
+  void note_pud(pud_t* slot, unsigned long addr);
+  // The walk reaches an interleaving point for the entry at addr (model/race.h): an event of
+  // the world waiting there fires (the kernel's next read of the entry sees its change).
+  void race_point(RacePoint point, unsigned long addr);
+  // The same, at the points met through a slot: pud-locked (pud_trans_huge_lock took the PUD
+  // the walker noted) and pmd-reread (pmd_read_atomic of the PMD the walker noted).
+  void pud_locked(pud_t* slot);
+  void pmd_reread(pmd_t* slot);
   // split_huge_pud through model/fault.h, at the walker's slot.
   void split_huge_pud(pud_t* slot, unsigned long addr);
   void lock(spinlock_t* l);
@@ -106,6 +115,8 @@ private:
   unsigned bad_ptes_ = 0;
   pmd_t* pmd_slot_ = nullptr;
   unsigned long pmd_addr_ = 0;
+  pud_t* pud_slot_ = nullptr;
+  unsigned long pud_addr_ = 0;
   hmmspec_arch saved_arch_{};
   hmmspec_read_budget saved_reads_{};
   Session* saved_current_ = nullptr;

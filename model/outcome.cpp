@@ -170,6 +170,8 @@ std::optional<Difference> first_difference(const HmmRange& range, const Outcome&
                       fmt::format("{:#x}", b.world.next_pfn), std::nullopt};
   if (a.world.injections != b.world.injections)
     return Difference{"injections", "differ", "differ", std::nullopt};
+  if (a.world.races != b.world.races) // an event fired in one party only
+    return Difference{"races", "differ", "differ", std::nullopt};
   if (!(a.world == b.world)) return Difference{"world", "differs", "differs", std::nullopt};
   return std::nullopt;
 }

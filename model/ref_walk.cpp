@@ -9,6 +9,7 @@
 
 #include "model/fault.h"
 #include "model/outcome.h"
+#include "model/race.h"
 #include "model/range_v6.h"
 #include "model/ref_lookup.h"
 
@@ -341,10 +342,12 @@ std::optional<long> decide_hugetlb(RefCall& c, const Portion& p, const Site& s, 
 
 // The decision for the chunk starting at the current page, from that page's site. Returns
 // the walk's result when the decision ends the walk, else leaves the verdict in `v`.
-std::optional<long> decide_chunk(RefCall& c, const Portion& p, const Site& s, Verdict& v) {
+std::optional<long> decide_chunk(RefCall& c, const Portion& p, const Site& s, Verdict& v,
+                                 std::optional<RuleId> race) {
   v = Verdict{s.chunk.start, s.chunk.end, Fill::Value, HMM_PFN_NONE, 0, {}};
   if (p.vma && s.kind != SiteKind::Unsupported)
     v.rules.push_back(v6(c) ? RuleId::VmaSupportedMixedmap : RuleId::VmaSupported);
+  if (race) v.rules.push_back(*race); // R-RACE-PMD-AGAIN
   // A PMD-level site was reached by descending through a PUD (R-PUD-TABLE; in 6.12 the PUD
   // was present, R-PUD-TABLE-PRESENT).
   const bool hugetlb = s.kind == SiteKind::HugetlbSlot || s.cause == RuleId::HugetlbNoSlot ||
@@ -403,6 +406,61 @@ std::optional<long> decide_chunk(RefCall& c, const Portion& p, const Site& s, Ve
     return decide_hugetlb(c, p, s, v);
   }
   return std::nullopt;
+}
+
+// An event of the world fires at an interleaving point (model/race.h): noted in the trace.
+bool fire_at(RefCall& c, RacePoint point, u64 addr) {
+  const u64 seq = c.world.notifier.seq;
+  const Level l = race_level(point);
+  auto word = [&] {
+    const u64* slot = c.world.find_slot(l, addr);
+    return slot ? *slot : 0;
+  };
+  const u64 before = word();
+  if (!fire_race(c.world, point, addr)) return false;
+  event(c, fmt::format("race at {} for {:#x}: {} {:#x} -> {:#x}; notifier seq {} -> {}",
+                       race_point_name(point), addr, level_name(l), before, word(), seq,
+                       c.world.notifier.seq));
+  return true;
+}
+
+// The interleaving points the walk passes on its way to the decision for the chunk of site s
+// (model/race.h), in the kernel's order. An event that fires changes the world, and the site
+// is then what hmm reads afterwards:
+// - pud-locked: hmm_vma_walk_pud took the lock of a trans-huge or devmap PUD (hmm.c:415-421)
+//   and reads it (hmm.c:425): none is R-RACE-PUD-NONE (hmm.c:426-430).
+// - pmd-seen: walk_pmd_range found the PMD not none and called hmm_vma_walk_pmd, whose own
+//   read (hmm.c:333) finds it none: R-RACE-PMD-NONE (hmm.c:334-335).
+// - pmd-reread: the PMD was huge at hmm.c:333-352, and is not at hmm.c:361:
+//   R-RACE-PMD-AGAIN (hmm.c:362-365), read again from hmm.c:332 and handled as it now is.
+// Returns R-RACE-PMD-AGAIN when that path was taken.
+std::optional<RuleId> pass_race_points(RefCall& c, const Portion& p, Site& s, u64 addr) {
+  if (c.world.races.empty() || !p.vma) return std::nullopt;
+  const bool pud_locked = s.kind == SiteKind::PudDevmap || s.kind == SiteKind::PudSplit ||
+                          (s.kind == SiteKind::Hole && s.cause == RuleId::PudDevmapAbsent);
+  if (pud_locked) {
+    if (fire_at(c, RacePoint::PudLocked, addr)) {
+      s = look_up(c.world, addr, p);
+      if (s.kind == SiteKind::Hole && s.cause == RuleId::PudNone) s.cause = RuleId::RacePudNone;
+    }
+    return std::nullopt;
+  }
+  const bool pmd_entry = s.kind == SiteKind::PmdMigration || s.kind == SiteKind::PmdNotPresent ||
+                         s.kind == SiteKind::PmdHuge || s.kind == SiteKind::PmdBad ||
+                         s.kind == SiteKind::Pte;
+  if (!pmd_entry) return std::nullopt;
+  auto none_is_race = [&] {
+    if (s.kind == SiteKind::Hole && s.cause == RuleId::PmdNone) s.cause = RuleId::RacePmdNone;
+  };
+  if (fire_at(c, RacePoint::PmdSeen, addr)) {
+    s = look_up(c.world, addr, p);
+    none_is_race();
+  }
+  if (s.kind != SiteKind::PmdHuge || !fire_at(c, RacePoint::PmdReread, addr)) return std::nullopt;
+  s = look_up(c.world, addr, p);
+  if (s.kind == SiteKind::PmdHuge) return std::nullopt; // still huge: handled as such
+  none_is_race();
+  return RuleId::RacePmdAgain;
 }
 
 // The pfn a page of a huge entry maps: the entry's pfn plus the page's offset inside it
@@ -670,14 +728,15 @@ long reference_walk(RefCall& c) {
   Verdict v;
   for (u64 addr = from; addr < end; addr = next_page(c, addr, end)) {
     Portion p = portion_of(c.world, addr, from, end);
-    Site s = look_up(c.world, addr, p);
+    Site s = look_up(c.world, addr, p); // (pass_race_points may look it up again)
     if (!v.covers(addr)) { // the first page of a new chunk: the walker's callback is called
       if (s.chunk.start != addr)
         throw std::logic_error(
             fmt::format("reference: chunk of {:#x} starts at {:#x}", addr, s.chunk.start));
       if (addr == p.start) note(c, addr, RuleId::Regions);
       note(c, addr, RuleId::Chunk);
-      if (std::optional<long> ret = decide_chunk(c, p, s, v)) return *ret;
+      std::optional<RuleId> race = pass_race_points(c, p, s, addr);
+      if (std::optional<long> ret = decide_chunk(c, p, s, v, race)) return *ret;
     }
     if (long ret = visit_page(c, p, s, v, addr)) return ret;
   }

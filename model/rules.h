@@ -84,6 +84,10 @@ enum class RuleId : std::uint8_t {
   PmdBadEfault,
   PmdTable,
   PmdTablePtes,
+  // races at interleaving points (hmm.c:332-335, 351-365, 415-430; model/race.h)
+  RacePmdNone,
+  RacePmdAgain,
+  RacePudNone,
   // PTE (hmm.c:236-317)
   PteNone,
   PteMarkerNone,

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The parser's world directives (docs/scenario-format.md, "The world"): geometry, zero_pfn,
-// next_pfn, vma, owner, shared_pfn and inject.
+// next_pfn, vma, owner, shared_pfn, inject and race.
 #include "model/scenario_parser.h"
+
+#include "model/race.h"
 
 #include <algorithm>
 #include <array>
@@ -205,6 +207,55 @@ void Parser::inject(std::span<const Token> t) {
       inj.no_progress = small(n->value, n->col, kForever - 1, "noprogress");
   }
   s_.world.injections.emplace(addr, inj);
+}
+
+// race ADDR POINT OP: an event at an interleaving point of the v5.7 walk (model/race.h).
+void Parser::race(std::span<const Token> t) {
+  const Token& at = need(t, 1, "ADDR");
+  const Token& pt = need(t, 2, "POINT");
+  const Token& ot = need(t, 3, "OPERATION");
+  no_more(t, 4);
+  if (kernel() != KernelVersion::V5_7)
+    fail(t[0], fmt::format("race lines are modelled for the v5.7 walk only (this scenario says "
+                           "kernel {})",
+                           version_name(kernel())));
+  auto point = race_point_from_name(pt.text);
+  if (!point)
+    fail(pt, "unknown race point " + quote(pt.text) + " (pmd-seen, pmd-reread or pud-locked)");
+  auto op = race_op_from_name(ot.text);
+  if (!op) fail(ot, "unknown race operation " + quote(ot.text) + " (zap or split)");
+  const Level l = race_level(*point);
+  u64 addr = address(at, s_.world.geom.page_size(), "race address");
+  if (addr & ~s_.world.geom.mask(l))
+    fail(at, fmt::format("race address {} is not aligned to the {} size {} (the point is about "
+                         "the {} entry at that address)",
+                         hex(addr), level_name(l), hex(s_.world.geom.size(l)), level_name(l)));
+  if (*op == RaceOp::Split && l != Level::Pmd)
+    fail(ot, fmt::format("split applies to a huge PMD; a {} race can only zap", pt.text));
+  for (const Race& r : s_.world.races)
+    if (r.point == *point && r.addr == addr)
+      fail(at, fmt::format("duplicate race at {} {}: an event fires once per point and entry",
+                           hex(addr), pt.text));
+  s_.world.races.push_back(Race{addr, *point, *op, false});
+  race_lines_.push_back(RaceLine{line_, at.col});
+}
+
+// The walker calls pud_entry and pmd_entry only inside a VMA that is not hugetlb
+// (pagewalk.c: hugetlb VMAs go to hugetlb_entry, gaps are holes): elsewhere a race point is
+// never reached. Checked at the end, once every vma line is known.
+void Parser::check_races() const {
+  for (size_t i = 0; i < s_.world.races.size(); ++i) {
+    const Race& r = s_.world.races[i];
+    const u64 end = r.addr + s_.world.geom.size(race_level(r.point));
+    bool reached = false;
+    for (const Vma& v : s_.world.vmas.all())
+      reached |= v.start < end && r.addr < v.end && !v.hugetlb();
+    if (!reached)
+      fail_at(race_lines_[i].line, race_lines_[i].col,
+              fmt::format("no VMA but a hugetlb one meets the {} at {}: the walk never reaches "
+                          "{} there",
+                          level_name(race_level(r.point)), hex(r.addr), race_point_name(r.point)));
+  }
 }
 
 } // namespace hmmspec::scenario_text

@@ -37,6 +37,7 @@ Scenario Parser::finish() {
   if (default_flags_) r.default_flags = default_flags_->resolve(kernel(), r);
   if (mask_) r.pfn_flags_mask = mask_->resolve(kernel(), r);
   paint_requests();
+  check_races();
   for (auto& [index, out] : outs_) s_.expectations[index].word = out.resolve(kernel(), r);
   if (!notifier_line_) s_.world.notifier = Notifier{r.start, r.end, 0, 0};
   if (stale_)
@@ -89,6 +90,7 @@ void Parser::directive(std::span<const Token> t) {
   if (d == "owner") return owner_line(t);
   if (d == "shared_pfn") return shared_pfn(t);
   if (d == "inject") return inject(t);
+  if (d == "race") return race(t);
   if (d == "table") return table_line(t);
   if (d == "word") return word_line(t);
   if (level_from_name(d)) return entry_line(t);

@@ -151,6 +151,8 @@ private:
   void owner_line(std::span<const Token> t);
   void shared_pfn(std::span<const Token> t);
   void inject(std::span<const Token> t);
+  void race(std::span<const Token> t);
+  void check_races() const;
 
   // ---- page tables (scenario_parse_tables.cpp) ----
   void check_table_budget(const Token& t) const;
@@ -213,6 +215,10 @@ private:
   unsigned noreport_line_ = 0;
   std::map<std::pair<u64, unsigned>, Written> written_;
   u64 owners_total_ = 0, shared_total_ = 0;
+  struct RaceLine {
+    unsigned line, col; // of its ADDR
+  };
+  std::vector<RaceLine> race_lines_; // one per World::races entry, for checks at the end
 };
 
 } // namespace hmmspec::scenario_text

@@ -3,6 +3,7 @@
 // the tables by address and drives a shadow Parser over the lines it writes, so it can tell
 // whether a table the parser would create implicitly lands on the pfn the world has; it then
 // checks its output by parsing it and falls back to writing every table word explicitly.
+#include "model/race.h"
 #include "model/scenario_format.h"
 
 #include <fmt/format.h>
@@ -192,6 +193,10 @@ private:
                                                               : std::to_string(inj.no_progress));
       emit(line);
     }
+    for (const Race& r : w.races) // a fired event is spent, as a fired injection
+      if (!r.fired)
+        emit(fmt::format("race {} {} {}", hex(r.addr), race_point_name(r.point),
+                         race_op_name(r.op)));
     blank();
   }
 

@@ -67,6 +67,26 @@ struct Injection {
 };
 inline constexpr unsigned kForever = 0xffffffffu;
 
+// A named interleaving point of the v5.7 walk, where another thread's change can land
+// (docs/spec.md, "Races"; model/race.h).
+enum class RacePoint : std::uint8_t {
+  PmdSeen,   // walk_pmd_range saw the PMD not none, before hmm.c:333 reads it
+  PmdReread, // between hmm.c:333 and hmm.c:361 reading a huge PMD
+  PudLocked, // pud_trans_huge_lock took a huge or devmap PUD, before hmm.c:425 reads it
+};
+// What lands there: the entry cleared (zap), or a huge PMD split (__split_huge_pmd).
+enum class RaceOp : std::uint8_t { Zap, Split };
+
+// One event of a `race` line: at the first time the walk reaches `point` for the entry at
+// `addr` (aligned to the point's level), `op` changes the world (model/race.h fire_race).
+struct Race {
+  u64 addr = 0;
+  RacePoint point = RacePoint::PmdSeen;
+  RaceOp op = RaceOp::Zap;
+  bool fired = false;
+  bool operator==(const Race&) const = default;
+};
+
 // One line of the log of what the parties asked of the world.
 struct Event {
   enum class Type : std::uint8_t { Fault, Wait } type = Type::Fault;
@@ -95,6 +115,7 @@ public:
   u64 highest_memmap_pfn = ~0ull;
   std::set<u64> shared_pfns;           // pages mapped more than once: a write fault copies them
   std::map<u64, Injection> injections; // page address -> injection
+  std::vector<Race> races;             // events at interleaving points, in line order
   Notifier notifier;
   RunLog<Event> log; // as runs (model/run_log.h): a fault per page of a span is one run
   // What the kernel services (the fault model, model/fault.h) printed, in order: like the

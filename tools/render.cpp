@@ -5,6 +5,7 @@
 
 #include <functional>
 
+#include "model/race.h"
 #include "model/range_v6.h"
 #include "model/scenario_symbols.h"
 #include "model/word_runs.h"
@@ -195,6 +196,12 @@ std::string world_text(const World& w) {
       s += fmt::format("  {:#x}{}\n", addr, what);
     }
   }
+  if (!w.races.empty()) {
+    s += "\nRaces (events at interleaving points)\n";
+    for (const Race& r : w.races)
+      s += fmt::format("  {:#x} {} {}{}\n", r.addr, race_point_name(r.point), race_op_name(r.op),
+                       r.fired ? " (fired)" : "");
+  }
   s += fmt::format("\nNotifier [{:#x}, {:#x}) seq {} ({} invalidations)\n", w.notifier.start,
                    w.notifier.end, w.notifier.seq, w.notifier.invalidations);
   return s;
@@ -257,6 +264,14 @@ json world_json(const World& w) {
                                {"error", inj.error},
                                {"invalidate", inj.invalidate},
                                {"no_progress", inj.no_progress}});
+  if (!w.races.empty()) { // (left out without races, so that older outputs stay as they were)
+    j["races"] = json::array();
+    for (const Race& r : w.races)
+      j["races"].push_back({{"addr", r.addr},
+                            {"point", race_point_name(r.point)},
+                            {"op", race_op_name(r.op)},
+                            {"fired", r.fired}});
+  }
   j["notifier"] = {{"start", w.notifier.start},
                    {"end", w.notifier.end},
                    {"seq", w.notifier.seq},

@@ -321,6 +321,21 @@ Gen<WorldDesc> gen_world_desc() {
   });
 }
 
+Gen<WorldDesc> gen_world_desc_with_races() {
+  return gen::exec([] {
+    WorldDesc d = *gen_world_desc();
+    const u64 first = d.range.first_page, pages = std::max<u64>(d.range.pages, 1);
+    d.races = *gen::container<std::vector<RaceDesc>>(*gen::inRange(1, 4), gen::exec([=] {
+      RaceDesc r;
+      r.page = *gen::inRange<u64>(first, first + pages);
+      r.point = *gen::element(RacePoint::PmdSeen, RacePoint::PmdReread, RacePoint::PudLocked);
+      r.op = *gen::element(RaceOp::Zap, RaceOp::Split);
+      return r;
+    }));
+    return d;
+  });
+}
+
 void showValue(const WorldDesc& d, std::ostream& os) {
   os << "\n----- scenario file (save as x.hmm; replay with `hmmspec run x.hmm`) -----\n"
      << scenario_text(d) << "----- end of scenario file -----\n";

@@ -18,6 +18,9 @@
 namespace hmmspec::props {
 
 rc::Gen<WorldDesc> gen_world_desc();
+// The same worlds with one to three events at interleaving points (model/race.h) at entries
+// of the range.
+rc::Gen<WorldDesc> gen_world_desc_with_races();
 
 // Shows a description as its scenario file (RapidCheck prints this for a counterexample).
 void showValue(const WorldDesc& d, std::ostream& os);

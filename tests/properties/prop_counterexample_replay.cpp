@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Property: a counterexample printed by these tests replays. The scenario file a description
 // prints (print_scenario) parses back to the same world, range and run options, so the file
-// RapidCheck shows on a failure is the failing case itself.
+// RapidCheck shows on a failure is the failing case itself; with race events too.
 #include "model/scenario_format.h"
 #include "tests/properties/generators.h"
 
@@ -27,6 +27,11 @@ void counterexamples_replay(const WorldDesc& d) {
 
 TEST(Property, CounterexamplesReplay) {
   rc::detail::checkGTest(&counterexamples_replay);
+}
+
+// The same for the worlds of PartiesAgreeWithRaces: their race lines print and parse back.
+TEST(Property, CounterexamplesWithRacesReplay) {
+  rc::detail::checkGTest([] { counterexamples_replay(*gen_world_desc_with_races()); });
 }
 
 } // namespace hmmspec::props

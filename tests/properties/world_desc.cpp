@@ -5,6 +5,7 @@
 #include <map>
 
 #include "model/fault.h"
+#include "model/race.h"
 #include "model/scenario_format.h"
 
 namespace hmmspec::props {
@@ -142,6 +143,16 @@ Scenario build_scenario(const WorldDesc& d) {
   for (const InjectionDesc& i : d.injections) {
     if (i.page >= limit_pages) continue;
     w.injections[i.page << ps] = Injection{i.error, i.invalidate, i.no_progress};
+  }
+  for (const RaceDesc& rd : d.races) {
+    if (rd.page >= limit_pages) continue;
+    const Level l = race_level(rd.point);
+    const u64 addr = (rd.page << ps) & g.mask(l), end = addr + g.size(l);
+    bool reached = false, twice = false;
+    for (const Vma& v : w.vmas.all()) reached |= v.start < end && addr < v.end && !v.hugetlb();
+    for (const Race& r : w.races) twice |= r.point == rd.point && r.addr == addr;
+    const RaceOp op = l == Level::Pmd ? rd.op : RaceOp::Zap;
+    if (reached && !twice) w.races.push_back(Race{addr, rd.point, op, false});
   }
 
   HmmRange& r = s.range;

@@ -54,6 +54,16 @@ struct InjectionDesc {
   bool operator==(const InjectionDesc&) const = default;
 };
 
+// An event at an interleaving point (model/race.h) at the entry of the point's level holding
+// `page`; left out of the scenario when no VMA but a hugetlb one meets that entry, or when an
+// earlier event has the same point and entry (the parser would refuse it).
+struct RaceDesc {
+  u64 page = 0;
+  RacePoint point = RacePoint::PmdSeen;
+  RaceOp op = RaceOp::Zap; // Split only at the PMD points
+  bool operator==(const RaceDesc&) const = default;
+};
+
 // The interval notifier relative to the range.
 enum class NotifierMode : std::uint8_t {
   Range,    // covers the range (what drivers do)
@@ -84,6 +94,7 @@ struct WorldDesc {
   std::vector<std::pair<u64, u64>> owners; // ZONE_DEVICE pfn -> pgmap->owner
   std::vector<u64> shared_pfns;
   std::vector<InjectionDesc> injections;
+  std::vector<RaceDesc> races; // only gen_world_desc_with_races makes any
   RangeDesc range;
   bool operator==(const WorldDesc&) const = default;
 };

@@ -341,8 +341,12 @@ static inline p4d_t* p4d_offset(pgd_t* pgd, unsigned long addr) {
 }
 
 #if HMMSPEC_KERNEL_FAMILY < HMMSPEC_FAMILY_6_12
-// pmd_read_atomic: a single 64-bit load on x86-64.
+// The pmd-reread interleaving point (model/race.h, kernel/session.cpp): an event of the world
+// waiting between hmm's two reads of the huge PMD at pmdp fires here.
+void hmmspec_pmd_reread_point(pmd_t* pmdp);
+// pmd_read_atomic: a single 64-bit load on x86-64, after the pmd-reread point.
 static inline pmd_t pmd_read_atomic(pmd_t* pmdp) {
+  hmmspec_pmd_reread_point(pmdp);
   hmmspec_count_read();
   return *pmdp;
 }

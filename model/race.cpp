@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "model/race.h"
+
+#include <array>
+
+#include "model/fault.h"
+
+namespace hmmspec {
+
+namespace {
+
+constexpr std::array<std::pair<RacePoint, std::string_view>, 3> kPoints{{
+    {RacePoint::PmdSeen, "pmd-seen"},
+    {RacePoint::PmdReread, "pmd-reread"},
+    {RacePoint::PudLocked, "pud-locked"},
+}};
+constexpr std::array<std::pair<RaceOp, std::string_view>, 2> kOps{{
+    {RaceOp::Zap, "zap"},
+    {RaceOp::Split, "split"},
+}};
+
+// __split_huge_pmd_locked on the PMD at slot (base: the PMD's first address).
+void split_pmd(World& w, u64* slot, u64 base) {
+  const Geometry& g = w.geom;
+  Entry e = classify(g, Level::Pmd, *slot, w.zero_pfn);
+  if (e.kind != Kind::Huge) return; // not trans-huge or devmap: nothing to split
+  const Vma* vma = w.vmas.containing(base);
+  const bool private_anon = vma && vma->anonymous && !(vma->flags & vm::SHARED);
+  if (!private_anon || e.devmap) { // F-THP-ZAP: not an anonymous VMA
+    *slot = 0;
+    return;
+  }
+  auto t = w.alloc_table(Level::Pte); // (the kernel uses the table deposited with the THP)
+  if (!t) return;
+  u64* ptes = w.table_words_mut(*t);
+  const bool zero = e.pfn == huge_zero_pfn(w);
+  for (unsigned i = 0; i < g.entries(Level::Pte); ++i) {
+    Entry pe = zero ? Entry{.kind = Kind::Zero, .pfn = w.zero_pfn}
+                    : Entry{.kind = Kind::Page, .pfn = e.pfn + i, .write = e.write};
+    ptes[i] = encode(g, Level::Pte, pe).word;
+  }
+  *slot = encode(g, Level::Pmd, Entry{.kind = Kind::Table, .pfn = *t}).word;
+}
+
+} // namespace
+
+Level race_level(RacePoint p) {
+  return p == RacePoint::PudLocked ? Level::Pud : Level::Pmd;
+}
+
+std::string_view race_point_name(RacePoint p) {
+  for (auto [v, n] : kPoints)
+    if (v == p) return n;
+  return "?";
+}
+
+std::optional<RacePoint> race_point_from_name(std::string_view s) {
+  for (auto [v, n] : kPoints)
+    if (n == s) return v;
+  return std::nullopt;
+}
+
+std::string_view race_op_name(RaceOp o) {
+  for (auto [v, n] : kOps)
+    if (v == o) return n;
+  return "?";
+}
+
+std::optional<RaceOp> race_op_from_name(std::string_view s) {
+  for (auto [v, n] : kOps)
+    if (n == s) return v;
+  return std::nullopt;
+}
+
+bool fire_race(World& w, RacePoint point, u64 addr) {
+  const Level l = race_level(point);
+  const u64 base = addr & w.geom.mask(l);
+  for (Race& r : w.races) {
+    if (r.fired || r.point != point || r.addr != base) continue;
+    r.fired = true;
+    w.invalidate(base, base + w.geom.size(l));
+    u64* slot = w.find_slot_mut(l, base);
+    if (!slot) return true; // the path to the entry is gone: nothing left to change
+    if (r.op == RaceOp::Zap)
+      *slot = 0;
+    else
+      split_pmd(w, slot, base);
+    return true;
+  }
+  return false;
+}
+
+bool races_pending(const World& w) {
+  for (const Race& r : w.races)
+    if (!r.fired) return true;
+  return false;
+}
+
+} // namespace hmmspec
