@@ -11,12 +11,13 @@ namespace hmmspec {
 namespace {
 
 using R = RuleId;
+using V = KernelVersion;
 
 // The commit that made hmm_range_fault walk VM_MIXEDMAP VMAs and read PTEs through
 // vm_normal_page ("mm/hmm.c: allow VM_MIXEDMAP to work with hmm_range_fault").
 constexpr std::string_view kMixedmapCommit = "87c01d57fa23de82fff593a7d070933d08755801";
 
-constexpr std::array<VersionGroup, 18> kGroups{{
+constexpr std::array<VersionGroup, 19> kGroups{{
     {"V-RETURN-ZERO",
      "hmm_range_fault returns 0 on success instead of the number of pages from the range's start "
      "to where the walk stopped",
@@ -81,6 +82,11 @@ constexpr std::array<VersionGroup, 18> kGroups{{
     {"V-ZERO-WARN",
      "6.12: vm_normal_page warns once (VM_WARN_ON_ONCE) on a zero-pfn PTE that is not special",
      "6.1 -> 6.12", ""},
+    {"V-HUGETLB-HOLE-LOCKED",
+     "6.12: a hugetlb page without a slot is faulted from the hole callback with the hugetlb VMA "
+     "lock held, which hugetlb_fault takes again (a BUG report per fault), where 6.1's walk "
+     "held no such lock",
+     "6.1 -> 6.12", ""},
     {"V-SWAP-TYPES",
      "the non-swap entries (migration, device-private, hwpoison) take swap types counted from "
      "MAX_SWAPFILES, which is 27 in v5.7, 22 in 6.1 and 23 in 6.12: the raw words differ, the "
@@ -94,27 +100,35 @@ constexpr std::array<VersionGroup, 18> kGroups{{
 
 // A group named by the rules on each side: some rule of `before` fired in the older version
 // and some rule of `after` in the newer (an empty `before` matches anything), for the page
-// that differs or, for a difference of the whole call, for some page.
+// that differs or, for a difference of the whole call, for some page. It names only a
+// comparison across the version that made the change (`since`): the older side is before it,
+// the newer at or after it.
 struct RulePair {
   std::string_view group;
+  KernelVersion since;
   std::vector<RuleId> before, after;
   bool reports_only = false; // it explains only a difference of the reports
 };
 
-const std::array<RulePair, 10>& rule_pairs() {
-  static const std::array<RulePair, 10> pairs{{
-      {"V-MIXEDMAP", {R::VmaUnsupportedFill, R::VmaUnsupportedEfault}, {R::VmaSupportedMixedmap}},
-      {"V-DEVICE-PRIVATE-FAULT", {R::PteNonPresentEfault}, {R::PteDeviceFault}},
-      {"V-BAD-PTE", {}, {R::PteBadPte}},
-      {"V-GAP-HOLE", {R::PgdBad, R::P4dBad, R::GapPud}, {R::GapHole}},
+const std::array<RulePair, 11>& rule_pairs() {
+  static const std::array<RulePair, 11> pairs{{
+      {"V-MIXEDMAP",
+       V::V6_1,
+       {R::VmaUnsupportedFill, R::VmaUnsupportedEfault},
+       {R::VmaSupportedMixedmap}},
+      {"V-DEVICE-PRIVATE-FAULT", V::V6_1, {R::PteNonPresentEfault}, {R::PteDeviceFault}},
+      {"V-BAD-PTE", V::V6_1, {}, {R::PteBadPte}},
+      {"V-GAP-HOLE", V::V6_1, {R::PgdBad, R::P4dBad, R::GapPud}, {R::GapHole}},
       {"V-HUGETLB-SLOT",
+       V::V6_1,
        {R::HugetlbChunk, R::HugetlbNoSlot, R::HugetlbFirstRequest, R::HugetlbFault, R::HugetlbFill},
        {R::HugetlbSlotAny, R::HugetlbNoSlotUpper}},
-      {"V-PUD-DEVMAP-HOLE", {R::PudSplit}, {R::PudDevmapNotPresent}},
-      {"V-PUD-AGAIN", {}, {R::PudAgainLivelock}},
-      {"V-PUD-NOTPRESENT", {}, {R::PudNotPresent}},
-      {"V-SPECIAL-DEVMAP", {R::PteSpecial, R::PteSpecialEfault}, {R::PteDevmap}},
-      {"V-ZERO-WARN", {}, {R::PteZeroWarn}, true},
+      {"V-PUD-DEVMAP-HOLE", V::V6_1, {R::PudSplit}, {R::PudDevmapNotPresent}},
+      {"V-PUD-AGAIN", V::V6_12, {}, {R::PudAgainLivelock}},
+      {"V-PUD-NOTPRESENT", V::V6_12, {}, {R::PudNotPresent}},
+      {"V-SPECIAL-DEVMAP", V::V6_1, {R::PteSpecial, R::PteSpecialEfault}, {R::PteDevmap}},
+      {"V-ZERO-WARN", V::V6_12, {}, {R::PteZeroWarn}, true},
+      {"V-HUGETLB-HOLE-LOCKED", V::V6_12, {}, {R::HugetlbHoleLocked}, true},
   }};
   return pairs;
 }
@@ -122,6 +136,12 @@ const std::array<RulePair, 10>& rule_pairs() {
 bool any_of(const RuleSet& s, const std::vector<RuleId>& rules) {
   return std::any_of(rules.begin(), rules.end(),
                      [&](RuleId r) { return s.test(static_cast<std::size_t>(r)); });
+}
+
+// Whether a comparison crosses `since`, the version that made a change: the older side is
+// before it, the newer at or after it.
+bool crosses(const DiffContext& c, KernelVersion since) {
+  return c.a.version < since && since <= c.b.version;
 }
 
 bool pair_holds(const RulePair& p, const RuleSet& a, const RuleSet& b) {
@@ -176,22 +196,24 @@ std::vector<RuleSet> page_rule_sets(const Trace& t) {
 std::string_view classify_pfn(const DiffContext& c, u64 i, PfnPart part, const NeutralPfn& pa,
                               const NeutralPfn& pb) {
   using K = NeutralPfn::Kind;
+  const bool v6_api_came = crosses(c, KernelVersion::V6_1);
   switch (part) {
   case PfnPart::Valid:
-    return pa.valid && !pb.valid ? "V-VALID-CPU-FLAGS" : "";
+    return v6_api_came && pa.valid && !pb.valid ? "V-VALID-CPU-FLAGS" : "";
   case PfnPart::Order:
-    return pa.order == 0 && pb.order > 0 ? "V-MAP-ORDER" : "";
+    return v6_api_came && pa.order == 0 && pb.order > 0 ? "V-MAP-ORDER" : "";
   case PfnPart::Kind:
     break;
   }
   const RuleSet none;
   const RuleSet& a = i < c.ra.size() ? c.ra[i] : none;
   const RuleSet& b = i < c.rb.size() ? c.rb[i] : none;
-  if (pa.kind == K::Special && pb.kind == K::Error) return "V-SPECIAL-ERROR";
+  if (v6_api_came && pa.kind == K::Special && pb.kind == K::Error) return "V-SPECIAL-ERROR";
   for (const RulePair& p : rule_pairs())
-    if (!p.reports_only && pair_holds(p, a, b)) return p.group;
+    if (!p.reports_only && crosses(c, p.since) && pair_holds(p, a, b)) return p.group;
   // the page the fault gave: a new THP's on one side, the copied page's on the other
-  if (pa.kind == K::Pfn && pb.kind == K::Pfn && thp_copied_vs_split(c)) return "V-THP-WP-COPY";
+  if (v6_api_came && pa.kind == K::Pfn && pb.kind == K::Pfn && thp_copied_vs_split(c))
+    return "V-THP-WP-COPY";
   return "";
 }
 
@@ -203,11 +225,13 @@ std::string_view classify_call(const DiffContext& c, DiffField field) {
   const std::size_t n = std::min(c.ra.size(), c.rb.size());
   for (const RulePair& p : rule_pairs()) {
     if (p.reports_only && field != DiffField::Reports) continue;
+    if (!crosses(c, p.since)) continue;
     for (std::size_t i = 0; i < n; ++i)
       if (pair_holds(p, c.ra[i], c.rb[i])) return p.group;
   }
-  if (field != DiffField::Reports && thp_copied_vs_split(c)) return "V-THP-WP-COPY";
-  if (marker_fault_changed(c)) return "V-MARKER-ANON";
+  if (field != DiffField::Reports && crosses(c, KernelVersion::V6_1) && thp_copied_vs_split(c))
+    return "V-THP-WP-COPY";
+  if (crosses(c, KernelVersion::V6_12) && marker_fault_changed(c)) return "V-MARKER-ANON";
   return "";
 }
 
