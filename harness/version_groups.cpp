@@ -17,7 +17,7 @@ using V = KernelVersion;
 // vm_normal_page ("mm/hmm.c: allow VM_MIXEDMAP to work with hmm_range_fault").
 constexpr std::string_view kMixedmapCommit = "87c01d57fa23de82fff593a7d070933d08755801";
 
-constexpr std::array<VersionGroup, 19> kGroups{{
+constexpr std::array<VersionGroup, 20> kGroups{{
     {"V-RETURN-ZERO",
      "hmm_range_fault returns 0 on success instead of the number of pages from the range's start "
      "to where the walk stopped",
@@ -60,9 +60,15 @@ constexpr std::array<VersionGroup, 19> kGroups{{
      "entry, where v5.7's huge_pte_offset stopped at other upper entries (a hole, or the upper "
      "entry read as the slot)",
      "5.7 -> 6.1", ""},
+    {"V-PMD-ACCESSED",
+     "pmd_bad ignores ACCESSED: a PMD table pointer without ACCESSED is a table whose PTEs are "
+     "walked, where v5.7's pmd_bad called it bad (ERROR, or -EFAULT when a page under it was "
+     "requested)",
+     "5.7 -> 6.1", ""},
     {"V-THP-WP-COPY",
      "a write fault on a shared anonymous THP splits the PMD and copies one page, where v5.7 "
-     "copied the whole huge page into a new huge PMD",
+     "copied every page of it: into a new huge PMD, or without THP for the VMA into a new PTE "
+     "table of copies",
      "5.7 -> 6.1", ""},
     {"V-PUD-DEVMAP-HOLE",
      "a devmap PUD without PRESENT makes its chunk a hole (6.1's x86 pud_huge takes any "
@@ -110,8 +116,8 @@ struct RulePair {
   bool reports_only = false; // it explains only a difference of the reports
 };
 
-const std::array<RulePair, 11>& rule_pairs() {
-  static const std::array<RulePair, 11> pairs{{
+const std::array<RulePair, 12>& rule_pairs() {
+  static const std::array<RulePair, 12> pairs{{
       {"V-MIXEDMAP",
        V::V6_1,
        {R::VmaUnsupportedFill, R::VmaUnsupportedEfault},
@@ -123,6 +129,7 @@ const std::array<RulePair, 11>& rule_pairs() {
        V::V6_1,
        {R::HugetlbChunk, R::HugetlbNoSlot, R::HugetlbFirstRequest, R::HugetlbFault, R::HugetlbFill},
        {R::HugetlbSlotAny, R::HugetlbNoSlotUpper}},
+      {"V-PMD-ACCESSED", V::V6_1, {R::PmdBadError, R::PmdBadEfault}, {R::PmdTablePtes}},
       {"V-PUD-DEVMAP-HOLE", V::V6_1, {R::PudSplit}, {R::PudDevmapNotPresent}},
       {"V-PUD-AGAIN", V::V6_12, {}, {R::PudAgainLivelock}},
       {"V-PUD-NOTPRESENT", V::V6_12, {}, {R::PudNotPresent}},
@@ -148,13 +155,29 @@ bool pair_holds(const RulePair& p, const RuleSet& a, const RuleSet& b) {
   return (p.before.empty() || any_of(a, p.before)) && any_of(b, p.after);
 }
 
-// A shared THP copied whole (v5.7) on one side, split into a PTE table on the other: the
-// older world holds a huge PMD where the newer holds a table.
+// The entry of a neutral world at (level, addr), if it has one.
+const NeutralEntry* entry_at(const std::vector<NeutralEntry>& es, Level l, u64 addr) {
+  for (const NeutralEntry& e : es)
+    if (e.level == l && e.addr == addr) return &e;
+  return nullptr;
+}
+
+// A shared THP copied whole (v5.7) on one side, split into a PTE table on the other: where
+// both input worlds hold a huge PMD, the newer final world holds a table and the older one
+// either a new huge PMD (F-THP-COPY) or a table whose first PTE maps another page than the
+// THP's first (F-THP-COPY-PAGES: every page copied).
 bool thp_copied_vs_split(const DiffContext& c) {
-  for (const NeutralEntry& ea : c.a.neutral.entries) {
-    if (ea.level != Level::Pmd || ea.entry.kind != Kind::Huge) continue;
-    for (const NeutralEntry& eb : c.b.neutral.entries)
-      if (eb.level == Level::Pmd && eb.addr == ea.addr && eb.entry.kind == Kind::Table) return true;
+  for (const NeutralEntry& eb : c.b.neutral.entries) {
+    if (eb.level != Level::Pmd || eb.entry.kind != Kind::Table) continue;
+    const Entry before = c.a.scenario.world.entry_at(Level::Pmd, eb.addr);
+    if (before.kind != Kind::Huge) continue;
+    const NeutralEntry* ea = entry_at(c.a.neutral.entries, Level::Pmd, eb.addr);
+    if (!ea) continue;
+    if (ea->entry.kind == Kind::Huge && ea->entry.pfn != before.pfn) return true;
+    const NeutralEntry* pte = entry_at(c.a.neutral.entries, Level::Pte, eb.addr);
+    if (ea->entry.kind == Kind::Table && pte && pte->entry.kind == Kind::Page &&
+        pte->entry.pfn != before.pfn)
+      return true;
   }
   return false;
 }
@@ -209,6 +232,10 @@ std::string_view classify_pfn(const DiffContext& c, u64 i, PfnPart part, const N
   const RuleSet& a = i < c.ra.size() ? c.ra[i] : none;
   const RuleSet& b = i < c.rb.size() ? c.rb[i] : none;
   if (v6_api_came && pa.kind == K::Special && pb.kind == K::Error) return "V-SPECIAL-ERROR";
+  // pfn 0 with no CPU flags is the 6.x word 0, which reads as none (R-OUTPUT-CPU-FLAGS)
+  if (v6_api_came && pa.kind == K::Pfn && pa.pfn == 0 && pa.valid && pb.kind == K::None &&
+      b.test(static_cast<std::size_t>(R::OutputCpuFlags)))
+    return "V-VALID-CPU-FLAGS";
   for (const RulePair& p : rule_pairs())
     if (!p.reports_only && crosses(c, p.since) && pair_holds(p, a, b)) return p.group;
   // the page the fault gave: a new THP's on one side, the copied page's on the other
