@@ -182,6 +182,32 @@ bool thp_copied_vs_split(const DiffContext& c) {
   return false;
 }
 
+// A PMD word that v5.7's pmd_bad calls bad and 6.x's a table: one without ACCESSED.
+bool pmd_bad_only_for_accessed(const DiffContext& c, const NeutralEntry& ea,
+                               const NeutralEntry& eb) {
+  if (ea.level != Level::Pmd || eb.level != Level::Pmd || ea.addr != eb.addr ||
+      ea.entry.kind != Kind::Bad || eb.entry.kind != Kind::Table)
+    return false;
+  const u64* word = c.a.scenario.world.find_slot(Level::Pmd, ea.addr);
+  return word && !(*word & x86::ACCESSED) && word_bad(c.a.scenario.world.geom, Level::Pmd, *word) &&
+         !word_bad(c.b.scenario.world.geom, Level::Pmd, *word);
+}
+
+// The final worlds differ only in PMDs bad in the older version for want of ACCESSED and
+// tables in the newer (the words themselves are the same).
+bool only_pmd_accessed_entries(const DiffContext& c) {
+  const auto& a = c.a.neutral.entries;
+  const auto& b = c.b.neutral.entries;
+  if (a.size() != b.size()) return false;
+  bool any = false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] == b[i]) continue;
+    if (!pmd_bad_only_for_accessed(c, a[i], b[i])) return false;
+    any = true;
+  }
+  return any;
+}
+
 // A uffd-wp marker faulted differently: the older final world still holds a marker where the
 // newer one holds something else (6.1 refuses it in an anonymous VMA, 6.12 clears it).
 bool marker_fault_changed(const DiffContext& c) {
@@ -249,6 +275,9 @@ std::string_view classify_call(const DiffContext& c, DiffField field) {
       c.b.neutral.ret.cls == RetClass::Success && !has_v6_api(c.a.version) &&
       has_v6_api(c.b.version) && c.b.neutral.ret.raw == 0)
     return "V-RETURN-ZERO";
+  if (field == DiffField::Entries && crosses(c, KernelVersion::V6_1) &&
+      only_pmd_accessed_entries(c))
+    return "V-PMD-ACCESSED";
   const std::size_t n = std::min(c.ra.size(), c.rb.size());
   for (const RulePair& p : rule_pairs()) {
     if (p.reports_only && field != DiffField::Reports) continue;
