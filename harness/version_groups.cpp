@@ -163,17 +163,17 @@ const NeutralEntry* entry_at(const std::vector<NeutralEntry>& es, Level l, u64 a
 }
 
 // A shared THP copied whole (v5.7) on one side, split into a PTE table on the other: where
-// both input worlds hold a huge PMD, the newer final world holds a table and the older one
-// either a new huge PMD (F-THP-COPY) or a table whose first PTE maps another page than the
-// THP's first (F-THP-COPY-PAGES: every page copied).
+// the newer final world holds a table, the older one holds a huge PMD (F-THP-COPY), or a table
+// whose first PTE maps another page than the first of the THP the input world held there
+// (F-THP-COPY-PAGES: every page copied).
 bool thp_copied_vs_split(const DiffContext& c) {
   for (const NeutralEntry& eb : c.b.neutral.entries) {
     if (eb.level != Level::Pmd || eb.entry.kind != Kind::Table) continue;
-    const Entry before = c.a.scenario.world.entry_at(Level::Pmd, eb.addr);
-    if (before.kind != Kind::Huge) continue;
     const NeutralEntry* ea = entry_at(c.a.neutral.entries, Level::Pmd, eb.addr);
     if (!ea) continue;
-    if (ea->entry.kind == Kind::Huge && ea->entry.pfn != before.pfn) return true;
+    if (ea->entry.kind == Kind::Huge) return true;
+    const Entry before = c.a.scenario.world.entry_at(Level::Pmd, eb.addr);
+    if (before.kind != Kind::Huge) continue;
     const NeutralEntry* pte = entry_at(c.a.neutral.entries, Level::Pte, eb.addr);
     if (ea->entry.kind == Kind::Table && pte && pte->entry.kind == Kind::Page &&
         pte->entry.pfn != before.pfn)
