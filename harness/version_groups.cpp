@@ -172,11 +172,14 @@ bool thp_copied_vs_split(const DiffContext& c) {
     const NeutralEntry* ea = entry_at(c.a.neutral.entries, Level::Pmd, eb.addr);
     if (!ea) continue;
     if (ea->entry.kind == Kind::Huge) return true;
+    // the THP's first page: a huge PMD's, or that of the THP a migration entry restores
+    const Geometry& g = c.a.scenario.world.geom;
     const Entry before = c.a.scenario.world.entry_at(Level::Pmd, eb.addr);
-    if (before.kind != Kind::Huge) continue;
+    if (before.kind != Kind::Huge && before.kind != Kind::Migration) continue;
+    const u64 thp_pfn = before.pfn & ~((g.size(Level::Pmd) >> g.page_shift) - 1);
     const NeutralEntry* pte = entry_at(c.a.neutral.entries, Level::Pte, eb.addr);
     if (ea->entry.kind == Kind::Table && pte && pte->entry.kind == Kind::Page &&
-        pte->entry.pfn != before.pfn)
+        pte->entry.pfn != thp_pfn)
       return true;
   }
   return false;
