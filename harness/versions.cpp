@@ -141,6 +141,36 @@ void compare_encoding(const VersionResult& a, const VersionResult& b,
   for (auto& [key, d] : by) out.push_back(std::move(d));
 }
 
+// The mark of a page whose output differs only in which new page a fault gave it, until the
+// difference that changed the faults is known (resolve_allocation_order).
+constexpr std::string_view kAllocationOrder = "(allocation order)";
+
+// Both outputs are pages the fault model allocated during the call (at or above the world's
+// next_pfn before it), with the same flags: which new page a fault gets depends only on the
+// faults before it.
+bool allocation_order_only(const DiffContext& c, const NeutralPfn& pa, const NeutralPfn& pb) {
+  using K = NeutralPfn::Kind;
+  return pa.kind == K::Pfn && pb.kind == K::Pfn && pa.valid == pb.valid && pa.write == pb.write &&
+         pa.order == pb.order && pa.pfn >= c.a.scenario.world.next_pfn &&
+         pb.pfn >= c.b.scenario.world.next_pfn;
+}
+
+// A page that got another new page takes the group of the difference that changed the faults
+// or the world in the same comparison (the first named difference of the final world, the log
+// or the notifier); it stays unnamed when there is none.
+void resolve_allocation_order(std::vector<VersionDiff>& diffs, std::size_t first) {
+  std::string cause;
+  for (std::size_t i = first; i < diffs.size() && cause.empty(); ++i) {
+    const VersionDiff& d = diffs[i];
+    if ((d.field == DiffField::Entries || d.field == DiffField::Log ||
+         d.field == DiffField::Notifier) &&
+        d.group != kAllocationOrder)
+      cause = d.group;
+  }
+  for (std::size_t i = first; i < diffs.size(); ++i)
+    if (diffs[i].group == kAllocationOrder) diffs[i].group = cause;
+}
+
 // The outputs of two successful calls, page by page, as runs of pages whose difference has
 // the same part and group.
 void compare_pfns(const DiffContext& c, std::vector<VersionDiff>& out) {
@@ -170,6 +200,8 @@ void compare_pfns(const DiffContext& c, std::vector<VersionDiff>& out) {
     std::map<PfnPart, std::size_t> next;
     for (auto& [part, sides] : parts) {
       std::string group(classify_pfn(c, i, part, pa[i], pb[i]));
+      if (group.empty() && part == PfnPart::Kind && allocation_order_only(c, pa[i], pb[i]))
+        group = kAllocationOrder;
       auto it = open.find(part);
       if (it != open.end() && out[it->second].group == group &&
           out[it->second].first + out[it->second].count == i) {
@@ -186,6 +218,7 @@ void compare_pfns(const DiffContext& c, std::vector<VersionDiff>& out) {
 }
 
 void compare(const VersionResult& a, const VersionResult& b, std::vector<VersionDiff>& out) {
+  const std::size_t first = out.size();
   compare_encoding(a, b, out);
   const std::vector<RuleSet> ra = page_rule_sets(a.trace), rb = page_rule_sets(b.trace);
   const DiffContext c{a, b, ra, rb};
@@ -206,6 +239,7 @@ void compare(const VersionResult& a, const VersionResult& b, std::vector<Version
          fmt::format("seq {}", nb.notifier_seq));
   if (na.reports != nb.reports)
     call(DiffField::Reports, describe_reports(na.reports), describe_reports(nb.reports));
+  resolve_allocation_order(out, first);
 }
 
 } // namespace

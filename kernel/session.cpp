@@ -239,6 +239,10 @@ void Session::report(KernelReport::Kind kind, const char* file, int line, bool o
   reports_.push_back(KernelReport{kind, fmt::format("{}:{}", file, line), 0});
 }
 
+void Session::report(KernelReport r) {
+  reports_.push_back(std::move(r));
+}
+
 void Session::print_bad_pte(unsigned long addr) {
   // 6.1 mm/memory.c:536-549: a burst of 60 reports, then silence for the rest of the minute.
   if (bad_ptes_ == 60) return;
@@ -278,10 +282,11 @@ vm_fault_t handle_mm_fault(struct vm_area_struct* vma, unsigned long address, un
 vm_fault_t handle_mm_fault(struct vm_area_struct* vma, unsigned long address, unsigned int flags) {
 #endif
   Session& s = Session::of(vma->vm_mm);
-  // hugetlb_fault takes the hugetlb VMA lock for read itself: a caller holding it would
-  // recurse on it (6.12 mm/hmm.c:495-505 drops it around the fault for this reason).
-  if (vma->hmmspec_hugetlb_lock_readers > 0)
-    s.shim_error("handle_mm_fault with the hugetlb VMA lock held (the kernel could deadlock)");
+  // hugetlb_fault takes the hugetlb VMA lock for read itself (6.12 mm/hugetlb.c:6439): a caller
+  // holding it recurses on it. hmm's hugetlb callback drops it around its fault (6.12
+  // mm/hmm.c:495-505); its hole callback, called under it by walk_hugetlb_range (6.12
+  // mm/pagewalk.c:294-305), does not (R-HUGETLB-HOLE-LOCKED).
+  if (vma->hmmspec_hugetlb_lock_readers > 0) s.report(hmmspec::hugetlb_vma_lock_recursion(address));
   const auto& model_vma = *static_cast<const hmmspec::Vma*>(vma->hmmspec_vma);
   return hmmspec::handle_mm_fault(s.world(), model_vma, address, flags);
 }

@@ -22,6 +22,7 @@
 #include "kernel/include/hmmspec/mmu_notifier.h"
 #include "kernel/include/hmmspec/pagewalk.h"
 #include "kernel/include/hmmspec/services.h"
+#include "model/kernel_report.h"
 #include "model/outcome.h"
 #include "model/world.h"
 
@@ -88,6 +89,8 @@ public:
   void hugetlb_unlock(vm_area_struct* vma);
   // A WARN or BUG at file:line of the kernel tree (once: the first time per run only).
   void report(KernelReport::Kind kind, const char* file, int line, bool once);
+  // A report whose identity the reference shares (model/kernel_report.h).
+  void report(KernelReport r);
   // print_bad_pte at addr; the kernel stops printing after a burst of 60.
   void print_bad_pte(unsigned long addr);
   // Something the shim found wrong with itself or the world it mirrors (never expected).

@@ -21,4 +21,14 @@ struct KernelReport {
 };
 std::string describe(const KernelReport& r); // "WARN at mm/hmm.c:70", "bad page map at 0x1000"
 
+// 6.12: a fault taken with the hugetlb VMA lock already held for read. walk_hugetlb_range holds
+// the lock around its callbacks (6.12 mm/pagewalk.c:294-305); when hmm's hole callback faults
+// (6.12 mm/hmm.c:166-167, 79-82), hugetlb_fault takes the same lock again (6.12
+// mm/hugetlb.c:6439), a recursive read that deadlocks if a writer queues in between. Reported
+// as a BUG at that second take, for the address of the fault (R-HUGETLB-HOLE-LOCKED,
+// docs/spec.md); the reference and the kernel party's shim both report it through this.
+inline KernelReport hugetlb_vma_lock_recursion(u64 fault_addr) {
+  return KernelReport{KernelReport::Kind::Bug, "mm/hugetlb.c:6439", fault_addr};
+}
+
 } // namespace hmmspec

@@ -104,9 +104,10 @@ std::optional<Difference> report_difference(std::string_view what,
 std::string describe(const KernelReport& r) {
   switch (r.kind) {
   case KernelReport::Kind::Warn:
-    return "WARN at " + r.where;
-  case KernelReport::Kind::Bug:
-    return "BUG at " + r.where;
+  case KernelReport::Kind::Bug: {
+    std::string at = r.addr ? fmt::format(" (fault at {:#x})", r.addr) : std::string();
+    return (r.kind == KernelReport::Kind::Warn ? "WARN at " : "BUG at ") + r.where + at;
+  }
   case KernelReport::Kind::BadPte:
     return fmt::format("bad page map at {:#x}", r.addr);
   }

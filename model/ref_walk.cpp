@@ -178,10 +178,17 @@ void note_output_write(RefCall& c, u64 addr, u64 req, u64 cpu) {
   if ((cpu & W(c)) && !asked) note(c, addr, RuleId::OutputWrite);
 }
 
+// Whether the walk holds the hugetlb VMA lock while it faults: 6.12 walk_hugetlb_range holds
+// it around pte_hole (6.12 mm/pagewalk.c:294-305); its hugetlb_entry callback drops it (6.12
+// mm/hmm.c:495-505) and 6.1 takes none.
+enum class VmaLock : std::uint8_t { None, HugetlbHeld };
+
 // hmm_vma_fault (hmm.c:76-96): last = start of the span; -EPERM for a write fault on a VMA
 // without VM_WRITE; else handle_mm_fault on every page of [start, end) in order, -EFAULT at the
 // first VM_FAULT_ERROR, -EBUSY when all succeed. The notifier is not looked at in between.
-long vma_fault(RefCall& c, const Vma& vma, u64 start, u64 end, unsigned need) {
+// Under the hugetlb VMA lock each fault takes it again (R-HUGETLB-HOLE-LOCKED).
+long vma_fault(RefCall& c, const Vma& vma, u64 start, u64 end, unsigned need,
+               VmaLock lock = VmaLock::None) {
   c.last = start;
   const bool write = need & HMM_NEED_WRITE_FAULT;
   if (write && !(vma.flags & vm::WRITE)) {
@@ -195,6 +202,10 @@ long vma_fault(RefCall& c, const Vma& vma, u64 start, u64 end, unsigned need) {
     const bool narrate = c.trace && c.trace->wants_event(); // the text only while it is kept
     std::string before = narrate ? leaf_text(c.world, a) : std::string();
     u64 seq = c.world.notifier.seq;
+    if (lock == VmaLock::HugetlbHeld) { // hugetlb_fault's take (6.12 mm/hugetlb.c:6439)
+      note(c, a, RuleId::HugetlbHoleLocked);
+      c.reports.push_back(hugetlb_vma_lock_recursion(a));
+    }
     unsigned result = handle_mm_fault(c.world, vma, a, flags);
     if (c.trace && !narrate) {
       c.trace->event({}); // counted as omitted
@@ -221,13 +232,15 @@ long stop(RefCall& c, const Verdict& v, long ret) {
   return ret;
 }
 
-long stop_with_fault(RefCall& c, const Verdict& v, const Vma& vma, unsigned need) {
+long stop_with_fault(RefCall& c, const Verdict& v, const Vma& vma, unsigned need,
+                     VmaLock lock = VmaLock::None) {
   note_all(c, v.start, v.end, v.rules);
-  return vma_fault(c, vma, v.start, v.end, need);
+  return vma_fault(c, vma, v.start, v.end, need, lock);
 }
 
-// hmm_vma_walk_hole (hmm.c:157-179) over the verdict's chunk.
-std::optional<long> decide_hole(RefCall& c, const Portion& p, Verdict& v) {
+// hmm_vma_walk_hole (hmm.c:157-179) over the verdict's chunk; `lock` is what the walker holds.
+std::optional<long> decide_hole(RefCall& c, const Portion& p, Verdict& v,
+                                VmaLock lock = VmaLock::None) {
   unsigned need = chunk_need(c, v.start, v.end, 0, v.rules);
   if (!p.vma) {
     if (need) {
@@ -240,7 +253,7 @@ std::optional<long> decide_hole(RefCall& c, const Portion& p, Verdict& v) {
   }
   if (need) {
     v.rules.push_back(RuleId::HoleVmaFault);
-    return stop_with_fault(c, v, *p.vma, need);
+    return stop_with_fault(c, v, *p.vma, need, lock);
   }
   v.value = HMM_PFN_NONE;
   if (v6(c)) { // R-HOLE-VMA-EMPTY (6.1 mm/hmm.c:168): last is left alone
@@ -368,7 +381,8 @@ std::optional<long> decide_chunk(RefCall& c, const Portion& p, const Site& s, Ve
   case SiteKind::Hole:
     if (hugetlb) v.rules.push_back(RuleId::HugetlbChunk);
     v.rules.push_back(s.cause);
-    return decide_hole(c, p, v);
+    // 6.12 walk_hugetlb_range calls pte_hole under the hugetlb VMA lock (mm/pagewalk.c:294-305)
+    return decide_hole(c, p, v, hugetlb && v6_12(c) ? VmaLock::HugetlbHeld : VmaLock::None);
   case SiteKind::PudSplit: { // ACTION_SUBTREE: split_huge_pud clears it, then it is none
     u64 seq = c.world.notifier.seq;
     split_huge_pud(c.world, s.chunk.start);

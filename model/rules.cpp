@@ -272,6 +272,9 @@ constexpr std::array<Rule, static_cast<std::size_t>(R::Count)> kRules{{
      "6.1 mm/pagewalk.c:307-312; 6.1 mm/hugetlb.c:7277-7289; 6.12 mm/pagewalk.c:297-301; "
      "6.12 mm/hugetlb.c:7479-7491; 6.12 include/linux/hugetlb.h:1332-1350",
      "no slot, so a hole, only below a non-present PGD or P4D, or PUD for a PMD-size page", kV6},
+    {R::HugetlbHoleLocked, "R-HUGETLB-HOLE-LOCKED", "",
+     "6.12 mm/pagewalk.c:294-305; 6.12 mm/hmm.c:166-167, 79-82; 6.12 mm/hugetlb.c:6439",
+     "6.12 faults a no-slot hole under the hugetlb VMA lock: a BUG report for every fault", kV612},
     {R::HugetlbSlotAny, "R-HUGETLB-SLOT-ANY", "",
      "6.1 mm/hugetlb.c:7284-7294; 6.12 mm/hugetlb.c:7486-7496",
      "the slot at the huge page's level is read as a huge PTE whatever it holds", kV6},

@@ -129,6 +129,7 @@ enum class RuleId : std::uint8_t {
   HugetlbChunk,
   HugetlbNoSlot,
   HugetlbNoSlotUpper,
+  HugetlbHoleLocked,
   HugetlbSlotAny,
   HugetlbFirstRequest,
   HugetlbFault,

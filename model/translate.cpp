@@ -34,6 +34,29 @@ u64 translate_request(const HmmRange& r, KernelVersion from, KernelVersion to, u
   return request_word(to, r, request_meaning(from, r, word));
 }
 
+// The first pointer (a table or bad upper entry) that leads to a table holding another level's
+// entries. Its words would be entries of two levels at once, each read by its level's rules
+// (a PUD word read as a PTE, a swap type of one version read as another's), and a fault or a
+// clear at one level would write an entry of the other: the world has no one logical reading.
+std::optional<std::string> cross_level_table(const World& w) {
+  std::optional<std::string> found;
+  w.visit([&](Level l, u64 addr, u64 word, Context ctx) {
+    if (found || l == Level::Pte || ctx == Context::HugetlbSlot) return;
+    const Entry e = classify(w.geom, l, word, w.zero_pfn, ctx);
+    if (e.kind != Kind::Table && e.kind != Kind::Bad) return;
+    auto it = w.tables().find(table_pfn(w.geom, word));
+    if (it == w.tables().end()) return;
+    Level want = below(l);
+    if (want == Level::P4d && w.geom.p4d_folded()) want = Level::Pud;
+    if (it->second.level != want)
+      found =
+          fmt::format("{} {:#x}: {} points to a {} table (pfn {:#x}): a table read at two "
+                      "levels has no one logical reading",
+                      level_name(l), addr, describe(e), level_name(it->second.level), it->first);
+  });
+  return found;
+}
+
 } // namespace
 
 std::variant<World, std::string> translate_world(const World& w, KernelVersion to) {
@@ -43,6 +66,7 @@ std::variant<World, std::string> translate_world(const World& w, KernelVersion t
   if (!has_v6_api(to) && !w.coherent_pfns.empty())
     return fmt::format("owner {:#x}: device-coherent memory does not exist in v{}",
                        *w.coherent_pfns.begin(), version_name(to));
+  if (std::optional<std::string> alias = cross_level_table(w)) return *alias;
   std::optional<std::string> error;
   const u64 devmap_from = x86::devmap_bit(w.geom.kernel), devmap_to = x86::devmap_bit(to);
   w.visit([&](Level l, u64 addr, u64 word, Context ctx) {

@@ -20,9 +20,11 @@ namespace hmmspec {
 // they are (so a word whose meaning changed between the kernels, a PMD without ACCESSED, keeps
 // its bits); words no address reaches are copied unchanged. Fails, naming the entry, when `to`
 // cannot hold one ("pte 0x1000: marker uffd-wp: PTE markers do not exist in v5.7"), when a word has
-// the bit `to` reads as DEVMAP without being devmap here, or when the world has
-// device-coherent pages and `to` is v5.7. 6.x migration entries' young and dirty bits
-// (above the pfn) are not carried: no version's hmm reads them.
+// the bit `to` reads as DEVMAP without being devmap here, when the world has
+// device-coherent pages and `to` is v5.7, or when an upper entry points to a table of another
+// level (its words would be entries of two levels at once: no logical world has that). 6.x
+// migration entries' young and dirty bits (above the pfn) are not carried: no version's hmm reads
+// them.
 std::variant<World, std::string> translate_world(const World& w, KernelVersion to);
 
 // The range `r` of a `from` call as a `to` call: each request word, default_flags and

@@ -8,6 +8,7 @@
 #include "model/swap_layout.h"
 #include "model/translate.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -224,6 +225,28 @@ TEST(Translate, SixXKindsDoNotGoBackTo5_7) {
   auto y = translate_world(e, V61);
   ASSERT_TRUE(std::holds_alternative<std::string>(y));
   EXPECT_NE(std::get<std::string>(y).find("does not fit in the 34 pfn bits"), std::string::npos);
+}
+
+// An upper entry pointing to a table of another level (here a PUD entry to the root table)
+// makes that table's words entries of two levels at once: the world has no logical reading to
+// carry over, so every other version is refused; a table shared at one level is not.
+TEST(Translate, ATableReadAtTwoLevelsIsNotTranslated) {
+  World a = world(V57);
+  put(a, Level::Pte, 0x100000, Entry{.kind = Kind::Page, .pfn = 0x42});
+  u64* pud = a.find_slot_mut(Level::Pud, 0x100000);
+  ASSERT_NE(pud, nullptr);
+  u64* other = a.find_slot_mut(Level::Pud, 0x40000000); // the next PUD entry: none
+  ASSERT_NE(other, nullptr);
+  *other = *pud; // the same PMD table at a second PUD entry: one level, fine
+  EXPECT_TRUE(std::holds_alternative<World>(translate_world(a, V61)));
+  *other = (a.root_pfn() << 12) | PRESENT | RW | USER | ACCESSED | DIRTY; // the root as a PMD table
+  auto t = translate_world(a, V61);
+  ASSERT_TRUE(std::holds_alternative<std::string>(t));
+  EXPECT_EQ(std::get<std::string>(t),
+            fmt::format("pud 0x40000000: table pfn={:#x} points to a pgd table (pfn {:#x}): a "
+                        "table read at two levels has no one logical reading",
+                        a.root_pfn(), a.root_pfn()));
+  EXPECT_TRUE(std::holds_alternative<std::string>(translate_world(a, V612)));
 }
 
 TEST(Translate, HugetlbSlotsTranslate) {

@@ -10,6 +10,7 @@
 
 #include <string>
 
+#include "model/kernel_report.h"
 #include "model/range_v6.h"
 #include "model/swap_layout.h"
 
@@ -261,6 +262,21 @@ TEST(ScenarioReports, ExpectReportListsTheReportsInOrder) {
   EXPECT_EQ(back.expectations[0].reports, e.reports);
   EXPECT_NE(round_trip(parse_ok("range 0+4K\nexpect noreport\n")).find("expect noreport\n"),
             std::string::npos);
+}
+
+// The report of a fault under the hugetlb VMA lock (model/kernel_report.h) is written and read
+// back as a bug with its address.
+TEST(ScenarioReports, TheHugetlbLockRecursionRoundTrips) {
+  Scenario s = parse_ok("kernel 6.12\ngeometry tiny\nrange 0x10000+16K\n"
+                        "expect report bug mm/hugetlb.c:6439 0x11000\n");
+  ASSERT_EQ(s.expectations.size(), 1u);
+  ASSERT_EQ(s.expectations[0].reports.size(), 1u);
+  EXPECT_EQ(s.expectations[0].reports[0], hugetlb_vma_lock_recursion(0x11000));
+  std::string p = round_trip(s);
+  EXPECT_NE(p.find("expect report bug mm/hugetlb.c:6439 0x11000\n"), std::string::npos) << p;
+  EXPECT_EQ(parse_ok(p).expectations[0].reports, s.expectations[0].reports);
+  EXPECT_EQ(describe(hugetlb_vma_lock_recursion(0x11000)),
+            "BUG at mm/hugetlb.c:6439 (fault at 0x11000)");
 }
 
 TEST(ScenarioReports, Errors) {
