@@ -249,6 +249,17 @@ TEST(Translate, ATableReadAtTwoLevelsIsNotTranslated) {
   EXPECT_TRUE(std::holds_alternative<std::string>(translate_world(a, V612)));
 }
 
+TEST(Translate, AWorldWithARaceEventIsNotTranslated) {
+  World a = world(V57);
+  put(a, Level::Pte, 0x100000, Entry{.kind = Kind::Page, .pfn = 0x42});
+  EXPECT_TRUE(std::holds_alternative<World>(translate_world(a, V61)));
+  a.races.push_back(Race{0x100000 & ~u64{0x1fffff}, RacePoint::PmdSeen, RaceOp::Zap, false});
+  auto t = translate_world(a, V612);
+  ASSERT_TRUE(std::holds_alternative<std::string>(t));
+  EXPECT_EQ(std::get<std::string>(t), "race 0x0 pmd-seen: race events are modelled for v5.7 only");
+  EXPECT_TRUE(std::holds_alternative<World>(translate_world(a, V57))); // its own version
+}
+
 TEST(Translate, HugetlbSlotsTranslate) {
   World a = world(V57);
   ASSERT_FALSE(a.vmas.insert(
