@@ -10,21 +10,22 @@
 #   hmmspec --kernel MUTANT.so run --builtin --party mutant-V-ID,reference-V
 # whose spec-V and selftests-V scenarios carry the unchanged kernel's own outcomes as
 # expectations. A mutant is CAUGHT when that run fails some scenario (exit 1); the failing
-# scenarios and the first difference are printed. MISSED when every scenario passes.
+# scenarios and the first difference are printed. MISSED when every scenario passes (expected
+# only of a mutant listed as "(equivalent)").
 #
 #   kernel_mutants.sh BUILD_DIR [-v VERSION] [ID...]    # every mutant, or those named
 #   HMMSPEC_MUTANTS_DIR=DIR   the scratch directory (default BUILD_DIR/kernel-mutants)
 #   CMAKE=PATH                the cmake that installs the build (default: cmake)
-# Exit status: 0 when every mutant run was caught; 1 when one was missed, did not compile, did
-# not match its line, or its run ended otherwise than with a verdict; 2 on bad arguments; 77
-# when a listed version's tarball is missing (ctest counts that as skipped).
+# Exit status: 0 when every mutant was caught (and every equivalent one missed); 1 when one was
+# not, did not compile, did not match its line, or its run ended otherwise than with a verdict;
+# 2 on bad arguments; 77 when a listed version's tarball is missing (ctest: skipped).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 list=$here/mutants.txt
 edit_line=$here/../broken/edit_line.sh
 
 usage() {
-  sed -n '15,21s/^# \{0,1\}//p' "$0" >&2
+  sed -n '16,22s/^# \{0,1\}//p' "$0" >&2
   exit 2
 }
 [ $# -ge 1 ] || usage
@@ -42,6 +43,7 @@ done
 
 # The mutants to run: "VERSION ID LINE HASH FROM TO DESCRIPTION" lines, `FROM` and `TO` quoted
 # with backquotes (which C does not use).
+# shellcheck disable=SC2016 # the backquotes are the format's, not a command
 re='^([0-9.]+) +([a-z0-9-]+) +([0-9]+) +([0-9a-f]{12}) +`([^`]*)` +`([^`]*)` +(.*)$'
 selected=()
 while IFS= read -r l; do
@@ -100,6 +102,8 @@ for l in "${selected[@]}"; do
   [[ $l =~ $re ]]
   v=${BASH_REMATCH[1]} id=${BASH_REMATCH[2]} n=${BASH_REMATCH[3]} hash=${BASH_REMATCH[4]}
   from=${BASH_REMATCH[5]} to=${BASH_REMATCH[6]} what=${BASH_REMATCH[7]}
+  equivalent=0
+  case "$what" in '(equivalent)'*) equivalent=1 ;; esac
   tree=$scratch/tree-$v
   dir=$scratch/$v-$id
   mkdir -p "$dir/mm"
@@ -154,6 +158,14 @@ for l in "${selected[@]}"; do
     echo "   CAUGHT by $count scenarios: $shown"
     echo "   first: $(head -c 300 <<<"$first")"
     summary+=("$v/$id: CAUGHT by $count ($shown)")
+    if [ "$equivalent" -eq 1 ]; then
+      echo "   but it is listed as equivalent: the list is wrong"
+      summary+=("$v/$id: listed as equivalent, but CAUGHT")
+      bad=1
+    fi
+  elif [ "$rc" -eq 0 ] && [ "$equivalent" -eq 1 ]; then
+    echo "   MISSED, as expected of an equivalent mutant: $(tail -n 1 "$dir/run.log")"
+    summary+=("$v/$id: MISSED (equivalent)")
   elif [ "$rc" -eq 0 ]; then
     echo "   MISSED: $(tail -n 1 "$dir/run.log")"
     summary+=("$v/$id: MISSED")
