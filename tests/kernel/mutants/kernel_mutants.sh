@@ -116,7 +116,7 @@ for l in "${selected[@]}"; do
   if [ "$(sed -n "${n}p" "$tree/mm/hmm.c" | tr -d '\n' | sha256sum | cut -c1-12)" != "$hash" ]; then
     found=$(k=0; while IFS= read -r t || [ -n "$t" ]; do
       k=$((k + 1))
-      [ "$(printf '%s' "$t" | sha256sum | cut -c1-12)" = "$hash" ] && echo "$k"
+      if [ "$(printf '%s' "$t" | sha256sum | cut -c1-12)" = "$hash" ]; then echo "$k"; fi
     done <"$tree/mm/hmm.c")
     if [ "$(printf '%s' "$found" | grep -c .)" -eq 1 ]; then
       at=$found
@@ -153,7 +153,7 @@ for l in "${selected[@]}"; do
   count=$(printf '%s' "$fails" | grep -c . || true)
   if [ "$rc" -eq 1 ] && [ "$count" -gt 0 ]; then
     first=$(grep -m 1 -A 1 '^FAIL ' "$dir/run.log" | sed -n '2s/^ *//p')
-    shown=$(printf '%s\n' "$fails" | head -n 6 | paste -sd ' ' -)
+    shown=$(printf '%s\n' "$fails" | sed -n '1,6p' | paste -sd ' ' -) # sed reads it all: no SIGPIPE
     [ "$count" -gt 6 ] && shown="$shown ..."
     echo "   CAUGHT by $count scenarios: $shown"
     echo "   first: $(head -c 300 <<<"$first")"
