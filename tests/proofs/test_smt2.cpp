@@ -21,7 +21,9 @@ TEST(Smt2, DISABLED_WritesEveryQueryWithItsStatus) {
   std::string dir = env ? env : "smt2-queries";
   std::filesystem::remove_all(dir);
   ProveOptions opt;
-  opt.encodings = {*builtin_encoding("nouveau"), *builtin_encoding("amdgpu"),
+  // every query `hmmspec prove` can write: the symbolic encoding (its default), the built-in
+  // drivers, P8 and the 6.x fixed bits
+  opt.encodings = {symbolic_encoding(), *builtin_encoding("nouveau"), *builtin_encoding("amdgpu"),
                    v6_encoding(KernelVersion::V6_1), v6_encoding(KernelVersion::V6_12)};
   opt.smt2_dir = dir;
   auto rows = run_proofs(opt);
