@@ -47,13 +47,16 @@ std::vector<Token> tokenize(std::string_view line) {
   size_t i = 0;
   while (i < line.size()) {
     char c = line[i];
-    if (c == ' ' || c == '\t') {
+    // A carriage return separates tokens as a blank does: a line's last one is cut (CRLF files,
+    // Parser::feed), so one kept inside a token would not survive printing and reading again.
+    auto blank = [](char b) { return b == ' ' || b == '\t' || b == '\r'; };
+    if (blank(c)) {
       ++i;
       continue;
     }
     if (c == '#') break;
     size_t j = i;
-    while (j < line.size() && line[j] != ' ' && line[j] != '\t' && line[j] != '#') ++j;
+    while (j < line.size() && !blank(line[j]) && line[j] != '#') ++j;
     out.push_back(Token{line.substr(i, j - i), unsigned(i + 1)});
     i = j;
   }

@@ -153,6 +153,18 @@ TEST(ScenarioFormat, CrLfLinesAreAccepted) {
   EXPECT_EQ(s.range.pfns[1], 1u);
 }
 
+// Found by scenario_fuzzer: "R-X\r" (a CR before a comment) and "R-X" (a CR at the line's end,
+// cut) were two rules, printed as two lines "rule R-X\r" that read back as one rule twice.
+TEST(ScenarioFormat, ACarriageReturnInsideALineSeparatesTokens) {
+  Scenario s = parse_ok("range 0+8K\nrule R-X\r# a comment\nrule R-Y\r\r\n");
+  ASSERT_EQ(s.rules.size(), 2u);
+  EXPECT_EQ(s.rules[0], "R-X");
+  EXPECT_EQ(s.rules[1], "R-Y");
+  EXPECT_NE(parse_err("range 0+8K\nrule R-X\r# a comment\nrule R-X\r\r\n")
+                .message.find("duplicate rule 'R-X'"),
+            std::string::npos);
+}
+
 // ---- directives ----------------------------------------------------------------------
 
 const char* kEveryDirective = R"(# SPDX-License-Identifier: GPL-2.0-or-later
