@@ -9,6 +9,7 @@
 #include "model/rules.h"
 #include "model/scenario_format.h"
 #include "model/trace.h"
+#include "tests/unit/scenario_parsing.h"
 
 #include <gtest/gtest.h>
 
@@ -16,22 +17,6 @@
 
 namespace hmmspec {
 namespace {
-
-Scenario parse_ok(const std::string& text) {
-  ParseResult r = parse_scenario(text, "t.hmm");
-  if (auto* e = std::get_if<ParseError>(&r)) {
-    ADD_FAILURE() << e->str() << "\n--- text ---\n" << text;
-    return Scenario();
-  }
-  return std::get<Scenario>(std::move(r));
-}
-
-ParseError parse_err(const std::string& text) {
-  ParseResult r = parse_scenario(text, "bad.hmm");
-  if (auto* e = std::get_if<ParseError>(&r)) return *e;
-  ADD_FAILURE() << "parsed, but should not have:\n" << text;
-  return ParseError{};
-}
 
 const std::string kWorld = "geometry tiny\n"
                            "vma 0x10000-0x20000 read write anon\n"

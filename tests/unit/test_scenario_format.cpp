@@ -13,24 +13,10 @@ constexpr unsigned kFaultSigbus = hmmspec::fault::SIGBUS;
 #include <fstream>
 #include <gtest/gtest.h>
 
+#include "tests/unit/scenario_parsing.h"
+
 namespace hmmspec {
 namespace {
-
-Scenario parse_ok(const std::string& text, const std::string& file = "t.hmm") {
-  ParseResult r = parse_scenario(text, file);
-  if (auto* e = std::get_if<ParseError>(&r)) {
-    ADD_FAILURE() << e->str() << "\n--- text ---\n" << text;
-    return Scenario();
-  }
-  return std::get<Scenario>(std::move(r));
-}
-
-ParseError parse_err(const std::string& text) {
-  ParseResult r = parse_scenario(text, "bad.hmm");
-  if (auto* e = std::get_if<ParseError>(&r)) return *e;
-  ADD_FAILURE() << "parsed, but should not have:\n" << text;
-  return ParseError{};
-}
 
 void expect_same_expectation(const Expectation& a, const Expectation& b) {
   EXPECT_EQ(a.type, b.type);

@@ -5,6 +5,7 @@
 // highest_memmap_pfn, the v5.7-only directives refused in 6.x at their token, and the round
 // trip of all of it through the printer.
 #include "model/scenario_format.h"
+#include "tests/unit/scenario_parsing.h"
 
 #include <gtest/gtest.h>
 
@@ -16,22 +17,6 @@
 
 namespace hmmspec {
 namespace {
-
-Scenario parse_ok(const std::string& text) {
-  ParseResult r = parse_scenario(text, "t.hmm");
-  if (auto* e = std::get_if<ParseError>(&r)) {
-    ADD_FAILURE() << e->str() << "\n--- text ---\n" << text;
-    return Scenario();
-  }
-  return std::get<Scenario>(std::move(r));
-}
-
-ParseError parse_err(const std::string& text) {
-  ParseResult r = parse_scenario(text, "bad.hmm");
-  if (auto* e = std::get_if<ParseError>(&r)) return *e;
-  ADD_FAILURE() << "parsed, but should not have:\n" << text;
-  return ParseError{};
-}
 
 // The error is at line:col and its message contains `part`.
 void expect_error(const std::string& text, unsigned line, unsigned col, const std::string& part) {
