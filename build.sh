@@ -81,8 +81,9 @@ test)
   ;;
 test-asan)
   install_missing
+  # HMMSPEC_ASAN_ARGS: more CMake arguments (.ci/run leaves out the Debian kernels here)
   configure_and_build build-asan -DCMAKE_BUILD_TYPE=Debug -DHMMSPEC_SANITIZE=ON -DHMMSPEC_WERROR=ON \
-    -DHMMSPEC_PROOFS=OFF # the proofs run in the main build and are re-checked by z3 and cvc5
+    -DHMMSPEC_PROOFS=OFF ${HMMSPEC_ASAN_ARGS:-} # the proofs run in the main build and are re-checked by z3 and cvc5
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j "$(nproc)" -LE slow # (slow: builds of their own and long runs, run by ./build.sh test)
   ;;
