@@ -181,23 +181,14 @@ unsigned fault_pte(Ctx& c, u64* slot) {
   }
 }
 
-// F-THP-SPLIT: __split_huge_pmd in an anonymous VMA: the PMD becomes a PTE table mapping the
-// same pages read-only (the huge zero page becomes zero-page PTEs) under an invalidation of
-// the PMD range. (In other VMAs the PMD is cleared instead: F-THP-ZAP.)
+// F-THP-SPLIT under an invalidation of the PMD range, for the fault at c.addr: its PTE in the
+// new table, or nothing when no table could be allocated (nothing changed).
 u64* split_huge_pmd(Ctx& c, u64* pmd_slot, const Entry& e) {
   const Geometry& g = c.g();
-  u64 base = c.addr & g.mask(Level::Pmd);
-  auto t = c.w.alloc_table(Level::Pte); // (the kernel uses the table deposited with the THP)
-  if (!t) return nullptr;
+  u64* ptes = split_huge_pmd_to_table(c.w, pmd_slot, e);
+  if (!ptes) return nullptr;
+  const u64 base = c.addr & g.mask(Level::Pmd);
   c.w.invalidate(base, base + g.size(Level::Pmd));
-  u64* ptes = c.w.table_words_mut(*t);
-  bool zero = e.pfn == huge_zero_pfn(c.w);
-  for (unsigned i = 0; i < g.entries(Level::Pte); ++i) {
-    Entry pe = zero ? Entry{.kind = Kind::Zero, .pfn = c.w.zero_pfn}
-                    : Entry{.kind = Kind::Page, .pfn = e.pfn + i, .write = e.write};
-    ptes[i] = enc(c.w, Level::Pte, pe);
-  }
-  *pmd_slot = enc(c.w, Level::Pmd, Entry{.kind = Kind::Table, .pfn = *t});
   return ptes + g.index(Level::Pte, c.addr);
 }
 
@@ -491,6 +482,21 @@ void pmd_migration_entry_wait(World& w, u64 addr) {
                 Entry{.kind = Kind::Huge,
                       .pfn = e.pfn & ~((g.size(Level::Pmd) >> g.page_shift) - 1),
                       .write = e.write});
+}
+
+u64* split_huge_pmd_to_table(World& w, u64* pmd_slot, const Entry& e) {
+  const Geometry& g = w.geom;
+  auto t = w.alloc_table(Level::Pte); // (the kernel uses the table deposited with the THP)
+  if (!t) return nullptr;
+  u64* ptes = w.table_words_mut(*t);
+  const bool zero = e.pfn == huge_zero_pfn(w);
+  for (unsigned i = 0; i < g.entries(Level::Pte); ++i) {
+    Entry pe = zero ? Entry{.kind = Kind::Zero, .pfn = w.zero_pfn}
+                    : Entry{.kind = Kind::Page, .pfn = e.pfn + i, .write = e.write};
+    ptes[i] = enc(w, Level::Pte, pe);
+  }
+  *pmd_slot = enc(w, Level::Pmd, Entry{.kind = Kind::Table, .pfn = *t});
+  return ptes;
 }
 
 void split_huge_pud(World& w, u64 addr) {

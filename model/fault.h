@@ -23,6 +23,13 @@ void migration_entry_wait(World& w, u64 addr);
 // pmd_migration_entry_wait(mm, pmdp): the same for a PMD migration entry (it becomes a THP).
 void pmd_migration_entry_wait(World& w, u64 addr);
 
+// F-THP-SPLIT: __split_huge_pmd_locked on the trans-huge PMD `e` of a private anonymous VMA at
+// pmd_slot: the PMD becomes a PTE table mapping the same pages with the same permissions (the
+// huge zero page: zero-page PTEs). Returns the new table's words, or nothing when no table can
+// be allocated (the PMD is left as it was). The caller invalidates the range. (In other VMAs
+// the PMD is cleared instead: F-THP-ZAP.)
+u64* split_huge_pmd_to_table(World& w, u64* pmd_slot, const Entry& e);
+
 // split_huge_pud(vma, pud, addr): a trans-huge or devmap PUD is cleared under an invalidation
 // of its whole range (there is no lower table to split into). Other PUDs are left alone.
 void split_huge_pud(World& w, u64 addr);

@@ -21,8 +21,7 @@ constexpr std::array<std::pair<RaceOp, std::string_view>, 2> kOps{{
 
 // __split_huge_pmd_locked on the PMD at slot (base: the PMD's first address).
 void split_pmd(World& w, u64* slot, u64 base) {
-  const Geometry& g = w.geom;
-  Entry e = classify(g, Level::Pmd, *slot, w.zero_pfn);
+  Entry e = classify(w.geom, Level::Pmd, *slot, w.zero_pfn);
   if (e.kind != Kind::Huge) return; // not trans-huge or devmap: nothing to split
   const Vma* vma = w.vmas.containing(base);
   const bool private_anon = vma && vma->anonymous && !(vma->flags & vm::SHARED);
@@ -30,16 +29,7 @@ void split_pmd(World& w, u64* slot, u64 base) {
     *slot = 0;
     return;
   }
-  auto t = w.alloc_table(Level::Pte); // (the kernel uses the table deposited with the THP)
-  if (!t) return;
-  u64* ptes = w.table_words_mut(*t);
-  const bool zero = e.pfn == huge_zero_pfn(w);
-  for (unsigned i = 0; i < g.entries(Level::Pte); ++i) {
-    Entry pe = zero ? Entry{.kind = Kind::Zero, .pfn = w.zero_pfn}
-                    : Entry{.kind = Kind::Page, .pfn = e.pfn + i, .write = e.write};
-    ptes[i] = encode(g, Level::Pte, pe).word;
-  }
-  *slot = encode(g, Level::Pmd, Entry{.kind = Kind::Table, .pfn = *t}).word;
+  split_huge_pmd_to_table(w, slot, e); // F-THP-SPLIT (left as it was without a table)
 }
 
 } // namespace
