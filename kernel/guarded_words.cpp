@@ -35,18 +35,15 @@ GuardedWords::GuardedWords(std::size_t count) : count_(count) {
   const std::size_t data = (bytes + page - 1) / page * page; // at least one page: count may be 0
   const std::size_t data_pages = data ? data : page;
   map_bytes_ = data_pages + 2 * page;
-  auto* base = static_cast<unsigned char*>(nullptr);
-  if (spare.map && spare.bytes == map_bytes_) {
-    map_ = std::exchange(spare.map, nullptr);
-    base = static_cast<unsigned char*>(map_);
+  const bool reused = spare.map && spare.bytes == map_bytes_;
+  map_ = reused ? std::exchange(spare.map, nullptr)
+                : mmap(nullptr, map_bytes_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  auto* base = static_cast<unsigned char*>(map_);
+  if (reused) {
     std::memset(base + page, 0, data_pages); // as zeroed as a fresh mapping
-  } else {
-    map_ = mmap(nullptr, map_bytes_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    base = static_cast<unsigned char*>(map_);
-    if (map_ == MAP_FAILED || mprotect(base + page, data_pages, PROT_READ | PROT_WRITE) != 0) {
-      std::fprintf(stderr, "hmmspec: cannot map %zu bytes for the kernel's pfns[]\n", map_bytes_);
-      std::abort();
-    }
+  } else if (map_ == MAP_FAILED || mprotect(base + page, data_pages, PROT_READ | PROT_WRITE) != 0) {
+    std::fprintf(stderr, "hmmspec: cannot map %zu bytes for the kernel's pfns[]\n", map_bytes_);
+    std::abort();
   }
   // The words end where the guard page after them begins.
   words_ = reinterpret_cast<u64*>(base + page + data_pages - bytes);

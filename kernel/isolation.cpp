@@ -13,7 +13,6 @@
 #include <cstdlib>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <vector>
 
 #include "kernel/code_site.h"
@@ -96,21 +95,19 @@ bool is_ours(const struct sigaction& sa) {
 
 void install_handlers() {
   ProcessHandlers& h = process_handlers();
-  struct sigaction sa {};
-  sa.sa_sigaction = on_signal;
-  sigemptyset(&sa.sa_mask);
-  // SA_NODEFER: the signal stays unblocked, so the jump back needs no saved mask
-  sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
   for (std::size_t i = 0; i < kSignals.size(); ++i) {
-    if (h.ours[i]) continue;
+    if (h.ours[i]) continue; // every call but the first
     std::lock_guard<std::mutex> lock(h.mutex);
     struct sigaction now {};
     sigaction(kSignals[i], nullptr, &now);
-    if (is_ours(now)) { // put back by another thread meanwhile
-      h.ours[i] = true;
-      continue;
+    if (!is_ours(now)) { // (else put back by another thread meanwhile)
+      struct sigaction sa {};
+      sa.sa_sigaction = on_signal;
+      sigemptyset(&sa.sa_mask);
+      // SA_NODEFER: the signal stays unblocked, so the jump back needs no saved mask
+      sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+      sigaction(kSignals[i], &sa, &h.before[i]);
     }
-    sigaction(kSignals[i], &sa, &h.before[i]);
     h.ours[i] = true;
   }
 }
