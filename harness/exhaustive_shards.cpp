@@ -2,6 +2,7 @@
 #include "harness/exhaustive_shards.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <charconv>
@@ -306,16 +307,12 @@ ShardMerge merge_shards(const std::vector<NamedSummary>& summaries) {
 
 std::string shard_gap_text(const ShardGap& g) {
   if (g.stopped.empty()) return range_text(g.cases) + ": in no summary";
-  std::string files;
-  for (const std::string& f : g.stopped) files += (files.empty() ? "" : ", ") + f;
   return fmt::format("{}: not run by {}, which stopped at a divergence before them",
-                     range_text(g.cases), files);
+                     range_text(g.cases), fmt::join(g.stopped, ", "));
 }
 
 std::string shard_overlap_text(const ShardOverlap& o) {
-  std::string files;
-  for (const std::string& f : o.files) files += (files.empty() ? "" : ", ") + f;
-  return fmt::format("{}: run by {}", range_text(o.cases), files);
+  return fmt::format("{}: run by {}", range_text(o.cases), fmt::join(o.files, ", "));
 }
 
 } // namespace hmmspec
