@@ -8,6 +8,7 @@
 #include <streambuf>
 #include <unistd.h>
 
+#include "harness/heap.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
 
@@ -75,6 +76,7 @@ private:
 
 int main(int argc, char** argv) {
   using namespace hmmspec;
+  keep_heap_top_for_next_run();
   StdoutBuf out;
   const CoutThrough through(&out);
   if (isatty(STDOUT_FILENO)) std::cout.setf(std::ios::unitbuf); // a terminal sees lines at once
