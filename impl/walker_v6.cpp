@@ -50,6 +50,11 @@ public:
         five_(!g_.p4d_folded()),
         may_fault_(((r.default_flags | r.pfn_flags_mask) & hmm6::REQ_FAULT) != 0),
         pmd_order_(order_of(g_.size(Level::Pmd))), pud_order_(order_of(g_.size(Level::Pud))),
+        zero_bits_(w.zero_pfn << g_.page_shift),
+        per_page_((r.pfn_flags_mask & (hmm6::REQ_FAULT | hmm6::REQ_WRITE)) != 0),
+        memmap_(w.highest_memmap_pfn < (pfn_mask_ >> ps_)),
+        need_ro_((r.default_flags & hmm6::REQ_FAULT) && (r.default_flags & hmm6::REQ_WRITE) ? RW
+                                                                                            : 0),
         cache_(w) {}
 
   // hmm_range_fault (6.1 mm/hmm.c:572-598, 6.12 mm/hmm.c:581-607) with the restart budget of
@@ -359,30 +364,121 @@ private:
 
   // The loop of 6.1 mm/hmm.c:383-395. A present PTE without SPECIAL whose pfn has a struct
   // page and is not the zero pfn is a normal page (vm_normal_page prints nothing for it): when
-  // it needs no fault its output is pfn | cpu_flags, written here; every other PTE goes to
-  // handle_pte.
+  // it needs no fault its output is pfn | cpu_flags. Such PTEs are handled in blocks of
+  // kBlock, each checked whole (without a branch per PTE) before its outputs are written; a
+  // block holding another PTE goes one PTE at a time, the plain ones on a short path and the
+  // others through handle_pte. Nothing in a block that passes the check changes the world, so
+  // reading the block ahead is not observable.
+  static constexpr u64 kBlock = 32;
+
+  // Non-zero when the PTE is not a plain normal page needing no fault (see above). PerPage:
+  // the request bits come from hmm_pfns[] (pfn_flags_mask has REQ_FAULT or REQ_WRITE), else
+  // from default_flags alone. Memmap: some pfn may lack a struct page (highest_memmap_pfn).
+  template <bool PerPage, bool Memmap>
+  u64 not_plain(u64 pte, u64 req) const {
+    u64 bad = (pte & (PRESENT | SPECIAL)) ^ PRESENT;
+    bad |= u64((pte & pfn_mask_) == zero_bits_);
+    if constexpr (PerPage) {
+      const u64 t = (req & mask_) | def_;
+      bad |= (t >> 63) & (t >> 62) & ~(pte >> 1) & 1; // asks V|W of a read-only page
+    } else {
+      bad |= ~pte & need_ro_; // need_ro_: RW when default_flags ask V|W, else 0
+    }
+    if constexpr (Memmap) bad |= u64(((pte & pfn_mask_) >> ps_) > highest_);
+    return bad;
+  }
+  // The output of a plain PTE: pfn | VALID [| WRITE] (6.1 mm/hmm.c:215-221, 311); RW is bit 1.
+  u64 plain_output(u64 pte) const {
+    static_assert(kW == RW << 61);
+    return ((pte & pfn_mask_) >> ps_) | kV | ((pte & RW) << 61);
+  }
+
+  int walk_ptes(u64 table, u64 addr, u64 end, const Vma& vma) {
+    if (per_page_) {
+      return memmap_ ? walk_ptes<true, true>(table, addr, end, vma)
+                     : walk_ptes<true, false>(table, addr, end, vma);
+    }
+    return memmap_ ? walk_ptes<false, true>(table, addr, end, vma)
+                   : walk_ptes<false, false>(table, addr, end, vma);
+  }
+
+  template <bool PerPage, bool Memmap>
   int walk_ptes(u64 table, u64 addr, u64 end, const Vma& vma) {
     const u64* ptes = cache_.words(Level::Pte, table) + g_.index(Level::Pte, addr);
     u64* pfns = out(addr);
     const u64 n = pages_upto(addr, end);
-    const u64 pm = pfn_mask_, highest = highest_, zero = zero_pfn_, mask = mask_, def = def_;
-    const unsigned ps = ps_;
-    for (u64 i = 0; i < n; ++i) {
-      const u64 pte = ptes[i];
-      if ((pte & (PRESENT | SPECIAL)) == PRESENT) {
-        const u64 pfn = (pte & pm) >> ps;
-        const u64 cpu = (pte & RW) ? (kV | kW) : kV;
-        const u64 t = (pfns[i] & mask) | def;
-        // hmm_pte_need_fault is 0 for a present page unless write is asked of a read-only one
-        const bool need = (t & hmm6::REQ_FAULT) && (t & hmm6::REQ_WRITE) && !(cpu & kW);
-        if (!need && pfn <= highest && pfn != zero) {
-          pfns[i] = pfn | cpu;
+    u64 i = 0;
+    while (i < n) {
+      const u64 stop = std::min(n, i + kBlock);
+      if (!PerPage && stop - i == kBlock) {
+        u64 bad = 0;
+        for (u64 k = 0; k < kBlock; ++k) bad |= not_plain<PerPage, Memmap>(ptes[i + k], 0);
+        if (!bad) {
+          for (u64 k = 0; k < kBlock; ++k) pfns[i + k] = plain_output(ptes[i + k]);
+          i = stop;
           continue;
         }
       }
-      if (int r = handle_pte(pte, addr + (i << ps), end, pfns[i], vma)) return r;
+      i = decode_run<PerPage>(ptes, pfns, i, stop);
+      if (i == stop) continue;
+      if (int r = handle_pte(ptes[i], addr + (i << ps_), end, pfns[i], vma)) return r;
+      ++i;
     }
     return 0;
+  }
+
+  // hmm_vma_handle_pte for the PTEs [i, n) (at most kBlock) without a branch per PTE: each is
+  // decoded into its output and whether handle_pte must take it (it needs a fault, a wait or an
+  // error, or vm_normal_page prints for it or finds no page). Device-private entries are
+  // resolved afterwards, in order. Outputs are written only up to the first PTE handle_pte
+  // must take; returns its index (n when none).
+  template <bool PerPage>
+  u64 decode_run(const u64* ptes, u64* pfns, u64 i, u64 n) {
+    u64 tmp[kBlock];
+    unsigned char devs[kBlock];
+    unsigned ndev = 0;
+    u64 stop_at = n;
+    const u64 pm = pfn_mask_, zero = zero_pfn_, highest = highest_, mask = mask_, def = def_;
+    const u64 devmap = devmap_, dr = types_.device_read, dw = types_.device_write;
+    const u64 v612 = v612_ ? 1 : 0;
+    const unsigned ps = ps_;
+    for (u64 k = i; k < n; ++k) {
+      const u64 pte = ptes[k];
+      const u64 t = PerPage ? (pfns[k] & mask) | def : def;
+      const u64 av = t >> 63, aw = (t >> 62) & 1;               // asks for a fault, for write
+      const u64 p = pte & PRESENT, pres = p | ((pte >> 8) & 1); // pte_present: P or PROTNONE
+      const u64 none = u64((pte & ~KNL_ERRATUM_MASK) == 0);
+      const u64 type = pte >> 59;
+      const u64 dev = (pres ^ 1) & (none ^ 1) & (u64(type == dr) | u64(type == dw));
+      const u64 cw = p & (pte >> 1);                           // CPU flags: VALID = p, WRITE = cw
+      const u64 need = av & ((aw & (cw ^ 1)) | (p ^ 1)) & 1;   // hmm_pte_need_fault, present
+      const u64 pfn = ((pte ^ (u64(0) - (p ^ 1))) & pm) >> ps; // pte_pfn (protnone inverted)
+      const u64 sp = (pte >> 9) & 1, dm = u64((pte & devmap) != 0), z = u64(pfn == zero);
+      // vm_normal_page prints, finds no page, or (6.12) warns: handle_pte says what happens
+      const u64 odd =
+          (sp & (dm ^ 1) & (z ^ 1)) | ((sp ^ 1) & u64(pfn > highest)) | (v612 & (sp ^ 1) & z);
+      const u64 stop = (pres & (need | odd)) | ((pres ^ 1) & av & (dev ^ 1));
+      tmp[k - i] = (u64(0) - pres) & (pfn | (kV * p) | (kW * cw));
+      devs[ndev] = static_cast<unsigned char>(k - i);
+      ndev += unsigned(dev);
+      if (stop) {
+        stop_at = k;
+        break;
+      }
+    }
+    for (unsigned d = 0; d < ndev; ++d) { // 6.1 mm/hmm.c:250-267 for device-private entries
+      const u64 k = i + devs[d];
+      if (k >= stop_at) break;
+      const u64 pte = ptes[k], pfn = swp_offset(pte) & swp_pfn_mask_;
+      if (owners_.matches(w_, owner_, pfn)) {
+        tmp[k - i] = hmm6::device_private_output(pfn, (pte >> 59) == dw);
+      } else if (pte_need(pfns[k], 0)) {
+        stop_at = k; // another owner's page with a request: handle_pte faults it
+        break;
+      }
+    }
+    std::copy_n(tmp, stop_at - i, pfns + i);
+    return stop_at;
   }
 
   bool is_migration(unsigned type) const {
@@ -421,7 +517,7 @@ private:
   // hmm_vma_handle_pte (6.1 mm/hmm.c:223-318) for one PTE; `end` is the PMD chunk's end.
   int handle_pte(u64 pte, u64 addr, u64 end, u64& hmm_pfn, const Vma& vma) {
     const u64 req = hmm_pfn;
-    const bool none = word_none(Level::Pte, g_.levels, pte);
+    const bool none = (pte & ~KNL_ERRATUM_MASK) == 0; // pte_none
     if (none || (!(pte & (PRESENT | PROTNONE)) && swp_type(pte) == types_.pte_marker)) {
       // pte_none_mostly: none, or a PTE marker (6.1 mm/hmm.c:234-241)
       if (unsigned required = pte_need(req, 0)) return fault(addr, end, required, vma);
@@ -456,7 +552,7 @@ private:
     }
     const u64 cpu = (pte & PRESENT) ? ((pte & RW) ? (kV | kW) : kV) : 0; // protnone: 0
     if (unsigned required = pte_need(req, cpu)) return fault(addr, end, required, vma);
-    const u64 pfn = pte_pfn(g_, pte);
+    const u64 pfn = ((pte ^ protnone_mask(pte)) & pfn_mask_) >> ps_; // pte_pfn
     const bool normal = vm_normal_page(vma, addr, pte, pfn);
     if (!normal && !(pte & devmap_) && pfn != zero_pfn_) { // 6.1 mm/hmm.c:300-309
       if (pte_need(req, 0)) return kEFAULT;
@@ -526,6 +622,10 @@ private:
   const bool five_; // 5-level paging: P4D is a level of its own
   const bool may_fault_;
   const u64 pmd_order_, pud_order_;
+  const u64 zero_bits_; // the zero pfn where a PTE holds its pfn (zero_pfn << PAGE_SHIFT)
+  const bool per_page_; // pfn_flags_mask lets hmm_pfns[] ask: requests differ per page
+  const bool memmap_;   // some pfn a PTE can hold is above highest_memmap_pfn
+  const u64 need_ro_;   // uniform requests: RW when a read-only page needs a fault, else 0
   TableCache cache_;
   DeviceOwners owners_;
   u64 last_ = 0;             // hmm_vma_walk.last
