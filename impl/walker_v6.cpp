@@ -362,35 +362,37 @@ private:
 
   // --- PTEs (6.1 mm/hmm.c:383-396 with hmm_vma_handle_pte, mm/hmm.c:223-318) --------------
 
-  // The loop of 6.1 mm/hmm.c:383-395. A present PTE without SPECIAL whose pfn has a struct
-  // page and is not the zero pfn is a normal page (vm_normal_page prints nothing for it): when
-  // it needs no fault its output is pfn | cpu_flags. Such PTEs are handled in blocks of
-  // kBlock, each checked whole (without a branch per PTE) before its outputs are written; a
-  // block holding another PTE goes one PTE at a time, the plain ones on a short path and the
-  // others through handle_pte. Nothing in a block that passes the check changes the world, so
-  // reading the block ahead is not observable.
+  // The loop of 6.1 mm/hmm.c:383-395, kBlock PTEs at a time. A present PTE without SPECIAL
+  // whose pfn has a struct page and is not the zero pfn is a normal page (vm_normal_page prints
+  // nothing for it): when it needs no fault its output is pfn | cpu_flags. With uniform
+  // requests a block of such PTEs is checked whole and written (plain_block); any other block
+  // is decoded without a branch per PTE (decode_run) up to the first PTE handle_pte must take.
+  // Nothing before that PTE changes the world, so reading ahead of it is not observable.
   static constexpr u64 kBlock = 32;
 
-  // Non-zero when the PTE is not a plain normal page needing no fault (see above). PerPage:
-  // the request bits come from hmm_pfns[] (pfn_flags_mask has REQ_FAULT or REQ_WRITE), else
-  // from default_flags alone. Memmap: some pfn may lack a struct page (highest_memmap_pfn).
-  template <bool PerPage, bool Memmap>
-  u64 not_plain(u64 pte, u64 req) const {
-    u64 bad = (pte & (PRESENT | SPECIAL)) ^ PRESENT;
-    bad |= u64((pte & pfn_mask_) == zero_bits_);
-    if constexpr (PerPage) {
-      const u64 t = (req & mask_) | def_;
-      bad |= (t >> 63) & (t >> 62) & ~(pte >> 1) & 1; // asks V|W of a read-only page
-    } else {
-      bad |= ~pte & need_ro_; // need_ro_: RW when default_flags ask V|W, else 0
+  // With uniform requests, a block of kBlock PTEs that are all plain gets its outputs (and
+  // true); else nothing is written. Uniform: pfn_flags_mask has neither REQ_FAULT nor
+  // REQ_WRITE, so the request bits are default_flags' alone. Memmap: some pfn may lack a
+  // struct page (highest_memmap_pfn). The constants are held in locals, so the compiler knows
+  // that the stores to hmm_pfns[] cannot change them, and both loops vectorize.
+  template <bool Memmap>
+  bool plain_block(const u64* __restrict ptes, u64* __restrict pfns) const {
+    const u64 pm = pfn_mask_, zb = zero_bits_, need_ro = need_ro_, highest = highest_;
+    const unsigned ps = ps_;
+    u64 bad = 0;
+    for (u64 k = 0; k < kBlock; ++k) {
+      const u64 pte = ptes[k];
+      // not present, special, the zero pfn, or a read-only page asked for write
+      bad |= ((pte & (PRESENT | SPECIAL)) ^ PRESENT) | u64((pte & pm) == zb) | (~pte & need_ro);
+      if constexpr (Memmap) bad |= u64(((pte & pm) >> ps) > highest);
     }
-    if constexpr (Memmap) bad |= u64(((pte & pfn_mask_) >> ps_) > highest_);
-    return bad;
-  }
-  // The output of a plain PTE: pfn | VALID [| WRITE] (6.1 mm/hmm.c:215-221, 311); RW is bit 1.
-  u64 plain_output(u64 pte) const {
+    if (bad) return false;
     static_assert(kW == RW << 61);
-    return ((pte & pfn_mask_) >> ps_) | kV | ((pte & RW) << 61);
+    for (u64 k = 0; k < kBlock; ++k) {
+      const u64 pte = ptes[k];
+      pfns[k] = ((pte & pm) >> ps) | kV | ((pte & RW) << 61); // pfn | VALID [| WRITE]: RW is bit 1
+    }
+    return true;
   }
 
   int walk_ptes(u64 table, u64 addr, u64 end, const Vma& vma) {
@@ -410,14 +412,9 @@ private:
     u64 i = 0;
     while (i < n) {
       const u64 stop = std::min(n, i + kBlock);
-      if (!PerPage && stop - i == kBlock) {
-        u64 bad = 0;
-        for (u64 k = 0; k < kBlock; ++k) bad |= not_plain<PerPage, Memmap>(ptes[i + k], 0);
-        if (!bad) {
-          for (u64 k = 0; k < kBlock; ++k) pfns[i + k] = plain_output(ptes[i + k]);
-          i = stop;
-          continue;
-        }
+      if (!PerPage && stop - i == kBlock && plain_block<Memmap>(ptes + i, pfns + i)) {
+        i = stop;
+        continue;
       }
       i = decode_run<PerPage>(ptes, pfns, i, stop);
       if (i == stop) continue;
