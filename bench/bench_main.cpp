@@ -45,7 +45,7 @@ public:
       auto it = seconds_.find(id);
       if (it == seconds_.end()) continue;
       const BenchTable& t = *tables_.at(id);
-      TableResult r{t.id, t.title, t.bound, t.pages(), {}, check_agreement(t)};
+      TableResult r{t.id, t.title, t.bound, t.world.geom.kernel, t.pages(), {}, check_agreement(t)};
       for (const auto& [c, s] : it->second) r.cells.push_back(Cell{c, s, 0});
       results.push_back(std::move(r));
     }

@@ -9,6 +9,7 @@
 
 #include "harness/parties.h"
 #include "impl/walker_in_place.h"
+#include "impl/walker_v6.h"
 
 namespace hmmspec::bench {
 
@@ -71,11 +72,11 @@ std::optional<Contender> contender_from_name(std::string_view s) {
   return std::nullopt;
 }
 
-std::vector<Contender> available_contenders() {
+std::vector<Contender> available_contenders(KernelVersion v) {
   std::vector<Contender> cs;
   for (unsigned i = 0; i < kNames.size(); ++i) {
     Contender c = static_cast<Contender>(i);
-    if ((c == Contender::Kernel || c == Contender::Reference) && !built_party(*party_kind(c)))
+    if ((c == Contender::Kernel || c == Contender::Reference) && !built_party(*party_kind(c), v))
       continue;
     cs.push_back(c);
   }
@@ -88,7 +89,7 @@ Runner::Runner(const BenchTable& t, Contender c) : t_(t), c_(c) {
   case Contender::Walker:
   case Contender::Kernel:
   case Contender::Reference:
-    party_ = built_party(*party_kind(c));
+    party_ = built_party(*party_kind(c), t.world.geom.kernel);
     break;
   case Contender::WalkerWalk:
     world_ = t.world;
@@ -122,8 +123,12 @@ double Runner::run_once() {
   case Contender::WalkerWalk: {
     world_ = t_.world; // restore the inputs (not timed)
     std::copy(t_.range.pfns.begin(), t_.range.pfns.end(), a_.begin());
+    reports_.clear();
+    const bool v6 = has_v6_api(t_.world.geom.kernel);
     auto t0 = Clock::now();
-    WalkerResult r = walker_hmm_range_fault_in_place(world_, t_.range, a_, t_.options);
+    WalkerResult r =
+        v6 ? walker_v6_hmm_range_fault_in_place(world_, t_.range, a_, t_.options, reports_)
+           : walker_hmm_range_fault_in_place(world_, t_.range, a_, t_.options);
     auto t1 = Clock::now();
     if (r.walks == 0) return 0; // keeps r observable
     return seconds(t0, t1);
@@ -167,21 +172,22 @@ std::optional<double> TableResult::pages_per_second(Contender c) const {
 
 std::vector<std::string> check_agreement(const BenchTable& t) {
   std::vector<std::string> differ;
-  std::optional<Party> walker = built_party(PartyKind::Walker);
+  const KernelVersion v = t.world.geom.kernel;
+  std::optional<Party> walker = built_party(PartyKind::Walker, v);
   if (!walker) return {"walker (not built)"};
   Outcome w = walker->run(t.world, t.range, t.options);
   for (PartyKind kind : {PartyKind::Kernel, PartyKind::Reference}) {
-    std::optional<Party> p = built_party(kind);
+    std::optional<Party> p = built_party(kind, v);
     if (!p) continue;
     if (auto d = first_difference(t.range, p->run(t.world, t.range, t.options), w))
-      differ.push_back(
-          fmt::format("{} at {}: {} vs walker {}", p->id.name, d->what, d->left, d->right));
+      differ.push_back(fmt::format("{} at {}: {} vs {} {}", p->id.name, d->what, d->left,
+                                   walker->id.name, d->right));
   }
   return differ;
 }
 
 TableResult run_table(const BenchTable& t, const Options& o) {
-  TableResult res{t.id, t.title, t.bound, t.pages(), {}, check_agreement(t)};
+  TableResult res{t.id, t.title, t.bound, t.world.geom.kernel, t.pages(), {}, check_agreement(t)};
   for (Contender c : o.contenders) {
     Runner r(t, c);
     (void)r.run_once(); // warm-up, not counted
@@ -199,7 +205,10 @@ TableResult run_table(const BenchTable& t, const Options& o) {
   return res;
 }
 
-std::string report_text(const std::vector<TableResult>& results) {
+namespace {
+
+// The report of results of one version.
+std::string section_text(const std::vector<TableResult>& results) {
   std::string s;
   const std::vector<Contender> order{Contender::WalkerWalk, Contender::Walker, Contender::Kernel,
                                      Contender::Reference,  Contender::Copy,   Contender::Memset,
@@ -263,6 +272,40 @@ std::string report_text(const std::vector<TableResult>& results) {
       all_agree = false;
     }
   if (all_agree) s += "Every built party gave the walker's outcome on every table.\n";
+  return s;
+}
+
+// "walker-6.1, kernel-6.1, reference-6.1": the parties a version's section times.
+std::string party_line(KernelVersion v) {
+  std::string s;
+  for (PartyKind kind : {PartyKind::Walker, PartyKind::Kernel, PartyKind::Reference}) {
+    std::optional<Party> p = built_party(kind, v);
+    std::string name =
+        p ? p->id.name : std::string("no ") + (kind == PartyKind::Kernel ? "kernel" : "reference");
+    s += (s.empty() ? "" : ", ") + name;
+  }
+  return s;
+}
+
+} // namespace
+
+std::string report_text(const std::vector<TableResult>& results) {
+  std::vector<KernelVersion> versions;
+  for (const TableResult& r : results)
+    if (std::find(versions.begin(), versions.end(), r.version) == versions.end())
+      versions.push_back(r.version);
+  if (versions.empty() || (versions.size() == 1 && versions[0] == KernelVersion::V5_7))
+    return section_text(results);
+  std::string s;
+  for (KernelVersion v : versions) {
+    std::vector<TableResult> part;
+    for (const TableResult& r : results)
+      if (r.version == v) part.push_back(r);
+    if (!s.empty()) s += "\n";
+    s += fmt::format("== kernel {} (walker, kernel, reference: {}) ==\n", version_name(v),
+                     party_line(v));
+    s += section_text(part);
+  }
   return s;
 }
 

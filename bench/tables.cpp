@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <random>
 
+#include "model/translate.h"
+
 namespace hmmspec::bench {
 
 namespace {
@@ -261,6 +263,20 @@ std::optional<BenchTable> make_table(const std::string& id, unsigned shrink) {
   if (id == "e") return table_e(shrink);
   if (id == "f") return table_f(shrink);
   return std::nullopt;
+}
+
+std::optional<BenchTable> table_in_version(const BenchTable& t, KernelVersion v) {
+  const KernelVersion from = t.world.geom.kernel;
+  if (from == v) return t;
+  auto world = translate_world(t.world, v);
+  if (!std::holds_alternative<World>(world)) return std::nullopt;
+  BenchTable out{t.id,
+                 t.title,
+                 t.bound,
+                 std::move(std::get<World>(world)),
+                 translate_range(t.range, from, v),
+                 t.options};
+  return out;
 }
 
 } // namespace hmmspec::bench

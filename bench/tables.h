@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The benchmark tables of docs/performance.md, (a) to (f): each a world and one range, built in the
-// x86-64 4-level geometry. The Google Benchmark binary (hmmspec_bench) and `hmmspec bench`
+// x86-64 4-level geometry as v5.7 worlds, and translated to 6.1 and 6.12 (model/translate.h) to
+// time those versions' parties. The Google Benchmark binary (hmmspec_bench) and `hmmspec bench`
 // both run them; docs/performance.md reports the numbers.
 #pragma once
 
@@ -29,5 +30,10 @@ const std::vector<std::string>& table_ids();
 // and every entry it writes lies in its range. The contents are deterministic (fixed seeds).
 // Returns nothing for an unknown id.
 std::optional<BenchTable> make_table(const std::string& id, unsigned shrink = 0);
+
+// Table t (a v5.7 table of make_table) in the words of kernel version v: its world and range
+// carried over by meaning (translate_world, translate_range). Every table has a reading in
+// every version; nothing only if one had not.
+std::optional<BenchTable> table_in_version(const BenchTable& t, KernelVersion v);
 
 } // namespace hmmspec::bench

@@ -13,6 +13,7 @@
 #include "model/reference.h"
 #ifdef HMMSPEC_HAVE_WALKER
 #include "impl/walker.h"
+#include "impl/walker_v6.h"
 #endif
 
 namespace hmmspec {
@@ -106,7 +107,8 @@ private:
   }
 
   bool taken(const std::string& name) const {
-    if (name.rfind("reference", 0) == 0 || name == "walker" || name == "kernel") return true;
+    if (name.rfind("reference", 0) == 0 || name.rfind("walker", 0) == 0 || name == "kernel")
+      return true;
     return std::any_of(kernels_.begin(), kernels_.end(),
                        [&](const KernelEntry& k) { return k.id.name == name; });
   }
@@ -136,10 +138,15 @@ std::vector<Party> all_parties() {
                             return reference_hmm_range_fault(w, r, o);
                           }});
 #ifdef HMMSPEC_HAVE_WALKER
-  parties.push_back(Party{{PartyKind::Walker, "walker", "", KernelVersion::V5_7},
-                          [](const World& w, const HmmRange& r, const RunOptions& o) {
-                            return walker_hmm_range_fault(w, r, o);
-                          }});
+  // The walker likewise has one entry per version: impl/walker.h for v5.7 worlds and
+  // impl/walker_v6.h for 6.x worlds, each entry running the one its world's version needs.
+  auto walker = [](const World& w, const HmmRange& r, const RunOptions& o) {
+    return has_v6_api(w.geom.kernel) ? walker_v6_hmm_range_fault(w, r, o)
+                                     : walker_hmm_range_fault(w, r, o);
+  };
+  parties.push_back(Party{{PartyKind::Walker, "walker", "", KernelVersion::V5_7}, walker});
+  parties.push_back(Party{{PartyKind::Walker, "walker-6.1", "", KernelVersion::V6_1}, walker});
+  parties.push_back(Party{{PartyKind::Walker, "walker-6.12", "", KernelVersion::V6_12}, walker});
 #endif
   for (const KernelEntry& k : Registry::get().kernels()) parties.push_back(kernel_party(k));
   return parties;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The registry of the parties this process has: the reference always, once per kernel version
-// ("reference" for v5.7, "reference-6.1", "reference-6.12"), the walker (v5.7), and one kernel
-// party per kernel shared object loaded: those this build made (-DHMMSPEC_KERNEL_HMM_C, the
-// Debian kernels, -DHMMSPEC_KERNELS), then those named at run time (`hmmspec --kernel X.so`).
+// ("reference" for v5.7, "reference-6.1", "reference-6.12"), the walker likewise ("walker",
+// "walker-6.1", "walker-6.12"), and one kernel party per kernel shared object loaded: those this
+// build made (-DHMMSPEC_KERNEL_HMM_C, the Debian kernels, -DHMMSPEC_KERNELS), then those named
+// at run time (`hmmspec --kernel X.so`).
 // For each kernel version the ground truth is that version's kernel party when there is one,
 // else that version's reference.
 #pragma once
@@ -16,8 +17,8 @@
 
 namespace hmmspec {
 
-// Every party, of every kernel version, in registry order: the references, walker, then the kernel
-// parties in load order.
+// Every party, of every kernel version, in registry order: the references, the walkers, then the
+// kernel parties in load order.
 std::vector<Party> all_parties();
 
 // The parties that run worlds of kernel version v, in registry order.

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // A party: one implementation of hmm_range_fault over the world (the reference in model/, the
-// walker in impl/, a kernel's own hmm.c in kernel/). Each takes a world and a range whose
+// walkers in impl/, a kernel's own hmm.c in kernel/). Each takes a world and a range whose
 // pfns[] hold the requests, and returns the whole outcome; none keeps state between calls.
 //
 // A party is known by its registry entry (PartyId): its kind, the name it is shown and asked
 // for by (`hmmspec run --party NAME`), its label, and the kernel version it runs: a party runs
-// only worlds of that version (World::geom.kernel). The walker runs v5.7; the reference has an
-// entry per version (reference, reference-6.1, reference-6.12); each kernel party runs its shim
-// family's version (kernel-5.7, kernel-6.1, kernel-6.12, ...).
+// only worlds of that version (World::geom.kernel). The reference and the walker have an entry
+// per version (reference, reference-6.1, reference-6.12; walker, walker-6.1, walker-6.12); each
+// kernel party runs its shim family's version (kernel-5.7, kernel-6.1, kernel-6.12, ...).
 #pragma once
 
 #include <functional>

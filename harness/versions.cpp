@@ -271,6 +271,10 @@ VersionsRun run_versions(const Scenario& s, const std::vector<std::optional<Part
       if (auto d = first_difference(t.range, r.outcome, ref))
         r.divergence = fmt::format("{} != reference-{}: {}", r.party, version_name(v), d->what);
     }
+    // The version's walker must give its ground truth's outcome too.
+    if (std::optional<Party> walker = built_party(PartyKind::Walker, v); walker && !r.divergence)
+      if (auto d = first_difference(t.range, walker->run(t.world, t.range, t.options), r.outcome))
+        r.divergence = fmt::format("{} != {}: {}", walker->id.name, r.party, d->what);
     r.neutral = neutral_outcome(t.range, r.outcome);
   }
   const VersionResult* prev = nullptr;

@@ -31,7 +31,9 @@ struct VersionResult {
   Trace trace; // the reference of this version, traced (the rules that decided each page)
   // Set when the ground truth is a kernel party and the reference of its version gave another
   // outcome ("kernel-6.1 != reference-6.1: pfns[3] ..."): not a difference between versions,
-  // a divergence (`hmmspec run` on the translated scenario shows it).
+  // a divergence (`hmmspec run` on the translated scenario shows it). Likewise when the
+  // version's walker (walker, walker-6.1, walker-6.12) gives another outcome than the ground
+  // truth ("walker-6.12 != kernel-6.12: ret").
   std::optional<std::string> divergence;
 };
 

@@ -18,6 +18,7 @@
 #include "impl/shortcuts.h"
 #include "impl/walker.h"
 #include "impl/walker_in_place.h"
+#include "impl/walker_lookups.h"
 #include "model/fault.h"
 #include "model/race.h"
 
@@ -26,6 +27,8 @@ namespace hmmspec {
 namespace {
 
 using namespace x86;
+using walker_detail::DeviceOwners;
+using walker_detail::TableCache;
 
 constexpr int kEBUSY = -int(err::kEBUSY);
 constexpr int kEFAULT = -int(err::kEFAULT);
@@ -34,67 +37,6 @@ constexpr int kEINVAL = -int(err::kEINVAL);
 
 // The CPU flags a mapping gives, as an index: 0, V, V|W (hmm.c:181-188, 227-234, 401-408).
 enum Cpu : unsigned { kCpuNone = 0, kCpuV = 1, kCpuVW = 2 };
-
-// The words of the last table used at each level. The walker reads every entry afresh, but
-// looks a table up in the world's map only when the pointer to it changes. Tables are never
-// freed and their words never move, so a cached pointer stays valid for the whole call;
-// memory holding no table is not cached, because a fault may allocate a table there.
-class TableCache {
-public:
-  explicit TableCache(const World& w) : w_(w) {}
-  const u64* words(Level l, u64 pfn) {
-    Slot& s = slots_[idx(l)];
-    if (s.words && s.pfn == pfn) return s.words;
-    auto it = w_.tables().find(pfn);
-    if (it == w_.tables().end()) return w_.table_words(pfn); // zeros (W-ZERO-MEMORY)
-    s = Slot{pfn, it->second.words.data()};
-    return s.words;
-  }
-
-private:
-  struct Slot {
-    u64 pfn = 0;
-    const u64* words = nullptr;
-  };
-  const World& w_;
-  std::array<Slot, 5> slots_{};
-};
-
-// Whether a device-private pfn's pgmap->owner is the range's dev_private_owner (hmm.c:222-224),
-// answered from an open-addressing table built on first use from the world's owners, instead
-// of a tree lookup per entry. Its size is that of the world's owner map, not of the range.
-class DeviceOwners {
-public:
-  bool matches(const World& w, u64 owner, u64 pfn) {
-    if (slots_.empty()) build(w, owner);
-    for (std::size_t i = hash(pfn);; i = (i + 1) & (slots_.size() - 1)) {
-      const Slot& s = slots_[i];
-      if (s.pfn == pfn) return s.match;
-      if (s.pfn == kEmpty) return owner == 0; // not registered: the NULL owner (World::owner_of)
-    }
-  }
-
-private:
-  static constexpr u64 kEmpty = ~0ull; // no swap offset (50 bits) can be this
-  struct Slot {
-    u64 pfn = kEmpty;
-    bool match = false;
-  };
-  std::size_t hash(u64 pfn) const { return std::size_t((pfn * 0x9e3779b97f4a7c15ull) >> shift_); }
-  void build(const World& w, u64 owner) {
-    unsigned bits = 4;
-    while ((std::size_t(1) << bits) < 2 * w.device_owner.size()) ++bits;
-    slots_.assign(std::size_t(1) << bits, Slot{});
-    shift_ = 64 - bits;
-    for (const auto& [pfn, o] : w.device_owner) {
-      std::size_t i = hash(pfn);
-      while (slots_[i].pfn != kEmpty) i = (i + 1) & (slots_.size() - 1);
-      slots_[i] = Slot{pfn, o == owner};
-    }
-  }
-  std::vector<Slot> slots_;
-  unsigned shift_ = 60;
-};
 
 // The run p[0] = first, p[i + 1] = p[i] + step (S16), compiled for the widest vector unit the
 // machine has (the choice is made once, when the program is loaded; one call covers a whole huge

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // `hmmspec bench`: the benchmark tables of docs/performance.md (bench/tables.h) on every
 // contender, side by side in one run, with pages per second and the ratios docs/performance.md
-// sets targets for (bench/measure.h says exactly what is timed). Exit 1 when a party's
-// outcome differs from the walker's on a table, 2 on bad arguments. Built only with the
-// benchmarks (HMMSPEC_BENCH).
+// sets targets for (bench/measure.h says exactly what is timed). With --version, the tables are
+// translated to each version named and timed on that version's parties (walker-6.1, kernel-6.1,
+// reference-6.1, ...), one section per version. Exit 1 when a party's outcome differs from its
+// version's walker's on a table, 2 on bad arguments. Built only with the benchmarks
+// (HMMSPEC_BENCH).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -22,6 +24,7 @@ namespace {
 struct BenchArgs {
   std::vector<std::string> tables;
   std::vector<std::string> contenders;
+  std::vector<std::string> versions;
   double min_time = 0.5;
   unsigned min_calls = 3;
   unsigned shrink = 0;
@@ -29,11 +32,9 @@ struct BenchArgs {
 };
 
 nlohmann::json result_json(const bench::TableResult& r) {
-  nlohmann::json j = {{"table", r.id},
-                      {"title", r.title},
-                      {"bound", r.bound},
-                      {"pages", r.pages},
-                      {"disagreements", r.disagreements}};
+  nlohmann::json j = {{"table", r.id},    {"kernel", std::string(version_name(r.version))},
+                      {"title", r.title}, {"bound", r.bound},
+                      {"pages", r.pages}, {"disagreements", r.disagreements}};
   for (const bench::Cell& c : r.cells) {
     auto pps = r.pages_per_second(c.contender);
     j["contenders"][std::string(bench::contender_name(c.contender))] = {
@@ -57,6 +58,10 @@ void add_bench_command(CLI::App& app, int& exit_code) {
                   "contenders to time (walker-walk walker kernel reference copy memset memcpy; "
                   "default every one this build has)")
       ->delimiter(',');
+  cmd->add_option("--version", a->versions,
+                  "kernel versions to time, each on its own parties (5.7 6.1 6.12, or all; "
+                  "default 5.7)")
+      ->delimiter(',');
   cmd->add_option("--min-time", a->min_time, "seconds of timed calls per cell, at least")
       ->check(CLI::Range(0.0, 3600.0));
   cmd->add_option("--min-calls", a->min_calls, "timed calls per cell, at least")
@@ -73,29 +78,63 @@ void add_bench_command(CLI::App& app, int& exit_code) {
         exit_code = kExitBadInput;
         return;
       }
-    bench::Options o;
-    o.min_time = a->min_time;
-    o.min_calls = a->min_calls;
-    if (!a->contenders.empty()) {
-      o.contenders.clear();
-      const std::vector<bench::Contender> built = bench::available_contenders();
-      for (const std::string& n : a->contenders) {
-        auto c = bench::contender_from_name(n);
-        if (!c || std::find(built.begin(), built.end(), *c) == built.end()) {
-          std::cerr << "hmmspec bench: no contender '" << n << "' in this build\n";
+    std::vector<KernelVersion> versions;
+    for (const std::string& n : a->versions) {
+      if (n == "all") {
+        versions.assign(kAllKernelVersions.begin(), kAllKernelVersions.end());
+        continue;
+      }
+      auto v = version_from_name(n);
+      if (!v) {
+        std::cerr << "hmmspec bench: no kernel version '" << n << "' (versions: 5.7 6.1 6.12)\n";
+        exit_code = kExitBadInput;
+        return;
+      }
+      if (std::find(versions.begin(), versions.end(), *v) == versions.end()) versions.push_back(*v);
+    }
+    if (versions.empty()) versions.push_back(KernelVersion::V5_7);
+    // The contenders of each version: those named that the version has.
+    std::vector<bench::Options> options;
+    for (KernelVersion v : versions) {
+      bench::Options o;
+      o.min_time = a->min_time;
+      o.min_calls = a->min_calls;
+      o.contenders = bench::available_contenders(v);
+      if (!a->contenders.empty()) {
+        o.contenders.clear();
+        const std::vector<bench::Contender> built = bench::available_contenders(v);
+        for (const std::string& n : a->contenders) {
+          auto c = bench::contender_from_name(n);
+          if (!c || std::find(built.begin(), built.end(), *c) == built.end()) {
+            std::cerr << "hmmspec bench: no contender '" << n << "' for kernel " << version_name(v)
+                      << " in this build\n";
+            exit_code = kExitBadInput;
+            return;
+          }
+          o.contenders.push_back(*c);
+        }
+      }
+      options.push_back(o);
+    }
+    std::vector<bench::TableResult> results;
+    for (std::size_t k = 0; k < versions.size(); ++k) {
+      const KernelVersion v = versions[k];
+      for (const std::string& id : ids) {
+        std::cerr << fmt::format("hmmspec bench: table ({}), building\n", id);
+        std::optional<bench::BenchTable> t =
+            bench::table_in_version(*bench::make_table(id, a->shrink), v);
+        if (!t) {
+          std::cerr << fmt::format("hmmspec bench: table ({}) has no reading in kernel {}\n", id,
+                                   version_name(v));
           exit_code = kExitBadInput;
           return;
         }
-        o.contenders.push_back(*c);
+        const std::string in =
+            v == KernelVersion::V5_7 ? "" : fmt::format(", kernel {}", version_name(v));
+        std::cerr << fmt::format("hmmspec bench: table ({}) {}: {} pages{}, timing\n", id, t->title,
+                                 t->pages(), in);
+        results.push_back(bench::run_table(*t, options[k]));
       }
-    }
-    std::vector<bench::TableResult> results;
-    for (const std::string& id : ids) {
-      std::cerr << fmt::format("hmmspec bench: table ({}), building\n", id);
-      bench::BenchTable t = *bench::make_table(id, a->shrink);
-      std::cerr << fmt::format("hmmspec bench: table ({}) {}: {} pages, timing\n", id, t.title,
-                               t.pages());
-      results.push_back(bench::run_table(t, o));
     }
     if (a->json) {
       nlohmann::json j = nlohmann::json::array();

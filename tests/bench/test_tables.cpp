@@ -30,6 +30,28 @@ TEST(BenchTables, ShrunkTablesStayInTheirRange) {
     }
 }
 
+// Each table has a reading in 6.1 and 6.12, and there every party of the version gives the
+// version's walker's outcome.
+TEST(BenchTables, TablesTranslateToEveryVersionAndAgreeThere) {
+  for (const std::string& id : table_ids())
+    for (unsigned shrink = 8; shrink <= 12; shrink += 2)
+      for (KernelVersion v : {KernelVersion::V6_1, KernelVersion::V6_12}) {
+        SCOPED_TRACE("table " + id + " shrink " + std::to_string(shrink) + " kernel " +
+                     std::string(version_name(v)));
+        std::optional<BenchTable> t5 = make_table(id, shrink);
+        ASSERT_TRUE(t5);
+        std::optional<BenchTable> t = table_in_version(*t5, v);
+        ASSERT_TRUE(t);
+        EXPECT_EQ(t->world.geom.kernel, v);
+        EXPECT_EQ(t->pages(), t5->pages());
+        EXPECT_EQ(check_agreement(*t), std::vector<std::string>{});
+        TableResult r = run_table(*t, Options{.min_time = 0, .min_calls = 1});
+        EXPECT_EQ(r.version, v);
+        EXPECT_NE(report_text({r}).find("== kernel " + std::string(version_name(v))),
+                  std::string::npos);
+      }
+}
+
 TEST(BenchTables, ShrinkKeepsAPageOrAPmd) {
   EXPECT_EQ(make_table("b", 20)->pages(), 1u);   // 1 GiB >> 20 is less than a page
   EXPECT_EQ(make_table("c", 20)->pages(), 512u); // the THP table keeps one huge page

@@ -115,13 +115,15 @@ TEST(KernelObjects, RunScenarioUsesTheScenariosVersionOnly) {
   ScenarioRun all = run_scenario(s, all_parties());
   std::optional<Party> k61 = built_party(PartyKind::Kernel, KernelVersion::V6_1);
   EXPECT_FALSE(all.unsupported.has_value());
-  std::size_t kernels = 0, references = 0;
+  std::size_t kernels = 0, references = 0, walkers = 0;
   for (const PartyResult& r : all.results) {
     EXPECT_EQ(r.party.kernel, KernelVersion::V6_1);
     kernels += r.party.kind == PartyKind::Kernel;
     references += r.party.kind == PartyKind::Reference;
+    walkers += r.party.kind == PartyKind::Walker;
   }
   EXPECT_EQ(references, 1u);
+  EXPECT_EQ(walkers, built_party(PartyKind::Walker, KernelVersion::V5_7) ? 1u : 0u); // walker-6.1
   EXPECT_EQ(kernels, k61 ? 1u : 0u);
 }
 

@@ -10,6 +10,7 @@
 #include "harness/parties.h"
 #include "model/reference.h"
 #include "model/scenario_format.h"
+#include "model/translate.h"
 
 #include <gtest/gtest.h>
 
@@ -57,6 +58,28 @@ TEST(Parties, BuiltPartyFindsTheEntryOfAKind) {
     std::optional<Party> found = built_party(p.id.kind);
     ASSERT_TRUE(found);
     EXPECT_EQ(found->id, p.id);
+  }
+}
+
+// Each version has one walker: "walker" (v5.7), "walker-6.1" and "walker-6.12", each known by
+// its name and run on a world of its version it gives the reference's outcome.
+TEST(Parties, EveryVersionHasItsWalker) {
+  if (!built_party(PartyKind::Walker)) GTEST_SKIP() << "no walker in this build";
+  for (KernelVersion v : kAllKernelVersions) {
+    std::vector<Party> walkers = built_parties(v);
+    std::erase_if(walkers, [](const Party& p) { return p.id.kind != PartyKind::Walker; });
+    ASSERT_EQ(walkers.size(), 1u) << version_name(v);
+    const std::string name =
+        v == KernelVersion::V5_7 ? "walker" : "walker-" + std::string(version_name(v));
+    EXPECT_EQ(walkers[0].id.name, name);
+    ASSERT_TRUE(parse_party(name));
+    EXPECT_EQ(*parse_party(name), walkers[0].id);
+    Scenario s = two_pages();
+    s.world.geom.kernel = v;
+    s.range = translate_range(s.range, KernelVersion::V5_7, v);
+    EXPECT_FALSE(first_difference(s.range, walkers[0].run(s.world, s.range, s.options),
+                                  reference_hmm_range_fault(s.world, s.range, s.options)))
+        << name;
   }
 }
 
