@@ -274,6 +274,27 @@ TEST(Translate, HugetlbSlotsTranslate) {
   EXPECT_EQ(swp_type(*b.find_slot(Level::Pmd, 0x40000000)), 26u);
 }
 
+// A PUD table shared by two PGD entries, the first inside a 1 GiB hugetlb VMA: there its entry
+// is a hugetlb slot, a leaf; through the second it points to a PMD table whose huge devmap
+// entry must move to 6.12's DEVMAP bit like any other (found by fuzz --versions: the entry kept
+// bit 58, which 6.12 reads as SAVED_DIRTY).
+TEST(Translate, ATableReachedThroughASlotAndAPointerTranslatesOnBoth) {
+  Geometry g = *builtin_geometry("x86_64");
+  World a(g);
+  ASSERT_FALSE(a.vmas.insert(
+      Vma{0, 0x40000000, vm::READ | vm::WRITE | vm::HUGETLB, true, 0x40000000}, 4096));
+  constexpr u64 kOther = u64{1} << 39; // the second PGD entry
+  put(a, Level::Pmd, kOther, Entry{.kind = Kind::Huge, .pfn = 0x200, .devmap = true});
+  *a.find_slot_mut(Level::Pgd, 0) = *a.find_slot(Level::Pgd, kOther);
+  ASSERT_EQ(a.context_at(Level::Pud, 0), Context::HugetlbSlot);
+  auto t = translate_world(a, V612);
+  ASSERT_TRUE(std::holds_alternative<World>(t)) << std::get<std::string>(t);
+  const u64 word = *std::get<World>(t).find_slot(Level::Pmd, kOther);
+  EXPECT_TRUE(word & DEVMAP_6_12);
+  EXPECT_FALSE(word & DEVMAP);
+  EXPECT_TRUE(std::get<World>(t).entry_at(Level::Pmd, kOther, Context::Normal).devmap);
+}
+
 TEST(Translate, RangesKeepTheirMeaning) {
   HmmRange r; // v5.7, V 1, W 2
   r.start = 0;
