@@ -51,11 +51,14 @@ extern "C" void save_crash_input(int sig) {
   std::raise(sig);
 }
 
-// The set of rules one trace fired, as a bit mask per rule index.
+// The set of rules one trace fired, as a bit mask per kernel version and rule index (a rule
+// first fired in one version is new in another).
 std::vector<bool> fired_rules(const Trace& t) {
-  std::vector<bool> f(static_cast<std::size_t>(RuleId::Count), false);
-  for (const RuleHit& h : t.call) f[static_cast<std::size_t>(h.rule)] = true;
-  for (const PageRun& r : t.hits) f[static_cast<std::size_t>(r.hit.rule)] = true;
+  const std::size_t n = static_cast<std::size_t>(RuleId::Count);
+  const std::size_t base = static_cast<std::size_t>(t.kernel) * n;
+  std::vector<bool> f(n * kAllKernelVersions.size(), false);
+  for (const RuleHit& h : t.call) f[base + static_cast<std::size_t>(h.rule)] = true;
+  for (const PageRun& r : t.hits) f[base + static_cast<std::size_t>(r.hit.rule)] = true;
   return f;
 }
 
@@ -67,9 +70,10 @@ CampaignResult run_campaign(const CampaignOptions& o) {
   Differential diff;
   Differential shrink_diff; // minimization runs are not counted in the coverage
   res.parties = diff.party_names();
-  Mutator m(o.seed);
+  Mutator m(o.seed, o.versions);
   std::vector<std::vector<std::uint8_t>> pool = o.seeds;
-  std::vector<bool> seen(static_cast<std::size_t>(RuleId::Count), false);
+  std::vector<bool> seen(static_cast<std::size_t>(RuleId::Count) * kAllKernelVersions.size(),
+                         false);
 
   for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) std::signal(sig, save_crash_input);
   const auto start = Clock::now();

@@ -11,7 +11,7 @@ namespace hmmspec::fuzz {
 
 Reproduction reproduce_input(std::span<const std::uint8_t> bytes, const ReproduceOptions& o) {
   Reproduction rep;
-  FuzzCase c = decode_case(bytes, o.geometry);
+  FuzzCase c = decode_case(bytes, o.geometry, o.version);
   Scenario s = build_case(c);
   if (!o.run) { // the input as decoded: for inputs on which a party crashes
     s.name = "fuzz-input";
