@@ -5,6 +5,7 @@
 
 #include "harness/parties.h"
 #include "model/fault.h"
+#include "model/range_v6.h"
 
 namespace hmmspec {
 
@@ -64,6 +65,13 @@ constexpr const char* kInjectionNames[kInjections] = {
     "an invalidation at the first page", "no progress once at the first page"};
 constexpr const char* kUpperNames[kUpperShapes] = {
     "pgd-none", "pgd-bad", "pud-none", "pud-trans-huge", "pud-devmap-rw", "pud-devmap-ro"};
+
+// "exhaustive-tiny-2p-case-7", "exhaustive-6.1-tiny-2p-case-7".
+std::string case_name(const Geometry& g, unsigned pages, u64 number) {
+  const std::string version =
+      g.kernel == KernelVersion::V5_7 ? "" : fmt::format("{}-", version_name(g.kernel));
+  return fmt::format("exhaustive-{}{}-{}p-case-{}", version, g.name, pages, number);
+}
 
 u64 align_up(u64 v, u64 a) {
   return (v + a - 1) & ~(a - 1);
@@ -348,7 +356,7 @@ void ExhaustiveSpace::build_world(Scenario& s, const Layout& l, unsigned injecti
 
 HmmRange ExhaustiveSpace::base_range() const {
   HmmRange r;
-  apply_driver_encoding(r, "amdgpu");
+  if (!has_v6_api(geom_.kernel)) apply_driver_encoding(r, "amdgpu"); // 6.x: the fixed bits
   r.start = start_;
   r.end = end_;
   r.dev_private_owner = kOwner;
@@ -357,7 +365,9 @@ HmmRange ExhaustiveSpace::base_range() const {
 }
 
 std::string ExhaustiveSpace::apply_requests(HmmRange& r, std::uint64_t req) const {
-  const u64 V = r.flags[HMM_PFN_VALID], W = r.flags[HMM_PFN_WRITE];
+  const bool v6 = has_v6_api(geom_.kernel);
+  const u64 V = v6 ? hmm6::REQ_FAULT : r.flags[HMM_PFN_VALID];
+  const u64 W = v6 ? hmm6::REQ_WRITE : r.flags[HMM_PFN_WRITE];
   const u64 per_page = power(3, pages_), w_only = power(2, pages_);
   r.pfns.assign(pages_, 0);
   std::string text;
@@ -404,7 +414,7 @@ Scenario ExhaustiveSpace::scenario(std::uint64_t number) const {
                 pair % right_n);
     s.range = base_range();
     s.text += "; requests " + apply_requests(s.range, req);
-    s.name = fmt::format("exhaustive-{}-{}p-case-{}", geom_.name, pages_, number);
+    s.name = case_name(geom_, pages_, number);
     return s;
   }
   throw std::out_of_range("exhaustive: no such case");
@@ -440,7 +450,7 @@ std::uint64_t ExhaustiveSpace::run(
             if ((++done & 255) == 0) tick(done);
             if (!result.divergence) continue;
             s.text = world_text + "; requests " + req_text;
-            s.name = fmt::format("exhaustive-{}-{}p-case-{}", geom_.name, pages_, index + req);
+            s.name = case_name(geom_, pages_, index + req);
             if (!visit(index + req, s, result)) return done;
             s.text = world_text;
           }
