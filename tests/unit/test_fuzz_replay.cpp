@@ -15,6 +15,7 @@
 #include "fuzz/scenario_check.h"
 #include "harness/differential.h"
 #include "harness/parties.h"
+#include "model/range_v6.h"
 #include "model/reference.h"
 #include "model/scenario_format.h"
 #include "model/swap_layout.h"
@@ -331,6 +332,65 @@ TEST(FuzzDifferential, ABrokenPartyIsReportedWithItsRuleAndShrunk) {
   EXPECT_FALSE(check_expectations(
                    parsed, read_only_reporter().run(parsed.world, parsed.range, parsed.options))
                    .empty());
+}
+
+// The same in 6.1: a party of 6.1 that drops HMM_PFN_WRITE from its outputs is caught on 6.1
+// inputs only (v5.7 inputs run the v5.7 parties, which are not broken), reported against
+// reference-6.1, shrunk, and printed as a 6.1 scenario that the reference passes and the broken
+// party fails.
+TEST(FuzzDifferential, ABrokenSixXPartyIsCaughtOnItsVersionsInputs) {
+  const KernelVersion v = KernelVersion::V6_1;
+  auto reference_run = [](const World& w, const HmmRange& r, const RunOptions& o) {
+    return reference_hmm_range_fault(w, r, o);
+  };
+  Party broken{{PartyKind::Walker, "broken-6.1", "", v},
+               [&](const World& w, const HmmRange& r, const RunOptions& o) {
+                 Outcome out = reference_hmm_range_fault(w, r, o);
+                 for (u64& p : out.pfns)
+                   if (p & hmm6::VALID) p &= ~hmm6::WRITE;
+                 return out;
+               }};
+  Differential diff(
+      {Party{{PartyKind::Reference, "reference", "", KernelVersion::V5_7}, reference_run},
+       Party{{PartyKind::Reference, "reference-6.1", "", v}, reference_run}, broken});
+  EXPECT_EQ(diff.party_names(), "reference reference-6.1 broken-6.1");
+  for (const auto& bytes : random_inputs(2000, 400))
+    ASSERT_FALSE(run_input(diff, bytes).divergence) << "a v5.7 input ran a 6.1 party";
+  std::optional<FuzzCase> found;
+  ScenarioRun first;
+  for (const auto& bytes : random_inputs(20000, 400, v)) {
+    ScenarioRun r = run_input(diff, bytes);
+    if (r.divergence) {
+      found = decode_case(bytes), first = std::move(r);
+      break;
+    }
+  }
+  ASSERT_TRUE(found) << "no 6.1 input made the broken party diverge";
+  const Divergence& d = *first.divergence;
+  EXPECT_EQ(d.party.name, "broken-6.1");
+  EXPECT_EQ(d.against.name, "reference-6.1");
+  EXPECT_NE(d.signature.find("reference-6.1=pfn:VW broken-6.1=pfn:V"), std::string::npos)
+      << d.signature;
+  MinimizeResult m = minimize_case(*found, diff, divergence_key(d));
+  EXPECT_EQ(m.c.kernel, v);
+  Scenario small = build_case(m.c);
+  ScenarioRun again = diff.run(small);
+  ASSERT_TRUE(again.divergence);
+  EXPECT_LE(small.range.pfns.size(), 1u);
+  std::string text = report_text(small, again);
+  std::string scenario = text.substr(text.find("--- scenario ---\n") + 17);
+  scenario = scenario.substr(0, scenario.find("--- end of scenario ---"));
+  EXPECT_NE(scenario.find("\nkernel 6.1\n"), std::string::npos) << scenario;
+  ParseResult pr = parse_scenario(scenario, "report.hmm");
+  ASSERT_TRUE(std::holds_alternative<Scenario>(pr)) << std::get<ParseError>(pr).str() << "\n"
+                                                    << scenario;
+  const Scenario& parsed = std::get<Scenario>(pr);
+  EXPECT_EQ(parsed.world.geom.kernel, v);
+  EXPECT_TRUE(check_expectations(
+                  parsed, reference_hmm_range_fault(parsed.world, parsed.range, parsed.options))
+                  .empty());
+  EXPECT_FALSE(
+      check_expectations(parsed, broken.run(parsed.world, parsed.range, parsed.options)).empty());
 }
 
 // Every file of fuzz/corpus/diff_fuzzer carries the current encoding version and decodes to
