@@ -53,7 +53,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
       std::exit(2);
     }
   }
-  if (const char* v = std::getenv("HMMSPEC_FUZZ_VERSION")) {
+  if (const char* v = std::getenv("HMMSPEC_FUZZ_VERSION"); v && *v) { // (empty: unset)
     pinned_version() = version_from_name(v);
     if (!pinned_version()) {
       std::fprintf(stderr, "diff_fuzzer: HMMSPEC_FUZZ_VERSION=%s is not 5.7, 6.1 or 6.12\n", v);
