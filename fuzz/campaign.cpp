@@ -74,6 +74,9 @@ CampaignResult run_campaign(const CampaignOptions& o) {
   std::vector<std::vector<std::uint8_t>> pool = o.seeds;
   std::vector<bool> seen(static_cast<std::size_t>(RuleId::Count) * kAllKernelVersions.size(),
                          false);
+  std::size_t rules = 0; // the (version, rule) pairs the campaign's versions can fire
+  for (KernelVersion v : o.versions)
+    for (const Rule& r : all_rules()) rules += r.holds_in(v);
 
   for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) std::signal(sig, save_crash_input);
   const auto start = Clock::now();
@@ -153,7 +156,7 @@ CampaignResult run_campaign(const CampaignOptions& o) {
       double t = elapsed();
       *o.progress << fmt::format("#{} {:.0f}s {:.0f} exec/s pool {} rules {}/{} divergences {}\n",
                                  res.executions, t, double(res.executions) / t, pool.size(), hit,
-                                 seen.size(), res.findings.size());
+                                 rules, res.findings.size());
       o.progress->flush();
     }
   }
