@@ -20,8 +20,10 @@ Reproduction reproduce_input(std::span<const std::uint8_t> bytes, const Reproduc
     return rep;
   }
   Differential diff;
-  rep.parties = diff.party_names();
   ScenarioRun r = diff.run(s);
+  rep.parties.clear(); // the parties that ran: those of the input's kernel version
+  for (const PartyResult& pr : r.results)
+    rep.parties += (rep.parties.empty() ? "" : " ") + pr.party.name;
   if (r.divergence) {
     if (o.minimize) {
       MinimizeResult m = minimize_case(c, diff, divergence_key(*r.divergence), o.attempts);

@@ -28,7 +28,7 @@ struct ReproduceOptions {
 struct Reproduction {
   Scenario scenario;                    // named, described, with expectations when run
   std::optional<Divergence> divergence; // on the (minimized) scenario
-  std::string parties;                  // "kernel reference walker"
+  std::string parties;                  // "kernel-5.7 reference walker": those of its version
   std::string notes;                    // lines for the user: minimization, agreement
 };
 
