@@ -118,22 +118,29 @@ if [ -n "$scenarios" ]; then
   echo "== hmmspec-ci: scenarios: $failed of $(ls "$scenarios"/*.hmm 2>/dev/null | wc -l) failed"
 fi
 
+# The kernel versions the campaign and the exhaustive bound run: the project's family when it is
+# given, else every version (each input and each bound runs on its own version's parties).
+versions=${family:-all}
+
 # 4. The time-boxed differential campaign: each divergence minimized, as a scenario (.hmm), its
 # input (.bin) and report (.txt), in counterexamples/.
 if [ "$seconds" != 0 ]; then
-  step campaign hs fuzz --seconds "$seconds" --seed "$seed" --quiet --artifacts "$out/counterexamples"
+  step campaign hs fuzz --seconds "$seconds" --seed "$seed" --quiet --version "$versions" \
+    --artifacts "$out/counterexamples"
   worse $?
 fi
 
-# 5. The exhaustive small scope: the first divergence's case is kept as a scenario.
+# 5. The exhaustive small scope: the first divergence's case is kept as a scenario (the version
+# of its bound is the last "exhaustive: kernel V, ..." line before it; no such line is v5.7).
 if [ "$exhaustive" != 0 ]; then
-  step exhaustive hs exhaustive --geometry tiny --pages "$exhaustive"
+  step exhaustive hs exhaustive --geometry tiny --pages "$exhaustive" --version "$versions"
   rc=$?
   worse $rc
   if [ $rc -eq 1 ]; then
-    n=$(sed -n 's/.*case \([0-9]\+\).*/\1/p' "$out/exhaustive.log" | head -n 1)
-    [ -z "$n" ] || hs exhaustive --geometry tiny --pages "$exhaustive" --case "$n" \
-      >"$out/counterexamples/exhaustive-$exhaustive-case-$n.txt" 2>&1
+    read -r v n < <(awk '/^exhaustive: /{v = "5.7"; if ($2 == "kernel") {v = $3; sub(",", "", v)}}
+      /^first divergence: case /{print v, $4; exit}' "$out/exhaustive.log" | tr -d ':')
+    [ -z "${n:-}" ] || hs exhaustive --geometry tiny --pages "$exhaustive" --version "$v" \
+      --case "$n" >"$out/counterexamples/exhaustive-$v-$exhaustive-case-$n.txt" 2>&1
   fi
 fi
 

@@ -51,11 +51,14 @@ extern "C" void save_crash_input(int sig) {
   std::raise(sig);
 }
 
-// The set of rules one trace fired, as a bit mask per rule index.
+// The set of rules one trace fired, as a bit mask per kernel version and rule index (a rule
+// first fired in one version is new in another).
 std::vector<bool> fired_rules(const Trace& t) {
-  std::vector<bool> f(static_cast<std::size_t>(RuleId::Count), false);
-  for (const RuleHit& h : t.call) f[static_cast<std::size_t>(h.rule)] = true;
-  for (const PageRun& r : t.hits) f[static_cast<std::size_t>(r.hit.rule)] = true;
+  const std::size_t n = static_cast<std::size_t>(RuleId::Count);
+  const std::size_t base = static_cast<std::size_t>(t.kernel) * n;
+  std::vector<bool> f(n * kAllKernelVersions.size(), false);
+  for (const RuleHit& h : t.call) f[base + static_cast<std::size_t>(h.rule)] = true;
+  for (const PageRun& r : t.hits) f[base + static_cast<std::size_t>(r.hit.rule)] = true;
   return f;
 }
 
@@ -67,9 +70,13 @@ CampaignResult run_campaign(const CampaignOptions& o) {
   Differential diff;
   Differential shrink_diff; // minimization runs are not counted in the coverage
   res.parties = diff.party_names();
-  Mutator m(o.seed);
+  Mutator m(o.seed, o.versions);
   std::vector<std::vector<std::uint8_t>> pool = o.seeds;
-  std::vector<bool> seen(static_cast<std::size_t>(RuleId::Count), false);
+  std::vector<bool> seen(static_cast<std::size_t>(RuleId::Count) * kAllKernelVersions.size(),
+                         false);
+  std::size_t rules = 0; // the (version, rule) pairs the campaign's versions can fire
+  for (KernelVersion v : o.versions)
+    for (const Rule& r : all_rules()) rules += r.holds_in(v);
 
   for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) std::signal(sig, save_crash_input);
   const auto start = Clock::now();
@@ -149,7 +156,7 @@ CampaignResult run_campaign(const CampaignOptions& o) {
       double t = elapsed();
       *o.progress << fmt::format("#{} {:.0f}s {:.0f} exec/s pool {} rules {}/{} divergences {}\n",
                                  res.executions, t, double(res.executions) / t, pool.size(), hit,
-                                 seen.size(), res.findings.size());
+                                 rules, res.findings.size());
       o.progress->flush();
     }
   }

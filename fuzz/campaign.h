@@ -2,7 +2,8 @@
 // The built-in campaign of `hmmspec fuzz`, for builds without clang: random inputs and
 // mutations of a pool (the built-in scenarios lifted to bytes, plus every input that made a
 // rule fire for the first time) decoded by the same harness as the libFuzzer target and run
-// on every built party. Deterministic for a given seed and number of executions.
+// on every built party of the input's kernel version. Deterministic for a given seed and number of
+// executions.
 #pragma once
 
 #include <cstdint>
@@ -32,6 +33,9 @@ struct CampaignOptions {
   // command's progress meter, harness/progress.h).
   std::function<void(u64 executions, double elapsed)> tick;
   std::optional<u64> geometry; // pinned geometry selector (pinned_geometry_selector)
+  // The kernel versions of the inputs made (each run on that version's parties); the seeds
+  // keep their own.
+  std::vector<KernelVersion> versions{kAllKernelVersions.begin(), kAllKernelVersions.end()};
 };
 
 struct Finding {

@@ -16,6 +16,7 @@
 
 #include "fuzz/fuzz_case.h"
 #include "model/fault.h"
+#include "model/range_v6.h"
 
 namespace hmmspec::fuzz {
 
@@ -44,7 +45,8 @@ public:
   static constexpr bool kReading = false;
   void put(u64 v, u64 lo, u64 hi) { choices_.push_back({hi - lo, v - lo}); }
   void put_flag(bool b) { choices_.push_back({255, b ? 1u : 0u}); }
-  std::vector<std::uint8_t> bytes() const;
+  // `header` is byte 0 (input_header of the case's version).
+  std::vector<std::uint8_t> bytes(std::uint8_t header = kEncodingVersion) const;
 
 private:
   struct Choice {
@@ -413,8 +415,27 @@ void io_case(Io& s, FuzzCase& c) {
   }
   const u64 pages_in_range = c.end_page > c.start_page ? c.end_page - c.start_page : 0;
 
-  // the driver's encoding: 0 the defaults of HmmRange, 1 nouveau, 2 amdgpu, 3 explicit
-  {
+  // 6.x: the fixed bits of the 6.x API (model/range_v6.h); the range's v5.7 fields keep
+  // HmmRange's defaults, as a parsed 6.x scenario has them
+  const bool v6 = has_v6_api(c.kernel);
+  if (v6) {
+    const HmmRange def;
+    c.flags = def.flags, c.values = def.values, c.pfn_shift = def.pfn_shift;
+    bool override_requests = true;
+    if constexpr (!Io::kReading)
+      override_requests =
+          c.default_flags != def.default_flags || c.pfn_flags_mask != def.pfn_flags_mask;
+    flag(s, override_requests);
+    if (override_requests) {
+      const u64 v = hmm6::REQ_FAULT, w = hmm6::REQ_WRITE;
+      pick(s, c.default_flags, {0, v, w, v | w, ~0ull}, 0, kMaxRaw);
+      pick(s, c.pfn_flags_mask, {~0ull, 0, v, w, v | w}, 0, kMaxRaw);
+    } else {
+      c.default_flags = def.default_flags, c.pfn_flags_mask = def.pfn_flags_mask;
+    }
+  }
+  // the driver's encoding (v5.7): 0 the defaults of HmmRange, 1 nouveau, 2 amdgpu, 3 explicit
+  if (!v6) {
     HmmRange def, nv, amd;
     apply_driver_encoding(nv, "nouveau");
     apply_driver_encoding(amd, "amdgpu");
@@ -477,7 +498,8 @@ void io_case(Io& s, FuzzCase& c) {
 
   // requests: 0 none, 1 one for every page, 2-3 per page
   {
-    const u64 v = c.flags[HMM_PFN_VALID], w = c.flags[HMM_PFN_WRITE];
+    const u64 v = v6 ? hmm6::REQ_FAULT : c.flags[HMM_PFN_VALID];
+    const u64 w = v6 ? hmm6::REQ_WRITE : c.flags[HMM_PFN_WRITE];
     u64 mode = 2;
     if constexpr (!Io::kReading) {
       c.requests.resize(pages_in_range, 0);
@@ -582,7 +604,7 @@ void io_case(Io& s, FuzzCase& c) {
       if (op.level == Level::P4d && f.g.p4d_folded()) op.level = Level::Pgd;
       page(s, op.page, c.start_page, pages_in_range, f.va_pages - 1, f);
       u64 form = static_cast<u64>(op.form);
-      num(s, form, 0, kForms - 1);
+      num(s, form, 0, (v6 ? kFormsV6 : kForms) - 1);
       op.form = static_cast<Form>(form);
       switch (op.form) {
       case Form::Page:
@@ -592,11 +614,23 @@ void io_case(Io& s, FuzzCase& c) {
       case Form::Zero:
         flag(s, op.write);
         break;
-      case Form::Protnone:
       case Form::Migration:
-      case Form::Device:
         pfn(s, op.pfn, c, f);
         flag(s, op.write);
+        if (v6 && !op.write) flag(s, op.exclusive); // 6.x: read-exclusive migration
+        if (!v6 || op.write) op.exclusive = false;
+        break;
+      case Form::Protnone:
+      case Form::Device:
+      case Form::Exclusive:
+        pfn(s, op.pfn, c, f);
+        flag(s, op.write);
+        break;
+      case Form::Marker:
+        num(s, op.marker, 0, 3); // uffd-wp, poisoned (6.12), both, or none
+        break;
+      case Form::SwapinError:
+        pfn(s, op.pfn, c, f);
         break;
       case Form::Hwpoison:
         pfn(s, op.pfn, c, f);
@@ -635,6 +669,13 @@ void io_case(Io& s, FuzzCase& c) {
     pick(s, o.owner, {0, 1, 2}, 0, kMaxRaw);
   });
   list(s, c.shared_pfns, kMaxShared, [&](u64& p) { pfn(s, p, c, f); });
+  if (v6) { // device-coherent pages (World::coherent_pfns) and the end of the memmap
+    list(s, c.coherent_pfns, kMaxShared, [&](u64& p) { pfn(s, p, c, f); });
+    pick(s, c.highest_memmap_pfn, {~0ull, ~0ull, ~0ull, 0xfff, c.next_pfn}, 0, kPfnLimit);
+  } else {
+    c.coherent_pfns.clear();
+    c.highest_memmap_pfn = ~0ull;
+  }
   list(s, c.injections, kMaxInjections, [&](FuzzInjection& in) {
     page(s, in.page, c.start_page, pages_in_range, f.va_pages - 1, f);
     u64 error = in.what.error, np = in.what.no_progress;

@@ -7,10 +7,11 @@
 
 #include "fuzz/byte_source.h"
 #include "fuzz/case_io.h"
+#include "model/swap_layout.h"
 
 namespace hmmspec::fuzz {
 
-std::vector<std::uint8_t> CaseWriter::bytes() const {
+std::vector<std::uint8_t> CaseWriter::bytes(std::uint8_t header) const {
   std::vector<std::uint8_t> consumed; // in the order the reader consumes them
   for (const Choice& c : choices_) {
     unsigned n = 0;
@@ -18,7 +19,7 @@ std::vector<std::uint8_t> CaseWriter::bytes() const {
     for (unsigned i = n; i-- > 0;) consumed.push_back(std::uint8_t(c.offset >> (8 * i)));
   }
   std::vector<std::uint8_t> out(consumed.size() + 1);
-  out[0] = kEncodingVersion;
+  out[0] = header;
   std::copy(consumed.rbegin(), consumed.rend(), out.begin() + 1);
   return out;
 }
@@ -53,10 +54,12 @@ std::optional<u64> pinned_geometry_selector(std::string_view name) {
   return std::nullopt;
 }
 
-FuzzCase decode_case(std::span<const std::uint8_t> bytes, std::optional<u64> pinned) {
+FuzzCase decode_case(std::span<const std::uint8_t> bytes, std::optional<u64> pinned,
+                     std::optional<KernelVersion> version) {
   ByteSource src(bytes.empty() ? nullptr : bytes.data() + 1, bytes.empty() ? 0 : bytes.size() - 1);
   CaseReader<ByteSource> reader(src, pinned);
   FuzzCase c;
+  c.kernel = version ? *version : bytes.empty() ? KernelVersion::V5_7 : header_kernel(bytes[0]);
   io_case(reader, c);
   return c;
 }
@@ -65,7 +68,7 @@ std::vector<std::uint8_t> encode_case(FuzzCase c, FuzzCase* canonical) {
   CaseWriter w;
   io_case(w, c);
   if (canonical) *canonical = c;
-  return w.bytes();
+  return w.bytes(input_header(c.kernel));
 }
 
 namespace {
@@ -96,6 +99,8 @@ Level table_level_below(const Geometry& g, Level l) {
 u64 entry_word(World& w, const FuzzOp& op, Context ctx) {
   const Geometry& g = w.geom;
   const u64 max_pfn = x86::PHYSICAL_MASK >> g.page_shift;
+  // a pfn swap entry's pfn: the whole offset in v5.7, SWP_PFN_BITS of it in 6.x
+  const u64 swap_pfn_max = std::min(x86::SWP_OFFSET_MAX, swp_pfn_mask(g));
   Entry e;
   e.pfn = std::min(op.pfn, max_pfn);
   e.write = op.write;
@@ -118,13 +123,30 @@ u64 entry_word(World& w, const FuzzOp& op, Context ctx) {
     e.offset = std::min(op.pfn, x86::SWP_OFFSET_MAX);
     break;
   case Form::Migration:
-    e.kind = Kind::Migration, e.pfn = std::min(e.pfn, x86::SWP_OFFSET_MAX);
+    e.kind = Kind::Migration, e.pfn = std::min(e.pfn, swap_pfn_max);
+    e.exclusive = op.exclusive && !op.write;
     break;
   case Form::Device:
-    e.kind = Kind::Device, e.pfn = std::min(e.pfn, x86::SWP_OFFSET_MAX);
+    e.kind = Kind::Device, e.pfn = std::min(e.pfn, swap_pfn_max);
     break;
   case Form::Hwpoison:
-    e.kind = Kind::Hwpoison, e.write = false, e.pfn = std::min(e.pfn, x86::SWP_OFFSET_MAX);
+    e.kind = Kind::Hwpoison, e.write = false, e.pfn = std::min(e.pfn, swap_pfn_max);
+    break;
+  case Form::Exclusive:
+    e.kind = Kind::Exclusive, e.pfn = std::min(e.pfn, swap_pfn_max);
+    break;
+  case Form::Marker: // the bits the version's pte_marker_get keeps; uffd-wp when none is left
+    e.kind = Kind::Marker, e.write = false, e.pfn = 0;
+    e.marker = unsigned(op.marker) & pte_marker_mask(g.kernel);
+    if (!e.marker) e.marker = kMarkerUffdWp;
+    break;
+  case Form::SwapinError: // 6.12 writes a poisoned PTE marker where 6.1 wrote this entry
+    e.write = false;
+    if (swap_types(g.kernel).swapin_error == kNoType) {
+      e.kind = Kind::Marker, e.pfn = 0, e.marker = kMarkerPoisoned;
+    } else {
+      e.kind = Kind::SwapinError, e.pfn = std::min(e.pfn, x86::SWP_OFFSET_MAX);
+    }
     break;
   case Form::Huge:
     e.kind = Kind::Huge, e.devmap = op.devmap, e.protnone = op.protnone, e.special = op.special;
@@ -193,7 +215,8 @@ void apply_op(World& w, const FuzzOp& op) {
 Scenario build_case(const FuzzCase& c) {
   Scenario s;
   s.name = "fuzz";
-  const Geometry g = case_geometry(c);
+  Geometry g = case_geometry(c);
+  g.kernel = c.kernel;
   const unsigned ps = g.page_shift;
   const u64 max_pfn = x86::PHYSICAL_MASK >> ps;
   World w(g);
@@ -205,6 +228,12 @@ Scenario build_case(const FuzzCase& c) {
   for (const FuzzOp& op : c.ops) apply_op(w, op);
   for (const FuzzOwner& o : c.owners) w.device_owner[std::min(o.pfn, max_pfn)] = o.owner;
   for (u64 p : c.shared_pfns) w.shared_pfns.insert(std::min(p, max_pfn));
+  if (has_v6_api(g.kernel)) {     // (a v5.7 world has neither)
+    for (u64 p : c.coherent_pfns) // (a pfn is device-coherent memory only if it has an owner)
+      if (w.device_owner.contains(std::min(p, max_pfn)))
+        w.coherent_pfns.insert(std::min(p, max_pfn));
+    w.highest_memmap_pfn = c.highest_memmap_pfn;
+  }
   const u64 va_pages = g.va_limit() >> ps;
   for (const FuzzInjection& in : c.injections)
     w.injections[std::min(in.page, va_pages - 1) << ps] = in.what;
@@ -234,6 +263,7 @@ FuzzCase lift_scenario(const Scenario& s) {
   const World& w = s.world;
   const Geometry& g = w.geom;
   const unsigned ps = g.page_shift;
+  c.kernel = g.kernel;
   c.geometry = 15;
   const std::pair<const char*, u64> builtins[] = {
       {"tiny", 0}, {"tiny3", 7}, {"tiny-la57", 10}, {"x86_64", 13}, {"x86_64-la57", 14}};
@@ -281,6 +311,8 @@ FuzzCase lift_scenario(const Scenario& s) {
   }
   for (auto [pfn, owner] : w.device_owner) c.owners.push_back(FuzzOwner{pfn, owner});
   c.shared_pfns.assign(w.shared_pfns.begin(), w.shared_pfns.end());
+  c.coherent_pfns.assign(w.coherent_pfns.begin(), w.coherent_pfns.end());
+  c.highest_memmap_pfn = w.highest_memmap_pfn;
   for (const auto& [addr, in] : w.injections) c.injections.push_back(FuzzInjection{addr >> ps, in});
   c.budget = s.options.restart_budget;
   return c;
@@ -314,6 +346,11 @@ u64 scenario_digest(const Scenario& s) {
   }
   for (auto [pfn, owner] : w.device_owner) d.add(pfn), d.add(owner);
   for (u64 p : w.shared_pfns) d.add(p);
+  if (g.kernel != KernelVersion::V5_7) { // (so that v5.7 worlds keep the digests they had)
+    d.add(0x6e7), d.add(static_cast<u64>(g.kernel)), d.add(w.highest_memmap_pfn);
+    for (u64 p : w.coherent_pfns) d.add(p);
+    d.add(w.reports.size());
+  }
   for (const auto& [addr, in] : w.injections)
     d.add(addr), d.add(in.error), d.add(in.invalidate), d.add(in.no_progress);
   d.add(w.notifier.start), d.add(w.notifier.end), d.add(w.notifier.seq),
@@ -331,8 +368,10 @@ u64 scenario_digest(const Scenario& s) {
 std::string case_summary(const FuzzCase& c) {
   Geometry g = case_geometry(c);
   u64 pages = c.end_page > c.start_page ? c.end_page - c.start_page : 0;
-  return fmt::format("{} {}p {}vma {}op {}own {}inj", g.name, pages, c.vmas.size(), c.ops.size(),
-                     c.owners.size(), c.injections.size());
+  return fmt::format(
+      "{}{} {}p {}vma {}op {}own {}inj",
+      c.kernel == KernelVersion::V5_7 ? "" : fmt::format("{} ", version_name(c.kernel)), g.name,
+      pages, c.vmas.size(), c.ops.size(), c.owners.size(), c.injections.size());
 }
 
 } // namespace hmmspec::fuzz

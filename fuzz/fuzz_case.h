@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/kernel_version.h"
 #include "model/scenario.h"
 
 namespace hmmspec::fuzz {
@@ -27,7 +28,22 @@ namespace hmmspec::fuzz {
 // Bump when io_case or build_case changes what any byte string means; then reseed the
 // corpus (docs/fuzzing.md, "Changing the encoding"). History: 1, the first encoding; 2, ranges
 // of at most 1,024 pages instead of 4,096 (long campaigns drifted to slow 4,096-page ranges).
+// Encoding 2 also names the case's kernel version in byte 0 (below): a byte 0 of 2, as every
+// input written before 6.x cases existed has, is a v5.7 case, read as it always was.
 inline constexpr std::uint8_t kEncodingVersion = 2;
+
+// Byte 0 of an input: the encoding version in its low four bits, the kernel version of the
+// case (its index in kAllKernelVersions) in its high four. Any byte names a version (the
+// index modulo the number of versions), so every byte string still decodes.
+constexpr std::uint8_t input_header(KernelVersion v) {
+  return std::uint8_t(kEncodingVersion | (unsigned(v) << 4));
+}
+constexpr std::uint8_t header_encoding(std::uint8_t b) {
+  return b & 0x0f;
+}
+constexpr KernelVersion header_kernel(std::uint8_t b) {
+  return kAllKernelVersions[(b >> 4) % kAllKernelVersions.size()];
+}
 
 // The first pfns of ZONE_DEVICE pages the decoder draws from, so that device-private
 // entries and owner registrations meet.
@@ -58,8 +74,13 @@ enum class Form : std::uint8_t {
   Huge,
   Table,
   Raw,
+  // 6.x only (model/swap_layout.h): read only from inputs of a 6.x case
+  Exclusive,   // device-exclusive entry
+  Marker,      // PTE marker
+  SwapinError, // 6.1 swapin-error entry (6.12 has none: encoded as a PTE there fails, skipped)
 };
-inline constexpr unsigned kForms = 11;
+inline constexpr unsigned kForms = 11;   // the forms of a v5.7 case
+inline constexpr unsigned kFormsV6 = 14; // the forms of a 6.x case
 
 struct FuzzOp {
   enum class Type : std::uint8_t {
@@ -72,6 +93,8 @@ struct FuzzOp {
   Form form = Form::None;
   u64 pfn = 0; // Entry: pfn or swap offset; Table: the table's pfn
   bool write = false, special = false, devmap = false, protnone = false;
+  bool exclusive = false; // Migration (6.x): the read-exclusive variant
+  u64 marker = 0;         // Marker (6.x): the marker bits (kMarkerUffdWp, kMarkerPoisoned)
   u64 swap_type = 0;
   FuzzWord raw;  // Entry (form Raw) and Word
   u64 table = 0; // Word: table position
@@ -99,6 +122,8 @@ struct FuzzInjection {
 };
 
 struct FuzzCase {
+  // the kernel version whose words and API the case uses (byte 0 of the input)
+  KernelVersion kernel = KernelVersion::V5_7;
   // geometry: a selector (tiny ones favoured) or, for the last value, a custom geometry
   u64 geometry = 0;
   u64 page_shift = 12;
@@ -119,6 +144,9 @@ struct FuzzCase {
   std::vector<FuzzOp> ops;
   std::vector<FuzzOwner> owners;
   std::vector<u64> shared_pfns;
+  // 6.x only: device-coherent pfns (World::coherent_pfns), the highest pfn with a struct page
+  std::vector<u64> coherent_pfns;
+  u64 highest_memmap_pfn = ~0ull;
   std::vector<FuzzInjection> injections;
   u64 budget = 4;
   bool operator==(const FuzzCase&) const = default;
@@ -127,22 +155,25 @@ struct FuzzCase {
 // The geometry a case names (custom geometries are clamped until valid).
 Geometry case_geometry(const FuzzCase& c);
 
-// bytes -> case. The first byte is the encoding version (ignored by decoding: any byte
-// string decodes; corpus files are checked to carry kEncodingVersion). `pinned` (a geometry
-// selector, pinned_geometry_selector) replaces the geometry the input names.
-FuzzCase decode_case(std::span<const std::uint8_t> bytes, std::optional<u64> pinned = std::nullopt);
+// bytes -> case. The first byte is the header (input_header): its encoding version is ignored
+// by decoding (any byte string decodes; corpus files are checked to carry kEncodingVersion),
+// its kernel version is the case's. `pinned` (a geometry selector, pinned_geometry_selector)
+// replaces the geometry the input names; `version`, if given, the kernel version.
+FuzzCase decode_case(std::span<const std::uint8_t> bytes, std::optional<u64> pinned = std::nullopt,
+                     std::optional<KernelVersion> version = std::nullopt);
 // The geometry selector of a built-in geometry name ("tiny", "x86_64-la57", ...), for pinning.
 std::optional<u64> pinned_geometry_selector(std::string_view name);
-// case -> bytes that decode to the same case (fields out of the encoding's ranges clamped).
+// case -> bytes that decode to the same case (fields out of the encoding's ranges clamped);
+// byte 0 is input_header(c.kernel).
 // `canonical`, if given, receives the case the bytes decode to (the clamped input).
 std::vector<std::uint8_t> encode_case(FuzzCase c, FuzzCase* canonical = nullptr);
 
-// case -> scenario: the world, the range and the restart budget.
+// case -> scenario of the case's kernel version: the world, the range and the restart budget.
 Scenario build_case(const FuzzCase& c);
 // scenario -> a case that builds the same world and range (tables at their pfns, every
-// word raw); expectations are dropped. Values beyond the encoding's ranges (ranges over 1024
-// pages, more than 256 tables or words, restart budgets over 64, ...) are clamped, so the
-// result is then only close.
+// word raw, the kernel version kept); expectations are dropped; races (v5.7 only) are not carried.
+// Values beyond the encoding's ranges (ranges over 1024 pages, more than 256 tables or words,
+// restart budgets over 64, ...) are clamped, so the result is then only close.
 FuzzCase lift_scenario(const Scenario& s);
 
 // A digest of everything a scenario's run depends on: geometry, world (tables, VMAs, owners,

@@ -26,6 +26,7 @@ public:
       changed |= shrink_list(&FuzzCase::injections);
       changed |= shrink_list(&FuzzCase::owners);
       changed |= shrink_list(&FuzzCase::shared_pfns);
+      changed |= shrink_list(&FuzzCase::coherent_pfns); // (6.x)
       changed |= clear_requests();
       changed |= simplify_fields();
       changed |= simplify_ops();
@@ -126,6 +127,7 @@ private:
     try_set(&FuzzCase::pfn_flags_mask);
     try_set(&FuzzCase::zero_pfn);
     try_set(&FuzzCase::next_pfn);
+    try_set(&FuzzCase::highest_memmap_pfn); // (6.x)
     if (best_.flags != d.flags || best_.values != d.values || best_.pfn_shift != d.pfn_shift) {
       FuzzCase cand = best_;
       cand.flags = d.flags, cand.values = d.values, cand.pfn_shift = d.pfn_shift;

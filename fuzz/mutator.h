@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The mutator of the built-in campaigns (fuzz/campaign.h, fuzz/versions_campaign.h): random
 // inputs, and a few random edits of a pool input (bit flips, interesting bytes, inserts, erases,
-// duplicated chunks, splices). Deterministic for a seed.
+// duplicated chunks, splices). Deterministic for a seed. Inputs carry a kernel version in
+// byte 0 (input_header): one of `versions`, v5.7 only unless told.
 #pragma once
 
 #include <algorithm>
@@ -16,13 +17,14 @@ namespace hmmspec::fuzz {
 
 class Mutator {
 public:
-  explicit Mutator(u64 seed) : rng_(seed) {}
+  explicit Mutator(u64 seed, std::vector<KernelVersion> versions = {KernelVersion::V5_7})
+      : rng_(seed), versions_(versions.empty() ? std::vector{KernelVersion::V5_7} : versions) {}
 
   u64 below(u64 n) { return n ? std::uniform_int_distribution<u64>(0, n - 1)(rng_) : 0; }
 
   std::vector<std::uint8_t> random_input(std::size_t max_len) {
     std::vector<std::uint8_t> v(1 + below(max_len));
-    v[0] = kEncodingVersion;
+    v[0] = input_header(any_version());
     for (std::size_t i = 1; i < v.size(); ++i) v[i] = std::uint8_t(below(256));
     return v;
   }
@@ -37,10 +39,12 @@ public:
     return mutate(pool[below(pool.size())], pool[below(pool.size())], max_len);
   }
 
-  // A few random edits; byte 0 (the encoding version) is kept.
+  // A few random edits; byte 0 (the header) is kept, but for one mutation in 16 with more
+  // than one version, which moves the input to another version.
   std::vector<std::uint8_t> mutate(std::vector<std::uint8_t> v,
                                    const std::vector<std::uint8_t>& other, std::size_t max_len) {
-    if (v.empty()) v.push_back(kEncodingVersion);
+    if (v.empty()) v.push_back(input_header(versions_.front()));
+    if (versions_.size() > 1 && below(16) == 0) v[0] = input_header(any_version());
     unsigned edits = 1 + unsigned(below(4));
     for (unsigned e = 0; e < edits; ++e) {
       std::size_t n = v.size();
@@ -93,7 +97,14 @@ public:
   }
 
 private:
+  // One of the versions (no draw when there is one, so that v5.7-only campaigns keep their
+  // sequence of inputs).
+  KernelVersion any_version() {
+    return versions_.size() == 1 ? versions_.front() : versions_[below(versions_.size())];
+  }
+
   std::mt19937_64 rng_;
+  std::vector<KernelVersion> versions_;
 };
 
 } // namespace hmmspec::fuzz

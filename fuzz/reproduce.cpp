@@ -11,7 +11,7 @@ namespace hmmspec::fuzz {
 
 Reproduction reproduce_input(std::span<const std::uint8_t> bytes, const ReproduceOptions& o) {
   Reproduction rep;
-  FuzzCase c = decode_case(bytes, o.geometry);
+  FuzzCase c = decode_case(bytes, o.geometry, o.version);
   Scenario s = build_case(c);
   if (!o.run) { // the input as decoded: for inputs on which a party crashes
     s.name = "fuzz-input";
@@ -20,8 +20,10 @@ Reproduction reproduce_input(std::span<const std::uint8_t> bytes, const Reproduc
     return rep;
   }
   Differential diff;
-  rep.parties = diff.party_names();
   ScenarioRun r = diff.run(s);
+  rep.parties.clear(); // the parties that ran: those of the input's kernel version
+  for (const PartyResult& pr : r.results)
+    rep.parties += (rep.parties.empty() ? "" : " ") + pr.party.name;
   if (r.divergence) {
     if (o.minimize) {
       MinimizeResult m = minimize_case(c, diff, divergence_key(*r.divergence), o.attempts);

@@ -17,17 +17,18 @@
 namespace hmmspec::fuzz {
 
 struct ReproduceOptions {
-  std::string input_name;       // names the input in the scenario's description
-  std::optional<u64> geometry;  // the pinned geometry selector (pinned_geometry_selector)
-  bool run = true;              // false: the input as decoded, no expectations
-  bool minimize = true;         // shrink a divergence
-  std::size_t attempts = 20000; // candidate runs the minimizer may make
+  std::string input_name;               // names the input in the scenario's description
+  std::optional<u64> geometry;          // the pinned geometry selector (pinned_geometry_selector)
+  std::optional<KernelVersion> version; // the pinned kernel version (else the input's header)
+  bool run = true;                      // false: the input as decoded, no expectations
+  bool minimize = true;                 // shrink a divergence
+  std::size_t attempts = 20000;         // candidate runs the minimizer may make
 };
 
 struct Reproduction {
   Scenario scenario;                    // named, described, with expectations when run
   std::optional<Divergence> divergence; // on the (minimized) scenario
-  std::string parties;                  // "kernel reference walker"
+  std::string parties;                  // "kernel-5.7 reference walker": those of its version
   std::string notes;                    // lines for the user: minimization, agreement
 };
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // `hmmspec fuzz --versions`: a campaign over logical worlds run on every kernel version
 // (harness/versions.h). Inputs are made and mutated as in the differential campaign
-// (fuzz/campaign.h, fuzz/mutator.h), decoded into v5.7 scenarios (fuzz/fuzz_case.h), translated
+// (fuzz/campaign.h, fuzz/mutator.h), decoded into v5.7 scenarios whatever version their header
+// names (fuzz/fuzz_case.h), translated
 // to each version, and every difference between versions is classified into the named groups
 // of harness/version_groups.h. A difference no group names is a finding: it is minimized
 // (fuzz/minimize.h) and reported as a runnable scenario. Deterministic for a given seed and

@@ -54,10 +54,13 @@ std::string RuleCoverage::report() const {
 
 // ---- the run ----------------------------------------------------------------------------
 
-Differential::Differential() : Differential(built_parties()) {}
+Differential::Differential() : Differential(all_parties()) {}
 
 Differential::Differential(std::vector<Party> parties)
     : parties_(ground_truth_first(std::move(parties))) {
+  // by kernel version, each version's ground truth first
+  std::stable_sort(parties_.begin(), parties_.end(),
+                   [](const Party& a, const Party& b) { return a.id.kernel < b.id.kernel; });
   for (Party& p : parties_)
     if (p.id.kind == PartyKind::Reference)
       p.run = [this](const World& w, const HmmRange& r, const RunOptions& o) {

@@ -41,15 +41,17 @@ private:
 
 class Differential {
 public:
-  // The parties to compare; the reference among them (PartyKind::Reference) is traced.
+  // The parties to compare; the references among them (PartyKind::Reference) are traced.
   explicit Differential(std::vector<Party> parties);
-  Differential(); // every built party
+  Differential(); // every built party of every kernel version (all_parties)
 
-  // run_scenario on the parties; a divergence comes with its page, rule and signature.
+  // run_scenario on the parties of the scenario's kernel version (World::geom.kernel); a
+  // divergence comes with its page, rule and signature.
   ScenarioRun run(const Scenario& s);
   const Trace& last_trace() const { return trace_; }
   const RuleCoverage& coverage() const { return coverage_; }
-  // "kernel reference walker": ground truth first.
+  // "kernel-5.7 reference walker kernel-6.1 reference-6.1 ...": by version, each version's
+  // ground truth first.
   std::string party_names() const;
 
 private:

@@ -5,12 +5,15 @@
 
 #include "harness/parties.h"
 #include "model/fault.h"
+#include "model/range_v6.h"
+#include "model/swap_layout.h"
 
 namespace hmmspec {
 
 namespace {
 
-constexpr unsigned kPteKinds = 12;   // the PTE palette
+constexpr unsigned kPteKinds = 12;   // the PTE palette (v5.7)
+constexpr unsigned kPteKindsV6 = 17; // the PTE palette of 6.x: v5.7's and five 6.x-only kinds
 constexpr unsigned kPmdKinds = 8;    // the PMD palette besides "a PTE table"
 constexpr unsigned kSlotKinds = 7;   // the hugetlb slot palette
 constexpr unsigned kUpperShapes = 6; // the sides that are not tables down to the PMDs
@@ -19,10 +22,26 @@ constexpr u64 kOwner = 1;            // dev_private_owner, and the owner of kOwn
 constexpr u64 kOwnDevicePfn = 0x300;
 constexpr u64 kForeignDevicePfn = 0x301; // owner 2
 constexpr u64 kSharedPfnBase = 0x250;    // pages mapped twice: a write fault copies them
+constexpr u64 kCoherentPfn = 0x302;      // 6.x: device-coherent memory, owner kOwner
 
-constexpr const char* kPteNames[kPteKinds] = {
-    "none", "page-ro",   "page-rw",       "zero",           "special",  "protnone-rw",
-    "swap", "migration", "device-own-rw", "device-foreign", "hwpoison", "page-ro-shared"};
+constexpr const char* kPteNames[kPteKindsV6] = {
+    "none", "page-ro", "page-rw", "zero", "special", "protnone-rw", "swap", "migration",
+    "device-own-rw", "device-foreign", "hwpoison", "page-ro-shared",
+    // 6.x only
+    "exclusive-rw", "migration-read-exclusive", "marker-uffd-wp", "swapin-error",
+    "coherent-page-rw"};
+
+// The PTE palette of the geometry's kernel version.
+unsigned pte_kinds(const Geometry& g) {
+  return has_v6_api(g.kernel) ? kPteKindsV6 : kPteKinds;
+}
+
+// The name of PTE kind `kind` (6.12 has no swapin-error entry: a poisoned PTE marker instead,
+// what 6.12 writes where 6.1 wrote one).
+std::string_view pte_name(const Geometry& g, unsigned kind) {
+  if (kind == 15 && swap_types(g.kernel).swapin_error == kNoType) return "marker-poisoned";
+  return kPteNames[kind];
+}
 
 // What a PMD-level entry of the range can be made: the PMD palette and the hugetlb slot
 // palette draw from these.
@@ -65,6 +84,13 @@ constexpr const char* kInjectionNames[kInjections] = {
 constexpr const char* kUpperNames[kUpperShapes] = {
     "pgd-none", "pgd-bad", "pud-none", "pud-trans-huge", "pud-devmap-rw", "pud-devmap-ro"};
 
+// "exhaustive-tiny-2p-case-7", "exhaustive-6.1-tiny-2p-case-7".
+std::string case_name(const Geometry& g, unsigned pages, u64 number) {
+  const std::string version =
+      g.kernel == KernelVersion::V5_7 ? "" : fmt::format("{}-", version_name(g.kernel));
+  return fmt::format("exhaustive-{}{}-{}p-case-{}", version, g.name, pages, number);
+}
+
 u64 align_up(u64 v, u64 a) {
   return (v + a - 1) & ~(a - 1);
 }
@@ -100,6 +126,18 @@ Entry pte_entry(const World& w, unsigned kind, u64 i) {
     return Entry{.kind = Kind::Hwpoison, .pfn = 0x240 + i};
   case 11:
     return Entry{.kind = Kind::Page, .pfn = kSharedPfnBase + i};
+  case 12: // 6.x: a page handed to the device exclusively (make_device_exclusive_range)
+    return Entry{.kind = Kind::Exclusive, .pfn = 0x260 + i, .write = true};
+  case 13:
+    return Entry{.kind = Kind::Migration, .pfn = 0x230 + i, .exclusive = true};
+  case 14:
+    return Entry{.kind = Kind::Marker, .marker = kMarkerUffdWp};
+  case 15:
+    if (swap_types(w.geom.kernel).swapin_error == kNoType)
+      return Entry{.kind = Kind::Marker, .marker = kMarkerPoisoned};
+    return Entry{.kind = Kind::SwapinError, .pfn = 0x77 + i};
+  case 16:
+    return Entry{.kind = Kind::Page, .pfn = kCoherentPfn, .write = true};
   default:
     return Entry{};
   }
@@ -232,7 +270,7 @@ std::uint64_t ExhaustiveSpace::side_count(const Layout& l, const Side& s) const 
   if (s.regions.empty()) return 1; // no page of the range on this side: nothing to vary
   u64 tables = 1;
   for (const Region& r : s.regions)
-    tables *= l.hugetlb ? kSlotKinds : kPmdKinds + power(kPteKinds, r.pages.size());
+    tables *= l.hugetlb ? kSlotKinds : kPmdKinds + power(pte_kinds(geom_), r.pages.size());
   return kUpperShapes + tables;
 }
 
@@ -284,7 +322,7 @@ std::string ExhaustiveSpace::apply_side(World& w, const Layout& l, const Side& s
   for (const Region& r : side.regions) {
     const u64 huge_pfn =
         align_up(0x1000, pmd_pages) + ((r.pmd >> g.shift(Level::Pmd)) % 64) * pmd_pages;
-    const u64 radix = l.hugetlb ? kSlotKinds : kPmdKinds + power(kPteKinds, r.pages.size());
+    const u64 radix = l.hugetlb ? kSlotKinds : kPmdKinds + power(pte_kinds(geom_), r.pages.size());
     u64 digit = c % radix;
     c /= radix;
     text += fmt::format(" pmd {:#x}=", r.pmd);
@@ -297,8 +335,8 @@ std::string ExhaustiveSpace::apply_side(World& w, const Layout& l, const Side& s
     digit -= kPmdKinds;
     text += "[";
     for (u64 a : r.pages) {
-      unsigned kind = unsigned(digit % kPteKinds);
-      digit /= kPteKinds;
+      unsigned kind = unsigned(digit % pte_kinds(g));
+      digit /= pte_kinds(g);
       u64 i = (a - start_) >> g.page_shift;
       Entry e = pte_entry(w, kind, i);
       if (kind == 11) w.shared_pfns.insert(e.pfn);
@@ -306,7 +344,7 @@ std::string ExhaustiveSpace::apply_side(World& w, const Layout& l, const Side& s
         (void)w.ensure_slot(Level::Pte, a);
       else
         put(w, Level::Pte, a, e);
-      text += std::string(a == r.pages.front() ? "" : " ") + kPteNames[kind];
+      text += fmt::format("{}{}", a == r.pages.front() ? "" : " ", pte_name(g, kind));
     }
     text += "]";
   }
@@ -322,6 +360,10 @@ void ExhaustiveSpace::build_world(Scenario& s, const Layout& l, unsigned injecti
       throw std::logic_error("exhaustive: layout " + l.name + ": " + *e);
   w.device_owner[kOwnDevicePfn] = kOwner;
   w.device_owner[kForeignDevicePfn] = 2;
+  if (has_v6_api(geom_.kernel)) {
+    w.device_owner[kCoherentPfn] = kOwner;
+    w.coherent_pfns.insert(kCoherentPfn);
+  }
   std::string l_text = apply_side(w, l, left_, left);
   std::string r_text = apply_side(w, l, right_, right);
   w.notifier = Notifier{start_, end_, 0, 0};
@@ -348,7 +390,7 @@ void ExhaustiveSpace::build_world(Scenario& s, const Layout& l, unsigned injecti
 
 HmmRange ExhaustiveSpace::base_range() const {
   HmmRange r;
-  apply_driver_encoding(r, "amdgpu");
+  if (!has_v6_api(geom_.kernel)) apply_driver_encoding(r, "amdgpu"); // 6.x: the fixed bits
   r.start = start_;
   r.end = end_;
   r.dev_private_owner = kOwner;
@@ -357,7 +399,9 @@ HmmRange ExhaustiveSpace::base_range() const {
 }
 
 std::string ExhaustiveSpace::apply_requests(HmmRange& r, std::uint64_t req) const {
-  const u64 V = r.flags[HMM_PFN_VALID], W = r.flags[HMM_PFN_WRITE];
+  const bool v6 = has_v6_api(geom_.kernel);
+  const u64 V = v6 ? hmm6::REQ_FAULT : r.flags[HMM_PFN_VALID];
+  const u64 W = v6 ? hmm6::REQ_WRITE : r.flags[HMM_PFN_WRITE];
   const u64 per_page = power(3, pages_), w_only = power(2, pages_);
   r.pfns.assign(pages_, 0);
   std::string text;
@@ -404,7 +448,7 @@ Scenario ExhaustiveSpace::scenario(std::uint64_t number) const {
                 pair % right_n);
     s.range = base_range();
     s.text += "; requests " + apply_requests(s.range, req);
-    s.name = fmt::format("exhaustive-{}-{}p-case-{}", geom_.name, pages_, number);
+    s.name = case_name(geom_, pages_, number);
     return s;
   }
   throw std::out_of_range("exhaustive: no such case");
@@ -440,7 +484,7 @@ std::uint64_t ExhaustiveSpace::run(
             if ((++done & 255) == 0) tick(done);
             if (!result.divergence) continue;
             s.text = world_text + "; requests " + req_text;
-            s.name = fmt::format("exhaustive-{}-{}p-case-{}", geom_.name, pages_, index + req);
+            s.name = case_name(geom_, pages_, index + req);
             if (!visit(index + req, s, result)) return done;
             s.text = world_text;
           }

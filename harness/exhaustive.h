@@ -20,6 +20,13 @@
 // fault injections are none, SIGBUS at the first or the last page, an invalidation or one
 // call without progress at the first page. The encoding is amdgpu's (flags 1/2, values ~1, 0,
 // ~3, pfn_shift 12), dev_private_owner 1.
+// The geometry's kernel version (Geometry::kernel) is the worlds': a 6.1 or 6.12 geometry makes
+// the same logical worlds in that version's words (its swap types and DEVMAP bit), with the
+// fixed request bits of the 6.x API (HMM_PFN_REQ_FAULT for V, HMM_PFN_REQ_WRITE for W) instead
+// of a driver encoding, to be run on that version's parties; its PTE palette has five more
+// kinds only 6.x words and worlds hold: a writable device-exclusive entry, a read-exclusive
+// migration entry, a uffd-wp PTE marker, a swapin-error entry (6.1) or poisoned PTE marker
+// (6.12), and a writable page of device-coherent memory of the caller's owner.
 #pragma once
 
 #include <cstdint>

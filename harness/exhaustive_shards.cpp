@@ -8,6 +8,8 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "model/kernel_version.h"
+
 namespace hmmspec {
 
 namespace {
@@ -135,6 +137,13 @@ std::optional<ExhaustiveSummary> parse_exhaustive_summary(std::string_view text,
     return std::nullopt;
   }
   ExhaustiveSummary s;
+  if (j.contains("kernel")) {
+    if (!f.text("kernel", s.kernel)) return std::nullopt;
+    if (!version_from_name(s.kernel)) {
+      *error = fmt::format("kernel \"{}\": not 5.7, 6.1 or 6.12", s.kernel);
+      return std::nullopt;
+    }
+  }
   std::uint64_t pages = 0;
   if (!f.text("geometry", s.geometry) || !f.count("pages", pages) ||
       !f.count("total_cases", s.total_cases) || !f.text("parties", s.parties) ||
@@ -234,6 +243,7 @@ ShardMerge merge_shards(const std::vector<NamedSummary>& summaries) {
     return m;
   }
   const NamedSummary& base = summaries.front();
+  m.kernel = base.summary.kernel;
   m.geometry = base.summary.geometry;
   m.pages = base.summary.pages;
   m.total_cases = base.summary.total_cases;
@@ -245,6 +255,7 @@ ShardMerge merge_shards(const std::vector<NamedSummary>& summaries) {
       m.mismatches.push_back(fmt::format("{}: {} {}, but {} has {} {}", n.file, field, value,
                                          base.file, field, expected));
     };
+    differs("kernel", s.kernel, m.kernel);
     differs("geometry", s.geometry, m.geometry);
     differs("pages", s.pages, m.pages);
     differs("total_cases", s.total_cases, m.total_cases);

@@ -45,6 +45,8 @@ CaseRange shard_cases(std::uint64_t total, const Shard& shard);
 // The summary of one run of a bound, as `hmmspec exhaustive --json` writes it: the fields the
 // merge reads (the output has more: the range's addresses, "complete").
 //   "format": "hmmspec-exhaustive-summary", "format_version": 1,
+//   "kernel" ("5.7", "6.1", "6.12": the version of the worlds; a summary without it is of
+//   v5.7, as every summary was before 6.x bounds could be run),
 //   "geometry", "pages", "total_cases", "parties" (the names, space-separated),
 //   "shard": {"index", "count"} or null, "case_range": {"first", "end"} (the cases it was
 //   given; "from" repeats "first"), "cases" (the number it ran, from "first" on),
@@ -60,6 +62,7 @@ struct FoundDivergence {
 };
 
 struct ExhaustiveSummary {
+  std::string kernel = "5.7";
   std::string geometry;
   unsigned pages = 0;
   std::uint64_t total_cases = 0;
@@ -109,6 +112,7 @@ struct ShardMerge {
   // "b.json: pages 3, but a.json has pages 2", one per summary and field that differs from the
   // first summary's; when there are any, nothing else below is computed.
   std::vector<std::string> mismatches;
+  std::string kernel;
   std::string geometry;
   unsigned pages = 0;
   std::uint64_t total_cases = 0;

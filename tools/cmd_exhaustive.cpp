@@ -26,6 +26,7 @@ namespace hmmspec {
 namespace {
 
 struct ExhaustiveArgs {
+  std::string version = "5.7"; // 5.7, 6.1, 6.12 or all
   std::string geometry = "tiny";
   std::optional<unsigned> pages;
   bool json = false;
@@ -58,6 +59,11 @@ struct Found {
   Scenario scenario;
   Divergence divergence;
 };
+
+// "kernel 6.1, " ("" for v5.7, whose output keeps the form it had before 6.x bounds).
+std::string kernel_text(const std::string& kernel) {
+  return kernel == "5.7" ? "" : fmt::format("kernel {}, ", kernel);
+}
 
 std::string found_text(const Found& f) {
   return fmt::format("first divergence: case {}: {}scenario file:\n{}", f.index,
@@ -129,6 +135,7 @@ int run_merge(const std::vector<std::string>& files, bool json) {
     nlohmann::json j = {{"format", "hmmspec-exhaustive-merge"},
                         {"format_version", 1},
                         {"verdict", verdict_name(m.verdict)},
+                        {"kernel", m.kernel},
                         {"geometry", m.geometry},
                         {"pages", m.pages},
                         {"parties", m.parties},
@@ -152,8 +159,8 @@ int run_merge(const std::vector<std::string>& files, bool json) {
     std::cout << json_text(j);
     return rc;
   }
-  std::cout << fmt::format("merged: {} summaries of geometry {}, {} page(s), parties [{}]\n",
-                           summaries.size(), m.geometry, m.pages, m.parties);
+  std::cout << fmt::format("merged: {} summaries of {}geometry {}, {} page(s), parties [{}]\n",
+                           summaries.size(), kernel_text(m.kernel), m.geometry, m.pages, m.parties);
   std::string extra;
   if (m.cases > m.covered) extra = fmt::format(", {} run more than once", m.cases - m.covered);
   std::cout << fmt::format(
@@ -172,14 +179,8 @@ int run_merge(const std::vector<std::string>& files, bool json) {
   return rc;
 }
 
-int run_exhaustive(const ExhaustiveArgs& a) {
-  if (a.merge) {
-    if (a.files.empty()) {
-      std::cerr << "hmmspec exhaustive: --merge needs the summaries (FILE...)\n";
-      return kExitBadInput;
-    }
-    return run_merge(a.files, a.json);
-  }
+// The bound of one kernel version.
+int run_bound(const ExhaustiveArgs& a, KernelVersion version) {
   if (!a.pages) {
     std::cerr << "hmmspec exhaustive: --pages is required (or --merge FILE...)\n";
     return kExitBadInput;
@@ -199,19 +200,22 @@ int run_exhaustive(const ExhaustiveArgs& a) {
     std::cerr << "hmmspec exhaustive: no built-in geometry " << a.geometry << "\n";
     return kExitBadInput;
   }
+  g->kernel = version;
+  const std::string kernel(version_name(version));
   std::string error;
   auto space = ExhaustiveSpace::make(*g, pages, &error);
   if (!space) {
     std::cerr << "hmmspec exhaustive: " << error << "\n";
     return kExitBadInput;
   }
-  const std::vector<Party> parties = ground_truth_first(built_parties());
+  const std::vector<Party> parties = ground_truth_first(built_parties(version));
   const std::string names = party_names(parties);
   const std::uint64_t total = space->count();
   if (a.count) { // the bound's cases, or the shard's
     const CaseRange r = shard ? shard_cases(total, *shard) : CaseRange{0, total};
     if (a.json) {
-      nlohmann::json j = {{"geometry", g->name}, {"pages", pages}, {"total_cases", total}};
+      nlohmann::json j = {
+          {"kernel", kernel}, {"geometry", g->name}, {"pages", pages}, {"total_cases", total}};
       if (shard) {
         j["shard"] = shard_json(shard);
         j["case_range"] = case_range_json(r);
@@ -234,11 +238,9 @@ int run_exhaustive(const ExhaustiveArgs& a) {
     Scenario s = space->scenario(*a.only);
     ScenarioRun run = run_scenario(s, parties);
     if (a.json) {
-      nlohmann::json j = {{"geometry", g->name},
-                          {"pages", pages},
-                          {"case", *a.only},
-                          {"parties", names},
-                          {"scenario", print_scenario(s)}};
+      nlohmann::json j = {{"kernel", kernel}, {"geometry", g->name},
+                          {"pages", pages},   {"case", *a.only},
+                          {"parties", names}, {"scenario", print_scenario(s)}};
       j["divergence"] = run.divergence ? divergence_json(*run.divergence) : nlohmann::json(nullptr);
       std::cout << json_text(j);
       return run.divergence ? kExitDivergence : kExitOk;
@@ -289,6 +291,7 @@ int run_exhaustive(const ExhaustiveArgs& a) {
     nlohmann::json j = {
         {"format", kExhaustiveSummaryFormat},
         {"format_version", kExhaustiveSummaryVersion},
+        {"kernel", kernel},
         {"geometry", g->name},
         {"pages", pages},
         {"range",
@@ -311,8 +314,9 @@ int run_exhaustive(const ExhaustiveArgs& a) {
     std::cout << json_text(j);
   } else {
     const Scenario s0 = space->scenario(0);
-    std::cout << fmt::format("exhaustive: geometry {}, {} page(s) [{:#x}, {:#x}), parties [{}]\n",
-                             g->name, pages, s0.range.start, s0.range.end, names);
+    std::cout << fmt::format("exhaustive: {}geometry {}, {} page(s) [{:#x}, {:#x}), parties [{}]\n",
+                             kernel_text(kernel), g->name, pages, s0.range.start, s0.range.end,
+                             names);
     const std::string of = shard ? fmt::format("shard {}/{} ({})", shard->index, shard->count,
                                                shard_cases_text(given, total))
                                  : fmt::format("{} (from case {})", total, a.from);
@@ -323,6 +327,37 @@ int run_exhaustive(const ExhaustiveArgs& a) {
     if (first) std::cout << found_text(*first);
   }
   return divergences ? kExitDivergence : kExitOk;
+}
+
+int run_exhaustive(const ExhaustiveArgs& a) {
+  if (a.merge) {
+    if (a.files.empty()) {
+      std::cerr << "hmmspec exhaustive: --merge needs the summaries (FILE...)\n";
+      return kExitBadInput;
+    }
+    return run_merge(a.files, a.json);
+  }
+  if (a.version != "all") {
+    std::optional<KernelVersion> v = version_from_name(a.version);
+    if (!v) {
+      std::cerr << "hmmspec exhaustive: --version " << a.version
+                << " is not 5.7, 6.1, 6.12 or all\n";
+      return kExitBadInput;
+    }
+    return run_bound(a, *v);
+  }
+  if (a.json || a.shard || a.only || a.count) {
+    std::cerr << "hmmspec exhaustive: --version all runs the bounds one after another; --json, "
+                 "--shard, --case and --count take one version\n";
+    return kExitBadInput;
+  }
+  int rc = kExitOk; // the worst: bad input, then divergence
+  for (KernelVersion v : kAllKernelVersions) {
+    int r = run_bound(a, v);
+    if (r == kExitBadInput || (r == kExitDivergence && rc == kExitOk)) rc = r;
+    if (r == kExitBadInput) break;
+  }
+  return rc;
 }
 
 } // namespace
@@ -343,6 +378,11 @@ void add_exhaustive_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--json", a->json,
                 "machine-readable output (the summary, which --merge reads; --case, --count, "
                 "--merge)");
+  auto* version = cmd->add_option(
+      "--version", a->version,
+      "the kernel version of the worlds, run on that version's parties: 5.7, 6.1, 6.12, or all "
+      "(the three bounds one after another; not with --json, --shard, --case, --count)");
+  version->capture_default_str();
   auto* all =
       cmd->add_flag("--all", a->all, "count every divergence instead of stopping at the first");
   auto* count = cmd->add_flag(
@@ -362,6 +402,7 @@ void add_exhaustive_command(CLI::App& app, int& exit_code) {
   cmd->add_option("FILE", a->files, "the summaries to --merge")->needs(merge);
   shard->excludes(only)->excludes(from);
   merge->excludes(geometry)
+      ->excludes(version)
       ->excludes(pages)
       ->excludes(shard)
       ->excludes(only)

@@ -32,7 +32,7 @@ struct FuzzArgs {
   std::string artifacts = ".";
   bool no_minimize = false, stop = false, quiet = false, no_seeds = false, json = false;
   bool versions = false;
-  std::string encode_to, manifest, replay, geometry;
+  std::string encode_to, manifest, replay, geometry, version = "all";
   std::vector<std::string> files;
   bool builtin = false;
 };
@@ -295,10 +295,26 @@ int campaign(const FuzzArgs& a) {
                  fmt::format("{} executions, {:.0f}/s", executions,
                              double(executions) / std::max(elapsed, 1e-9)));
   };
+  if (a.version != "all") {
+    std::optional<KernelVersion> v = version_from_name(a.version);
+    if (!v) {
+      std::cerr << "hmmspec fuzz: --version " << a.version << " is not 5.7, 6.1, 6.12 or all\n";
+      return kExitBadInput;
+    }
+    o.versions = {*v};
+  }
+  // the built-in scenarios of the campaign's versions; --versions translates v5.7 worlds, so
+  // there every scenario is lifted as a v5.7 case (its words kept raw)
   if (!a.no_seeds)
     for (const ScenarioSource& src : builtin_scenarios())
-      if (auto s = load_or_report(src))
-        o.seeds.push_back(fuzz::encode_case(fuzz::lift_scenario(*s)));
+      if (auto s = load_or_report(src)) {
+        fuzz::FuzzCase c = fuzz::lift_scenario(*s);
+        if (a.versions)
+          c.kernel = KernelVersion::V5_7;
+        else if (std::find(o.versions.begin(), o.versions.end(), c.kernel) == o.versions.end())
+          continue;
+        o.seeds.push_back(fuzz::encode_case(c));
+      }
   if (o.progress)
     *o.progress << fmt::format("hmmspec fuzz: seed {}, {}s{}, {} seed inputs, encoding {}\n",
                                o.seed, o.seconds,
@@ -365,6 +381,9 @@ void add_fuzz_command(CLI::App& app, int& exit_code) {
                 "versions (docs/versions.md); exit 1 on a difference no group names");
   cmd->add_option("--geometry", a->geometry,
                   "pin every input to this built-in geometry (tiny, x86_64, ...)");
+  cmd->add_option("--version", a->version,
+                  "the kernel versions of the campaign's inputs: 5.7, 6.1, 6.12 or all (default "
+                  "all; each input runs on the parties of its version)");
   auto* encode = cmd->add_option("--encode-to", a->encode_to,
                                  "write the scenarios (FILES, --builtin) as corpus inputs to DIR");
   auto* manifest =

@@ -21,7 +21,7 @@ namespace hmmspec {
 namespace {
 
 struct ReproduceArgs {
-  std::string file, out, geometry;
+  std::string file, out, geometry, version;
   bool no_minimize = false, no_run = false, json = false;
   std::size_t attempts = 20000;
 };
@@ -56,17 +56,22 @@ int reproduce(const ReproduceArgs& a) {
   std::optional<std::string> input = read_input(a.file);
   if (!input) return kExitBadInput;
   std::vector<std::uint8_t> bytes(input->begin(), input->end());
-  if (!bytes.empty() && bytes[0] != fuzz::kEncodingVersion)
+  if (!bytes.empty() && fuzz::header_encoding(bytes[0]) != fuzz::kEncodingVersion)
     std::cerr << fmt::format(
         "{}: note: encoding version {} (this build decodes version {}); decoding it anyway\n",
-        a.file, bytes[0], fuzz::kEncodingVersion);
+        a.file, fuzz::header_encoding(bytes[0]), fuzz::kEncodingVersion);
+  std::optional<KernelVersion> version;
+  if (!a.version.empty() && !(version = version_from_name(a.version))) {
+    std::cerr << "hmmspec reproduce: --version " << a.version << " is not 5.7, 6.1 or 6.12\n";
+    return kExitBadInput;
+  }
   std::optional<u64> pin;
   if (!a.geometry.empty() && !(pin = fuzz::pinned_geometry_selector(a.geometry))) {
     std::cerr << "hmmspec reproduce: --geometry " << a.geometry << " is not a built-in geometry\n";
     return kExitBadInput;
   }
   fuzz::Reproduction rep = fuzz::reproduce_input(
-      bytes, fuzz::ReproduceOptions{a.file, pin, !a.no_run, !a.no_minimize, a.attempts});
+      bytes, fuzz::ReproduceOptions{a.file, pin, version, !a.no_run, !a.no_minimize, a.attempts});
   std::cerr << rep.notes;
   const Divergence* d = rep.divergence ? &*rep.divergence : nullptr;
   return write_scenario(a, print_scenario(rep.scenario), d, !a.no_run,
@@ -87,6 +92,9 @@ void add_reproduce_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--json", a->json, "machine-readable output: the scenario and the divergence");
   cmd->add_option("--geometry", a->geometry,
                   "the geometry the input was pinned to (HMMSPEC_FUZZ_GEOMETRY)");
+  cmd->add_option("--version", a->version,
+                  "the kernel version the input was pinned to (HMMSPEC_FUZZ_VERSION; default: "
+                  "the version its first byte names)");
   cmd->add_flag("--no-run", a->no_run,
                 "only decode and print the scenario (for inputs that crash a party)");
   cmd->add_option("--max-attempts", a->attempts,

@@ -108,6 +108,23 @@ expect 2 "$tmp: Is a directory" "$hmmspec" exhaustive --merge "$tmp"
 "$hmmspec" exhaustive --pages 2 --shard 1/10000 --json >pages-2.json
 expect 2 "pages-2.json: pages 2, but shard-1.json has pages 1" \
   "$hmmspec" exhaustive --merge shard-1.json shard-2.json shard-3.json pages-2.json
+# the shards of another kernel version's bound (its worlds, its parties) do not merge with these
+"$hmmspec" exhaustive --pages 1 --version 6.1 --shard 2/3 --json >shard-2-6.1.json
+check "a 6.1 summary names its kernel" grep -q '"kernel": "6.1"' shard-2-6.1.json
+check "a 5.7 summary names its kernel" grep -q '"kernel": "5.7"' shard-2.json
+expect 2 "shard-2-6.1.json: kernel 6.1, but shard-1.json has kernel 5.7" \
+  "$hmmspec" exhaustive --merge shard-1.json shard-2-6.1.json shard-3.json
+"$hmmspec" exhaustive --pages 1 --version 6.1 --shard 1/3 --json >shard-1-6.1.json
+"$hmmspec" exhaustive --pages 1 --version 6.1 --shard 3/3 --json >shard-3-6.1.json
+expect 0 "merged: 3 summaries of kernel 6.1, geometry tiny" \
+  "$hmmspec" exhaustive --merge shard-1-6.1.json shard-2-6.1.json shard-3-6.1.json
+# a summary without "kernel" (written before 6.x bounds) is of v5.7
+grep -v '"kernel"' shard-2.json >no-kernel.json
+expect 0 "cases: $total of $total run, complete" \
+  "$hmmspec" exhaustive --merge shard-1.json no-kernel.json shard-3.json
+expect 2 "--version 6.2 is not 5.7, 6.1, 6.12 or all" "$hmmspec" exhaustive --pages 1 --version 6.2
+expect 2 "--json, --shard, --case and --count take one version" \
+  "$hmmspec" exhaustive --pages 1 --version all --json
 sed 's/"divergences": 0/"divergences": 1/' shard-2.json >tampered.json
 expect 2 "tampered.json: divergences 1 but no first_divergence" \
   "$hmmspec" exhaustive --merge shard-1.json tampered.json shard-3.json

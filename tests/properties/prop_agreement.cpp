@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Property: the reference, the walker and the kernel party give the same outcome (the return
 // value, pfns[], every table word, the notifier and the log: model/outcome.h), on every
-// generated world and range, with and without events at interleaving points. Parties not built are
+// generated world and range, with and without events at interleaving points; and the parties of
+// 6.1 and 6.12 on worlds and ranges of their version. Parties not built are
 // left out; with fewer than two the test is skipped. The ground truth is the kernel party when
 // built, else the reference.
+#include "fuzz/fuzz_case.h"
 #include "harness/check.h"
 #include "harness/parties.h"
+#include "model/translate.h"
 #include "tests/properties/generators.h"
 #include "tests/properties/props_support.h"
 #include "tests/properties/walk_facts.h"
@@ -16,9 +19,10 @@
 namespace hmmspec::props {
 namespace {
 
-void parties_agree(const WorldDesc& d) {
-  const Scenario s = build_scenario(d);
-  const ScenarioRun run = run_scenario(s, built_parties());
+// The parties of the scenario's kernel version agree on it.
+void parties_agree_on(const Scenario& s) {
+  const ScenarioRun run = run_scenario(s, built_parties(s.world.geom.kernel));
+  RC_ASSERT(!run.unsupported);
   const Outcome& truth = run.results.front().outcome;
   RC_TAG(truth.livelock   ? std::string("livelock")
          : truth.ret >= 0 ? std::string("success")
@@ -32,6 +36,18 @@ void parties_agree(const WorldDesc& d) {
   for (const PartyResult& pr : run.results)
     RC_LOG() << outcome_text(pr.party.name, s.range, pr.outcome);
   RC_FAIL(divergence_text(*run.divergence));
+}
+
+void parties_agree(const WorldDesc& d) {
+  parties_agree_on(build_scenario(d));
+}
+
+// The 6.x versions with two parties or more in this build.
+std::vector<KernelVersion> compared_v6_versions() {
+  std::vector<KernelVersion> out;
+  for (KernelVersion v : kAllKernelVersions)
+    if (has_v6_api(v) && built_parties(v).size() >= 2) out.push_back(v);
+  return out;
 }
 
 } // namespace
@@ -53,6 +69,44 @@ TEST(Property, PartiesAgreeWithRaces) {
     const WorldDesc d = *gen_world_desc_with_races();
     RC_PRE(tables_form_a_tree(build_scenario(d).world));
     parties_agree(d);
+  });
+}
+
+// The parties of 6.1 and 6.12 (kernel-6.x, reference-6.x, and any other party of that version)
+// agree on the generated worlds translated to the version (model/translate.h: the same logical
+// entries in its words, the requests carried by meaning to its fixed bits); worlds the version
+// cannot hold are discarded.
+TEST(Property, SixXPartiesAgreeOnTranslatedWorlds) {
+  const std::vector<KernelVersion> versions = compared_v6_versions();
+  if (versions.empty()) GTEST_SKIP() << "fewer than two 6.x parties of a version in this build";
+  rc::detail::checkGTest([&] {
+    const KernelVersion v = *rc::gen::elementOf(versions);
+    Scenario s = build_scenario(*gen_world_desc());
+    RC_PRE(s.world.races.empty()); // (races are modelled for the v5.7 walk only)
+    auto world = translate_world(s.world, v);
+    RC_PRE(std::holds_alternative<World>(world));
+    s.range = translate_range(s.range, s.world.geom.kernel, v);
+    s.world = std::get<World>(std::move(world));
+    RC_ASSERT(s.world.geom.kernel == v);
+    RC_TAG(std::string(version_name(v)));
+    parties_agree_on(s);
+  });
+}
+
+// The same on 6.x cases of the fuzz encoding (fuzz/fuzz_case.h), which hold what only 6.x words
+// and worlds can: device-exclusive entries, read-exclusive migration entries, PTE markers,
+// 6.1's swapin errors, device-coherent pages, a memmap that ends.
+TEST(Property, SixXPartiesAgreeOnSixXCases) {
+  const std::vector<KernelVersion> versions = compared_v6_versions();
+  if (versions.empty()) GTEST_SKIP() << "fewer than two 6.x parties of a version in this build";
+  rc::detail::checkGTest([&] {
+    const KernelVersion v = *rc::gen::elementOf(versions);
+    std::vector<std::uint8_t> bytes = *rc::gen::arbitrary<std::vector<std::uint8_t>>();
+    bytes.insert(bytes.begin(), fuzz::input_header(v));
+    const Scenario s = fuzz::build_case(fuzz::decode_case(bytes));
+    RC_ASSERT(s.world.geom.kernel == v);
+    RC_TAG(std::string(version_name(v)));
+    parties_agree_on(s);
   });
 }
 

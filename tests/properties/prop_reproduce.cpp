@@ -28,8 +28,11 @@ void reproduced_scenarios_replay(const std::vector<std::uint8_t>& tail, bool ver
   const Scenario& back = std::get<Scenario>(parsed);
   RC_ASSERT(back.world == rep.scenario.world);
   RC_ASSERT(back.range == rep.scenario.range);
-  const std::vector<Party> parties = built_parties();
+  // (the parties of the input's kernel version, which its first byte names)
+  const std::vector<Party> parties = built_parties(rep.scenario.world.geom.kernel);
+  RC_TAG(std::string(version_name(rep.scenario.world.geom.kernel)));
   ScenarioRun before = run_scenario(rep.scenario, parties), after = run_scenario(back, parties);
+  RC_ASSERT(!before.unsupported);
   RC_ASSERT(before.results.size() == after.results.size());
   for (std::size_t i = 0; i < before.results.size(); ++i) {
     RC_ASSERT(!first_difference(back.range, before.results[i].outcome, after.results[i].outcome));

@@ -190,6 +190,11 @@ TEST(ExhaustiveShards, ReadsASummary) {
   EXPECT_EQ(s.first_divergence->divergence.diff.right, "0x3");
   EXPECT_EQ(s.first_divergence->scenario, "scenario case-2957\n");
   EXPECT_FALSE(parsed(summary_text(0, 8840, 8840)).shard);
+  // no "kernel": a summary of v5.7 (written before 6.x bounds); else the version it names
+  EXPECT_EQ(s.kernel, "5.7");
+  std::string text = summary_text(0, 8840, 8840);
+  text.insert(1, "\"kernel\": \"6.1\", ");
+  EXPECT_EQ(parsed(text).kernel, "6.1");
 }
 
 TEST(ExhaustiveShards, RefusesWhatIsNotASummaryNamingTheProblem) {
@@ -208,6 +213,8 @@ TEST(ExhaustiveShards, RefusesWhatIsNotASummaryNamingTheProblem) {
   refused("{", "not JSON: parse error at line 1, column 2");
   refused("", "not JSON");
   refused("[1, 2]", "a JSON array, not an object");
+  refused("{\"kernel\": \"6.2\", " + ok.substr(1), "kernel \"6.2\": not 5.7, 6.1 or 6.12");
+  refused("{\"kernel\": 6, " + ok.substr(1), "kernel");
   refused("{\"total_cases\": 8840}", "not a summary of hmmspec exhaustive");
   refused(edit("hmmspec-exhaustive-summary", "hmmspec-exhaustive-merge"),
           "not a summary of hmmspec exhaustive");
@@ -337,6 +344,11 @@ TEST(ExhaustiveShards, SummariesOfAnotherBoundAreMismatches) {
                 "shard-2.json: pages 2, but shard-1.json has pages 1",
                 "shard-3.json: parties [reference walker], but shard-1.json has parties "
                 "[kernel-5.7 reference walker]"}));
+  v = thirds();
+  v[1].summary.kernel = "6.12"; // another version's bound: other worlds, other parties
+  EXPECT_EQ(merge_shards(v).mismatches,
+            (std::vector<std::string>{"shard-2.json: kernel 6.12, but shard-1.json has kernel "
+                                      "5.7"}));
   v = thirds();
   v[2].summary.total_cases = 8841;
   v[2].summary.geometry = "tiny3";

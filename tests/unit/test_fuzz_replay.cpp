@@ -9,12 +9,16 @@
 // <signal.h>, pulled in by GoogleTest, defines as macros)
 #include "fuzz/byte_source.h"
 #include "fuzz/campaign.h"
+#include "fuzz/case_io.h"
 #include "fuzz/fuzz_case.h"
 #include "fuzz/minimize.h"
 #include "fuzz/scenario_check.h"
 #include "harness/differential.h"
+#include "harness/parties.h"
+#include "model/range_v6.h"
 #include "model/reference.h"
 #include "model/scenario_format.h"
+#include "model/swap_layout.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -46,13 +50,15 @@ std::vector<fs::path> files_in(const fs::path& dir) {
   return out;
 }
 
-// Deterministic pseudo-random inputs (a fixed seed: the same inputs on every run).
-std::vector<std::vector<std::uint8_t>> random_inputs(std::size_t n, std::size_t max_len) {
+// Deterministic pseudo-random inputs (a fixed seed: the same inputs on every run), of kernel
+// version `v` (byte 0, input_header).
+std::vector<std::vector<std::uint8_t>> random_inputs(std::size_t n, std::size_t max_len,
+                                                     KernelVersion version = KernelVersion::V5_7) {
   std::mt19937_64 rng(20200531);
   std::vector<std::vector<std::uint8_t>> out;
   for (std::size_t i = 0; i < n; ++i) {
     std::vector<std::uint8_t> v(1 + rng() % max_len);
-    v[0] = kEncodingVersion;
+    v[0] = input_header(version);
     for (std::size_t k = 1; k < v.size(); ++k) v[k] = std::uint8_t(rng());
     out.push_back(std::move(v));
   }
@@ -91,6 +97,78 @@ TEST(FuzzEncoding, EveryDecodedCaseEncodesToBytesThatDecodeToItAgain) {
     ASSERT_EQ(again[0], kEncodingVersion);
     ASSERT_EQ(decode_case(again), c) << case_summary(c);
   }
+}
+
+// A 6.x header makes 6.x cases: they encode back to themselves (header included), build valid
+// scenarios of that version that print and parse back, and hold the kinds only 6.x words can
+// (device-exclusive, read-exclusive migration, PTE markers, 6.1 swapin errors) and
+// device-coherent pages.
+TEST(FuzzEncoding, SixXInputsDecodeToCasesOfTheirVersionWithTheSixXKinds) {
+  for (KernelVersion v : {KernelVersion::V6_1, KernelVersion::V6_12}) {
+    std::map<Kind, unsigned> kinds;
+    unsigned read_exclusive = 0, coherent = 0, printed = 0, poisoned = 0;
+    for (const auto& bytes : random_inputs(3000, 400, v)) {
+      FuzzCase c = decode_case(bytes), canonical;
+      ASSERT_EQ(c.kernel, v);
+      std::vector<std::uint8_t> again = encode_case(c, &canonical);
+      ASSERT_EQ(canonical, c) << "the writer changed a decoded case: " << case_summary(c);
+      ASSERT_EQ(again[0], input_header(v));
+      ASSERT_EQ(header_encoding(again[0]), kEncodingVersion);
+      ASSERT_EQ(decode_case(again), c) << case_summary(c);
+      Scenario s = build_case(c);
+      const Geometry& g = s.world.geom;
+      ASSERT_EQ(g.kernel, v);
+      ASSERT_FALSE(g.validate()) << *g.validate();
+      // the 6.x range: HmmRange's v5.7 fields are the defaults, as a parsed 6.x scenario has
+      const HmmRange def;
+      ASSERT_EQ(s.range.flags, def.flags);
+      ASSERT_EQ(s.range.values, def.values);
+      ASSERT_EQ(s.range.pfn_shift, def.pfn_shift);
+      coherent += !s.world.coherent_pfns.empty();
+      for (const auto& [pfn, t] : s.world.tables())
+        if (t.level == Level::Pte)
+          for (u64 word : t.words) {
+            Entry e = classify(g, Level::Pte, word, s.world.zero_pfn);
+            ++kinds[e.kind];
+            read_exclusive += e.kind == Kind::Migration && e.exclusive;
+            poisoned += e.kind == Kind::Marker && (e.marker & kMarkerPoisoned);
+          }
+      if (printed < 300 && s.range.end >= s.range.start) {
+        std::optional<std::string> err = check_scenario_round_trip(print_scenario(s));
+        ASSERT_FALSE(err) << *err;
+        ++printed;
+      }
+    }
+    EXPECT_GT(kinds[Kind::Exclusive], 0u) << version_name(v);
+    EXPECT_GT(kinds[Kind::Marker], 0u) << version_name(v);
+    EXPECT_GT(read_exclusive, 0u) << version_name(v);
+    EXPECT_GT(coherent, 0u) << version_name(v);
+    if (v == KernelVersion::V6_1) {
+      EXPECT_GT(kinds[Kind::SwapinError], 0u);
+      EXPECT_EQ(poisoned, 0u); // 6.1 has no poisoned marker
+    } else {
+      EXPECT_EQ(kinds[Kind::SwapinError], 0u); // 6.12 has no swapin-error type
+      EXPECT_GT(poisoned, 0u);
+    }
+    EXPECT_EQ(printed, 300u);
+  }
+}
+
+// A v5.7 input (byte 0 = 2, as every input was before 6.x cases) decodes as it always did;
+// the header's kernel part picks the version, any byte naming one.
+TEST(FuzzEncoding, TheHeaderNamesTheEncodingAndTheVersion) {
+  EXPECT_EQ(input_header(KernelVersion::V5_7), kEncodingVersion);
+  for (KernelVersion v : kAllKernelVersions) {
+    EXPECT_EQ(header_kernel(input_header(v)), v);
+    EXPECT_EQ(header_encoding(input_header(v)), kEncodingVersion);
+  }
+  for (unsigned b = 0; b < 256; ++b) (void)header_kernel(std::uint8_t(b)); // any byte decodes
+  std::vector<std::uint8_t> bytes = random_inputs(1, 300).front();
+  FuzzCase c57 = decode_case(bytes);
+  EXPECT_EQ(c57.kernel, KernelVersion::V5_7);
+  EXPECT_EQ(decode_case(bytes, std::nullopt, KernelVersion::V6_12).kernel, KernelVersion::V6_12);
+  bytes[0] = input_header(KernelVersion::V6_1);
+  EXPECT_EQ(decode_case(bytes).kernel, KernelVersion::V6_1);
 }
 
 TEST(FuzzEncoding, TheEmptyInputIsTheSmallestCase) {
@@ -150,7 +228,7 @@ TEST(FuzzEncoding, PrintedFuzzScenariosParseBackToTheSameWorld) {
 }
 
 TEST(FuzzEncoding, ScenarioSuitesLiftToInputsThatBuildTheSameScenario) {
-  unsigned lifted = 0, not_v5_7 = 0;
+  unsigned lifted = 0, not_v5_7 = 0, beyond = 0;
   std::error_code ec;
   for (const auto& e :
        fs::recursive_directory_iterator(fs::path(HMMSPEC_SOURCE_DIR) / "tests" / "scenarios", ec)) {
@@ -158,23 +236,34 @@ TEST(FuzzEncoding, ScenarioSuitesLiftToInputsThatBuildTheSameScenario) {
     ParseResult pr = load_scenario(e.path().string());
     const Scenario* s = std::get_if<Scenario>(&pr);
     if (!s) continue; // the scenario suites' own tests report files that do not parse
-    // Fuzz inputs carry no kernel version yet (every decoded case is a v5.7 world): only the
-    // v5.7 scenarios can lift. The 6.1 and 6.12 suites are counted, not lifted.
-    if (s->world.geom.kernel != KernelVersion::V5_7) {
-      ++not_v5_7;
+    // (every version lifts: the input's header carries the scenario's kernel version)
+    FuzzCase c = lift_scenario(*s);
+    ASSERT_EQ(c.kernel, s->world.geom.kernel);
+    // a list beyond the encoding's bounds is cut (fuzz/case_io.h): the selftests' children
+    // share 1,024 pages
+    if (s->world.shared_pfns.size() > io::kMaxShared) {
+      ++beyond;
       continue;
     }
-    FuzzCase c = lift_scenario(*s);
+    not_v5_7 += s->world.geom.kernel != KernelVersion::V5_7;
     Scenario back = build_case(decode_case(encode_case(c)));
     // the encoding keeps restart budgets at most 64 (livelocks stay quick): compare with that
     Scenario want = *s;
     want.options.restart_budget = std::min(want.options.restart_budget, 64u);
+    // and the notifier's interval within the address space (the 6.x selftests' notifiers
+    // cover all of 0..2^64-4096; no range reaches beyond the space, so no overlap changes)
+    const u64 limit = want.world.geom.va_limit();
+    want.world.notifier.start = std::min(want.world.notifier.start, limit);
+    want.world.notifier.end = std::min(want.world.notifier.end, limit);
     EXPECT_EQ(scenario_digest(back), scenario_digest(want)) << e.path() << " does not lift exactly";
     ++lifted;
   }
   RecordProperty("lifted", int(lifted));
   RecordProperty("not_v5_7", int(not_v5_7));
-  EXPECT_GE(lifted, 60u); // the v5.7 suites are all still lifted
+  RecordProperty("beyond_the_encoding", int(beyond));
+  EXPECT_LE(beyond, 4u);
+  EXPECT_GE(lifted - not_v5_7, 60u); // the v5.7 suites are all still lifted
+  EXPECT_GE(not_v5_7, 130u);         // and the 6.1 and 6.12 suites
 }
 
 // A party that reports write permission as read-only: the harness must catch it, name it,
@@ -245,6 +334,65 @@ TEST(FuzzDifferential, ABrokenPartyIsReportedWithItsRuleAndShrunk) {
                    .empty());
 }
 
+// The same in 6.1: a party of 6.1 that drops HMM_PFN_WRITE from its outputs is caught on 6.1
+// inputs only (v5.7 inputs run the v5.7 parties, which are not broken), reported against
+// reference-6.1, shrunk, and printed as a 6.1 scenario that the reference passes and the broken
+// party fails.
+TEST(FuzzDifferential, ABrokenSixXPartyIsCaughtOnItsVersionsInputs) {
+  const KernelVersion v = KernelVersion::V6_1;
+  auto reference_run = [](const World& w, const HmmRange& r, const RunOptions& o) {
+    return reference_hmm_range_fault(w, r, o);
+  };
+  Party broken{{PartyKind::Walker, "broken-6.1", "", v},
+               [&](const World& w, const HmmRange& r, const RunOptions& o) {
+                 Outcome out = reference_hmm_range_fault(w, r, o);
+                 for (u64& p : out.pfns)
+                   if (p & hmm6::VALID) p &= ~hmm6::WRITE;
+                 return out;
+               }};
+  Differential diff(
+      {Party{{PartyKind::Reference, "reference", "", KernelVersion::V5_7}, reference_run},
+       Party{{PartyKind::Reference, "reference-6.1", "", v}, reference_run}, broken});
+  EXPECT_EQ(diff.party_names(), "reference reference-6.1 broken-6.1");
+  for (const auto& bytes : random_inputs(2000, 400))
+    ASSERT_FALSE(run_input(diff, bytes).divergence) << "a v5.7 input ran a 6.1 party";
+  std::optional<FuzzCase> found;
+  ScenarioRun first;
+  for (const auto& bytes : random_inputs(20000, 400, v)) {
+    ScenarioRun r = run_input(diff, bytes);
+    if (r.divergence) {
+      found = decode_case(bytes), first = std::move(r);
+      break;
+    }
+  }
+  ASSERT_TRUE(found) << "no 6.1 input made the broken party diverge";
+  const Divergence& d = *first.divergence;
+  EXPECT_EQ(d.party.name, "broken-6.1");
+  EXPECT_EQ(d.against.name, "reference-6.1");
+  EXPECT_NE(d.signature.find("reference-6.1=pfn:VW broken-6.1=pfn:V"), std::string::npos)
+      << d.signature;
+  MinimizeResult m = minimize_case(*found, diff, divergence_key(d));
+  EXPECT_EQ(m.c.kernel, v);
+  Scenario small = build_case(m.c);
+  ScenarioRun again = diff.run(small);
+  ASSERT_TRUE(again.divergence);
+  EXPECT_LE(small.range.pfns.size(), 1u);
+  std::string text = report_text(small, again);
+  std::string scenario = text.substr(text.find("--- scenario ---\n") + 17);
+  scenario = scenario.substr(0, scenario.find("--- end of scenario ---"));
+  EXPECT_NE(scenario.find("\nkernel 6.1\n"), std::string::npos) << scenario;
+  ParseResult pr = parse_scenario(scenario, "report.hmm");
+  ASSERT_TRUE(std::holds_alternative<Scenario>(pr)) << std::get<ParseError>(pr).str() << "\n"
+                                                    << scenario;
+  const Scenario& parsed = std::get<Scenario>(pr);
+  EXPECT_EQ(parsed.world.geom.kernel, v);
+  EXPECT_TRUE(check_expectations(
+                  parsed, reference_hmm_range_fault(parsed.world, parsed.range, parsed.options))
+                  .empty());
+  EXPECT_FALSE(
+      check_expectations(parsed, broken.run(parsed.world, parsed.range, parsed.options)).empty());
+}
+
 // Every file of fuzz/corpus/diff_fuzzer carries the current encoding version and decodes to
 // the scenario its manifest line records: a change to the encoding that does not bump
 // kEncodingVersion (and reseed) fails here instead of silently emptying the corpus.
@@ -264,7 +412,8 @@ TEST(FuzzCorpus, EveryDiffFuzzerInputDecodesUnderTheCurrentEncoding) {
   for (const fs::path& p : files) {
     std::vector<std::uint8_t> bytes = read_bytes(p);
     ASSERT_FALSE(bytes.empty()) << p;
-    EXPECT_EQ(bytes[0], kEncodingVersion) << p << " was written for another encoding version";
+    EXPECT_EQ(header_encoding(bytes[0]), kEncodingVersion)
+        << p << " was written for another encoding version";
     auto it = manifest.find(p.filename().string());
     ASSERT_NE(it, manifest.end()) << p << " is not in the manifest (hmmspec fuzz --manifest)";
     std::string digest = fmt::format("{:016x}", scenario_digest(build_case(decode_case(bytes))));
@@ -275,16 +424,20 @@ TEST(FuzzCorpus, EveryDiffFuzzerInputDecodesUnderTheCurrentEncoding) {
     ADD_FAILURE() << "the manifest names a missing file " << file;
 }
 
+// Every input runs on the built parties of its version (all_parties); the corpus holds inputs
+// of every version, each run by at least its reference.
 TEST(FuzzCorpus, EveryDiffFuzzerInputReplaysWithoutDivergence) {
   Differential diff;
-  unsigned n = 0;
+  std::map<KernelVersion, unsigned> n;
   for (const fs::path& p : files_in(kCorpus / "diff_fuzzer")) {
     Scenario s;
     ScenarioRun r = run_input(diff, read_bytes(p), &s);
     EXPECT_FALSE(r.divergence) << p << "\n" << report_text(s, r);
-    ++n;
+    EXPECT_FALSE(r.unsupported) << p << ": " << *r.unsupported;
+    EXPECT_EQ(r.results.size(), built_parties(s.world.geom.kernel).size()) << p;
+    ++n[s.world.geom.kernel];
   }
-  EXPECT_GT(n, 0u);
+  for (KernelVersion v : kAllKernelVersions) EXPECT_GT(n[v], 20u) << version_name(v);
   // the corpus exercises most rules of the reference
   EXPECT_GT(diff.coverage().executions(), 0u);
 }
