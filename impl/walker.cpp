@@ -28,12 +28,11 @@ namespace {
 
 using namespace x86;
 using walker_detail::DeviceOwners;
+using walker_detail::kEBUSY;
+using walker_detail::kEFAULT;
+using walker_detail::kEINVAL;
+using walker_detail::kEPERM;
 using walker_detail::TableCache;
-
-constexpr int kEBUSY = -int(err::kEBUSY);
-constexpr int kEFAULT = -int(err::kEFAULT);
-constexpr int kEPERM = -int(err::kEPERM);
-constexpr int kEINVAL = -int(err::kEINVAL);
 
 // The CPU flags a mapping gives, as an index: 0, V, V|W (hmm.c:181-188, 227-234, 401-408).
 enum Cpu : unsigned { kCpuNone = 0, kCpuV = 1, kCpuVW = 2 };

@@ -1,16 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The look-ups both walkers (impl/walker.cpp for v5.7, impl/walker_v6.cpp for 6.1 and 6.12)
 // make instead of the world's maps on every entry: the words of the table last used at each
-// level, and whether a device-private pfn belongs to the range's owner.
+// level, and whether a device-private pfn belongs to the range's owner; and the return values
+// both give.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <vector>
 
+#include "model/outcome.h"
 #include "model/world.h"
 
 namespace hmmspec::walker_detail {
+
+// The negative errno values hmm_range_fault and its callbacks return.
+constexpr int kEBUSY = -int(err::kEBUSY);
+constexpr int kEFAULT = -int(err::kEFAULT);
+constexpr int kEPERM = -int(err::kEPERM);
+constexpr int kEINVAL = -int(err::kEINVAL);
 
 // The words of the last table used at each level. The walker reads every entry afresh, but
 // looks a table up in the world's map only when the pointer to it changes. Tables are never

@@ -27,12 +27,12 @@ namespace {
 
 using namespace x86;
 using walker_detail::DeviceOwners;
+using walker_detail::kEBUSY;
+using walker_detail::kEFAULT;
+using walker_detail::kEINVAL;
+using walker_detail::kEPERM;
 using walker_detail::TableCache;
 
-constexpr int kEBUSY = -int(err::kEBUSY);
-constexpr int kEFAULT = -int(err::kEFAULT);
-constexpr int kEPERM = -int(err::kEPERM);
-constexpr int kEINVAL = -int(err::kEINVAL);
 // Not a kernel value: 6.12's walk_pud_range would look at the same PUD for ever.
 constexpr int kLivelock = 1;
 
