@@ -251,7 +251,7 @@ std::optional<std::string> apply_mm_op(World& w, const MmOp& op) {
   const Geometry& g = w.geom;
   switch (op.kind) {
   case MmOpKind::Munmap:
-    // __do_munmap (mm/mmap.c:2743-2850 at v5.7): the VMAs split at both ends, then
+    // __do_munmap (mm/mmap.c:2743-2851 at v5.7): the VMAs split at both ends, then
     // unmap_region: unmap_vmas zaps [start, end) under one invalidation (mm/memory.c:1334-1347)
     // and free_pgtables frees tables no VMA needs any more (not modelled: the emptied tables
     // stay, and no walk reads them, as no VMA covers them)
