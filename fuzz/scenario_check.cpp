@@ -45,6 +45,18 @@ std::optional<std::string> check_scenario_round_trip(std::string_view text) {
     what = "budget";
   else if (t.expectations.size() != s->expectations.size())
     what = "number of expectations";
+  else if (t.calls.size() != s->calls.size())
+    what = "number of calls";
+  for (std::size_t k = 0; what.empty() && k < t.calls.size(); ++k) {
+    const Call &a = s->calls[k], &b = t.calls[k];
+    bool same_ops = a.ops.size() == b.ops.size();
+    for (std::size_t i = 0; same_ops && i < a.ops.size(); ++i)
+      same_ops = a.ops[i].op == b.ops[i].op;
+    if (!same_ops)
+      what = fmt::format("operations of call {}", k + 2);
+    else if (a.expectations.size() != b.expectations.size())
+      what = fmt::format("number of expectations of call {}", k + 2);
+  }
   if (what.empty()) return std::nullopt;
   return fmt::format("print then parse changes the {}\n--- printed ---\n{}", what, printed);
 }

@@ -34,12 +34,32 @@ ScenarioRun run_scenario(const Scenario& s, const std::vector<Party>& parties) {
   run.results.reserve(runs.size());
   for (const Party* party : runs) {
     const Party& p = *party;
-    PartyResult r{p.id, p.run(s.world, s.range, s.options), {}};
+    PartyResult r{p.id, p.run(s.world, s.range, s.options), {}, {}};
     r.failures = check_expectations(s, r.outcome);
-    if (!run.results.empty() && !run.divergence) {
-      const PartyResult& truth = run.results.front();
-      if (auto d = first_difference(s.range, truth.outcome, r.outcome))
-        run.divergence = Divergence{p.id, truth.party, *d, std::nullopt, std::nullopt, ""};
+    // the first difference from the ground truth's outcome of call k
+    auto compare = [&](std::size_t k, const HmmRange& range, const Outcome& o) {
+      if (run.results.empty() || run.divergence) return;
+      const Outcome* truth = run.results.front().call(k);
+      if (!truth) return;
+      if (auto d = first_difference(range, *truth, o))
+        run.divergence =
+            Divergence{p.id, run.results.front().party, *d, std::nullopt, std::nullopt, "", k};
+    };
+    compare(1, s.range, r.outcome);
+    r.later.reserve(s.calls.size());
+    for (std::size_t k = 2; k <= s.calls.size() + 1; ++k) {
+      const Outcome& previous = *r.call(k - 1);
+      if (previous.failure) break; // the party did not return: no later call
+      World w = previous.world;
+      HmmRange range;
+      if (auto f = prepare_call(s, k, w, range)) {
+        r.failures.push_back(*f);
+        break;
+      }
+      Outcome o = p.run(w, range, s.options);
+      for (Failure& f : check_expectations(s, k, o)) r.failures.push_back(std::move(f));
+      compare(k, range, o);
+      r.later.push_back(std::move(o));
     }
     run.results.push_back(std::move(r));
   }

@@ -18,8 +18,15 @@ namespace hmmspec {
 
 struct PartyResult {
   PartyId party;
-  Outcome outcome;
-  std::vector<Failure> failures; // unmet expectations
+  Outcome outcome;               // the first call's
+  std::vector<Failure> failures; // unmet expectations, of every call
+  // The outcomes of the later calls of a sequence (Scenario::calls), in order. A party that
+  // did not return from a call (Outcome::failure) makes no later call.
+  std::vector<Outcome> later;
+  // The outcome of call k (1-based), if the party made it.
+  const Outcome* call(std::size_t k) const {
+    return k <= 1 ? &outcome : k - 2 < later.size() ? &later[k - 2] : nullptr;
+  }
 };
 
 struct ScenarioRun {
@@ -33,7 +40,10 @@ struct ScenarioRun {
 };
 
 // Runs `s` on every party of its kernel version, the ground truth first (ground_truth_first);
-// the other parties are left out.
+// the other parties are left out. A sequence (Scenario::calls) runs call by call on each
+// party: each later call on the world that party's previous call left, once prepare_call
+// applied the call's operations; each call's outcome is checked against that call's
+// expectations and compared with the ground truth's outcome of the same call.
 ScenarioRun run_scenario(const Scenario& s, const std::vector<Party>& parties);
 
 } // namespace hmmspec

@@ -210,10 +210,13 @@ ScenarioRun Differential::run(const Scenario& s) {
   if (!out.divergence) return out;
 
   Divergence& d = *out.divergence;
-  const PartyResult* truth = &out.results.front();
-  const PartyResult* other = truth;
+  const PartyResult* truth_result = &out.results.front();
+  const PartyResult* other_result = truth_result;
   for (const PartyResult& r : out.results)
-    if (r.party == d.party) other = &r;
+    if (r.party == d.party) other_result = &r;
+  // the outcomes of the call the divergence is in (both made it: they were compared)
+  const Outcome& truth = *truth_result->call(d.call);
+  const Outcome& other = *other_result->call(d.call);
   const unsigned ps = s.world.geom.page_shift;
   const std::string cls = what_class(d.diff.what);
   const std::string& against = d.against.name;
@@ -223,26 +226,29 @@ ScenarioRun Differential::run(const Scenario& s) {
   if (cls == "pfns") {
     page = index_in(d.diff.what);
     const KernelVersion k = s.world.geom.kernel;
-    detail =
-        fmt::format("{}={} {}={}", against, output_class(k, s.range, truth->outcome.pfns, *page),
-                    party, output_class(k, s.range, other->outcome.pfns, *page));
+    detail = fmt::format("{}={} {}={}", against, output_class(k, s.range, truth.pfns, *page), party,
+                         output_class(k, s.range, other.pfns, *page));
   } else if (cls == "ret") {
-    detail = fmt::format("{}={} {}={}", against, ret_class(truth->outcome), party,
-                         ret_class(other->outcome));
+    detail = fmt::format("{}={} {}={}", against, ret_class(truth), party, ret_class(other));
   } else if (cls == "log") {
     std::size_t i = index_in(d.diff.what);
-    detail = fmt::format("{}={} {}={}", against, event_class(truth->outcome.world.log, i), party,
-                         event_class(other->outcome.world.log, i));
+    detail = fmt::format("{}={} {}={}", against, event_class(truth.world.log, i), party,
+                         event_class(other.world.log, i));
   }
   if (!page && d.diff.addr && *d.diff.addr >= s.range.start && *d.diff.addr < s.range.end)
     page = (*d.diff.addr - s.range.start) >> ps;
+  // the trace is of the reference's last call: the rules are named for that call only
+  const bool traced = d.call == s.calls.size() + 1;
   if (page) {
     d.page = DivergentPage{*page, s.range.start + (u64(*page) << ps), {}};
-    d.page->rules = trace_.page_hits(*page);
+    if (traced) d.page->rules = trace_.page_hits(*page);
   }
-  d.rule = page ? page_rule(trace_, *page) : std::nullopt;
-  if (!d.rule) d.rule = call_rule(trace_);
+  if (traced) {
+    d.rule = page ? page_rule(trace_, *page) : std::nullopt;
+    if (!d.rule) d.rule = call_rule(trace_);
+  }
   d.signature = divergence_signature(d) + (detail.empty() ? "" : " " + detail);
+  if (d.call > 1) d.signature += fmt::format(" call={}", d.call);
   return out;
 }
 

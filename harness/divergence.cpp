@@ -31,9 +31,10 @@ std::string cause_text(const Divergence& d) {
 } // namespace
 
 std::string divergence_text(const Divergence& d, std::string_view indent) {
+  std::string at = d.call > 1 ? fmt::format("call {}, {}", d.call, d.diff.what) : d.diff.what;
   std::string text =
       fmt::format("{} departs from {} at {}:\n  {}: {}\n  {}: {}\n", d.party.name, d.against.name,
-                  d.diff.what, d.against.name, d.diff.left, d.party.name, d.diff.right);
+                  at, d.against.name, d.diff.left, d.party.name, d.diff.right);
   if (!d.signature.empty()) text += cause_text(d);
   if (indent.empty()) return text;
   std::string out;

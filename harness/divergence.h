@@ -31,6 +31,7 @@ struct Divergence {
   std::optional<DivergentPage> page; // the page the difference is about, if any
   std::optional<RuleId> rule;        // the rule that decided it (the page, else the call)
   std::string signature;             // one stable line for deduplication
+  std::size_t call = 1;              // the call of a sequence it is in (1-based)
 };
 
 // The divergence for humans: "walker departs from kernel at pfns[3]:", both values, and, when

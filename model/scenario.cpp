@@ -96,16 +96,34 @@ std::optional<std::string> check_reports(const Expectation& e, const Outcome& o)
 
 } // namespace
 
+std::optional<Failure> prepare_call(const Scenario& s, std::size_t k, World& w, HmmRange& r) {
+  const Call& c = s.calls.at(k - 2);
+  for (const MmOpLine& l : c.ops)
+    if (auto why = apply_mm_op(w, l.op))
+      return Failure{l.loc, fmt::format("{} cannot be applied: {}", describe(l.op), *why)};
+  w.log.clear();
+  w.reports.clear();
+  r = s.range;
+  r.notifier_seq = w.notifier.seq;
+  return std::nullopt;
+}
+
 std::vector<Failure> check_expectations(const Scenario& s, const Outcome& o) {
+  return check_expectations(s, 1, o);
+}
+
+std::vector<Failure> check_expectations(const Scenario& s, std::size_t k, const Outcome& o) {
+  const std::vector<Expectation>& expectations =
+      k <= 1 ? s.expectations : s.calls.at(k - 2).expectations;
   std::vector<Failure> out;
-  if (o.failure && !s.expectations.empty()) { // the call did not return: none is met
-    out.push_back(Failure{s.expectations.front().loc,
+  if (o.failure && !expectations.empty()) { // the call did not return: none is met
+    out.push_back(Failure{expectations.front().loc,
                           fmt::format("the call did not return: {}", describe(*o.failure))});
     return out;
   }
   std::vector<WordRun> runs; // the outcome's runs, made once for every Pfn expectation
   bool have_runs = false;
-  for (const Expectation& e : s.expectations) {
+  for (const Expectation& e : expectations) {
     std::optional<std::string> msg;
     switch (e.type) {
     case Expectation::Type::Ret:

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "model/mm_ops.h"
 #include "model/outcome.h"
 #include "model/range.h"
 #include "model/world.h"
@@ -51,6 +52,21 @@ struct Expectation {
   std::vector<KernelReport> reports;
 };
 
+// An mm operation of a later call, and its line.
+struct MmOpLine {
+  MmOp op;
+  SourceLoc loc;
+};
+
+// A call after the first (docs/scenario-format.md, "Sequences of calls"): its operations are
+// applied in order to the world the previous call left, then the first call's range and
+// requests are issued again, with the notifier sequence read afresh (prepare_call).
+struct Call {
+  SourceLoc loc; // its `call` line
+  std::vector<MmOpLine> ops;
+  std::vector<Expectation> expectations;
+};
+
 struct Scenario {
   std::string name;               // from the file name or a `scenario` line
   std::vector<std::string> rules; // rules it pins (R-...), from `rule` lines
@@ -58,7 +74,8 @@ struct Scenario {
   World world;
   HmmRange range;
   RunOptions options;
-  std::vector<Expectation> expectations;
+  std::vector<Expectation> expectations; // the first call's
+  std::vector<Call> calls;               // the calls after the first, in order (most have none)
 };
 
 // A failed expectation: where it was written and what was seen instead.
@@ -66,8 +83,17 @@ struct Failure {
   SourceLoc loc;
   std::string message;
 };
+// The world and range of call `k` (1-based, k >= 2) from the world the previous call left:
+// the call's operations applied (model/mm_ops.h), the log and the world's reports emptied (a
+// call's log is its own), and the range of the first call with the notifier sequence read
+// afresh (mmu_interval_read_begin before the call). Returns the operation that cannot be
+// applied, with its line, instead.
+std::optional<Failure> prepare_call(const Scenario& s, std::size_t k, World& w, HmmRange& r);
+
 // The expectations `o` does not meet. An outcome with a failure (Outcome::failure) meets none:
 // one Failure, at the first expectation, says so (none when the scenario expects nothing).
 std::vector<Failure> check_expectations(const Scenario& s, const Outcome& o);
+// The same for the expectations of call `k` (1-based: 1 is the first call's).
+std::vector<Failure> check_expectations(const Scenario& s, std::size_t k, const Outcome& o);
 
 } // namespace hmmspec

@@ -39,6 +39,7 @@ Scenario Parser::finish() {
   paint_requests();
   check_races();
   for (auto& [index, out] : outs_) s_.expectations[index].word = out.resolve(kernel(), r);
+  split_calls();
   if (!notifier_line_) s_.world.notifier = Notifier{r.start, r.end, 0, 0};
   if (stale_)
     r.notifier_seq = s_.world.notifier.seq - 1;
@@ -75,6 +76,9 @@ void Parser::once(const Token& t, std::string key) {
 
 void Parser::directive(std::span<const Token> t) {
   std::string_view d = t[0].text;
+  if (d == "call") return call(t);
+  if (auto k = mm_op_from_name(d)) return mm_op(t, *k);
+  if (call_line_ && d != "expect") after_call(t[0]);
   if (d == "scenario") return scenario(t);
   if (d == "rule") return rule(t);
   if (d == "geometry") return geometry(t);

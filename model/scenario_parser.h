@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/mm_ops.h"
 #include "model/scenario.h"
 #include "model/scenario_format.h"
 #include "model/scenario_lexer.h"
@@ -179,6 +180,12 @@ private:
   void paint_requests();
   void budget(std::span<const Token> t);
 
+  // ---- sequences of calls (scenario_parse_calls.cpp) ----
+  void after_call(const Token& t) const;
+  void call(std::span<const Token> t);
+  void mm_op(std::span<const Token> t, MmOpKind kind);
+  void split_calls();
+
   // ---- expectations (scenario_parse_expect.cpp) ----
   Expectation& add_expectation(Expectation::Type type, const Token& t);
   Expectation& log_expectation(const Token& t);
@@ -219,6 +226,9 @@ private:
     unsigned line, col; // of its ADDR
   };
   std::vector<RaceLine> race_lines_; // one per World::races entry, for checks at the end
+  unsigned call_line_ = 0;           // the first `call` line
+  std::vector<size_t> call_starts_;  // per later call: its first index in s_.expectations
+  std::optional<World> ops_world_;   // the world with the operations read so far applied
 };
 
 } // namespace hmmspec::scenario_text

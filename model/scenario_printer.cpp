@@ -102,7 +102,8 @@ public:
     else
       tables();
     range_lines();
-    expectations();
+    expectations(s_.expectations);
+    calls();
     while (out_.ends_with("\n\n")) out_.pop_back();
     return out_;
   }
@@ -378,10 +379,20 @@ private:
     return span_text(r.start + (first << ps), count, ps);
   }
 
-  void expectations() {
+  // The later calls of a sequence: each `call` line, its operations, its expectations.
+  void calls() {
+    for (const Call& c : s_.calls) {
+      blank();
+      emit("call");
+      for (const MmOpLine& l : c.ops) emit(describe(l.op));
+      expectations(c.expectations);
+    }
+  }
+
+  void expectations(const std::vector<Expectation>& list) {
     const World& w = s_.world;
     const HmmRange& r = s_.range;
-    for (const Expectation& e : s_.expectations) {
+    for (const Expectation& e : list) {
       switch (e.type) {
       case Expectation::Type::Ret:
         emit("expect ret " + (e.livelock ? std::string("livelock") : errno_name(e.ret)));

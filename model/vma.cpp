@@ -39,4 +39,29 @@ const Vma* VmaList::containing(u64 addr) const {
   return (v && v->start <= addr) ? v : nullptr;
 }
 
+void VmaList::split_at(u64 addr) {
+  auto it = std::upper_bound(vmas_.begin(), vmas_.end(), addr,
+                             [](u64 a, const Vma& v) { return a < v.end; });
+  if (it == vmas_.end() || it->start >= addr) return;
+  Vma low = *it;
+  low.end = addr;
+  it->start = addr;
+  vmas_.insert(it, low);
+}
+
+void VmaList::erase(u64 start, u64 end) {
+  split_at(start);
+  split_at(end);
+  std::erase_if(vmas_, [&](const Vma& v) { return v.start >= start && v.end <= end; });
+}
+
+void VmaList::set_protection(u64 start, u64 end, u64 rwx) {
+  auto flags = [rwx](const Vma& v) { return (v.flags & ~(vm::READ | vm::WRITE | vm::EXEC)) | rwx; };
+  // a VMA whose flags do not change is not split (mm/mprotect.c:410 at v5.7)
+  if (const Vma* v = containing(start); v && flags(*v) != v->flags) split_at(start);
+  if (const Vma* v = containing(end); v && flags(*v) != v->flags) split_at(end);
+  for (Vma& v : vmas_)
+    if (v.start >= start && v.end <= end) v.flags = flags(v);
+}
+
 } // namespace hmmspec

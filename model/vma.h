@@ -45,6 +45,16 @@ public:
   // The VMA containing addr, or nothing.
   const Vma* containing(u64 addr) const;
   const std::vector<Vma>& all() const { return vmas_; }
+  // split_vma (mm/mmap.c:2665-2740 at v5.7): the VMA containing addr strictly inside it
+  // becomes two, [start, addr) and [addr, end), with the same flags; otherwise nothing.
+  void split_at(u64 addr);
+  // Removes every VMA inside [start, end) after splitting at both ends (detach_vmas_to_be_
+  // unmapped, mm/mmap.c:2624 at v5.7).
+  void erase(u64 start, u64 end);
+  // Sets the READ, WRITE and EXEC bits of every VMA inside [start, end) to `rwx`, after
+  // splitting at both ends the VMAs whose flags change (mprotect_fixup, mm/mprotect.c:467-480 at
+  // v5.7). vma_merge is not modelled: the pieces stay separate VMAs.
+  void set_protection(u64 start, u64 end, u64 rwx);
   bool operator==(const VmaList&) const = default;
 
 private:

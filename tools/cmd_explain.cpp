@@ -97,6 +97,13 @@ void add_explain_command(CLI::App& app, int& exit_code) {
       exit_code = kExitBadInput;
       return;
     }
+    if (!s->calls.empty()) { // the trace and the picture are of one call
+      std::cerr << fmt::format("hmmspec explain: {} is a sequence of {} calls, and explain traces "
+                               "one call; `hmmspec run {}` runs and checks every call\n",
+                               *file, s->calls.size() + 1, *file);
+      exit_code = kExitBadInput;
+      return;
+    }
     // The traced reference first, its outcome dropped before the parties run (the reference
     // is deterministic: its outcome is the reference party's), so that one copy of the world
     // and pfns[] fewer is alive at a time.

@@ -118,6 +118,10 @@ void add_run_command(CLI::App& app, int& exit_code) {
         for (const PartyResult& r : run.results) {
           nlohmann::json jr = outcome_json(s->range, r.outcome);
           jr["party"] = r.party.name;
+          if (!s->calls.empty()) { // a sequence: the later calls' outcomes, in order
+            jr["later_calls"] = nlohmann::json::array();
+            for (const Outcome& o : r.later) jr["later_calls"].push_back(outcome_json(s->range, o));
+          }
           jr["failures"] = nlohmann::json::array();
           for (const Failure& f : r.failures)
             jr["failures"].push_back(
@@ -129,13 +133,20 @@ void add_run_command(CLI::App& app, int& exit_code) {
         continue;
       }
       if (ok && a->quiet) continue;
-      const Outcome& truth = run.results.front().outcome;
-      std::cout << fmt::format("{} {}  ({}: {})\n", ok ? "PASS" : "FAIL", s->name,
-                               run.results.front().party.name, result_text(truth));
+      const PartyResult& truth = run.results.front();
+      std::string results = result_text(truth.outcome);
+      // a sequence: the result of every call, "2, then 2, -EFAULT"
+      for (std::size_t c = 0; c < truth.later.size(); ++c)
+        results += fmt::format("{}{}", c ? ", " : ", then ", result_text(truth.later[c]));
+      std::cout << fmt::format("{} {}  ({}: {})\n", ok ? "PASS" : "FAIL", s->name, truth.party.name,
+                               results);
       for (const PartyResult& r : run.results) {
         // a party that did not return, when no expectation already says so
-        if (r.outcome.failure && r.failures.empty())
-          std::cout << fmt::format("  {}: {}\n", r.party.name, describe(*r.outcome.failure));
+        for (std::size_t c = 1; c <= r.later.size() + 1; ++c)
+          if (const Outcome* o = r.call(c); o->failure && r.failures.empty())
+            std::cout << fmt::format("  {}: {}{}\n", r.party.name,
+                                     c > 1 ? fmt::format("call {}: ", c) : "",
+                                     describe(*o->failure));
         for (const Failure& f : r.failures)
           std::cout << fmt::format("  {}: {}:{}:{}: {}\n", r.party.name, f.loc.file, f.loc.line,
                                    f.loc.col, f.message);

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // `hmmspec show FILE`: the world and the range of a scenario, decoded.
+#include <fmt/format.h>
+
 #include <iostream>
 
 #include "tools/cli.h"
@@ -26,12 +28,29 @@ void add_show_command(CLI::App& app, int& exit_code) {
                           {"file", *file},
                           {"world", world_json(s->world)},
                           {"range", range_json(s->world, s->range)}};
+      if (!s->calls.empty()) {
+        nlohmann::json calls = nlohmann::json::array();
+        for (const Call& c : s->calls) {
+          nlohmann::json ops = nlohmann::json::array();
+          for (const MmOpLine& l : c.ops) ops.push_back(describe(l.op));
+          calls.push_back({{"line", c.loc.line}, {"ops", ops}});
+        }
+        j["later_calls"] = calls;
+      }
       std::cout << json_text(j);
       return;
     }
     std::cout << "scenario " << s->name << "  (" << *file << ")\n";
     if (!s->text.empty()) std::cout << s->text << (s->text.ends_with('\n') ? "" : "\n");
     std::cout << "\n" << world_text(s->world) << "\n" << range_text(s->world, s->range);
+    // a sequence: each later call, the operations before it, and the same range again
+    for (std::size_t k = 0; k < s->calls.size(); ++k) {
+      const Call& c = s->calls[k];
+      std::cout << fmt::format("\ncall {} (line {}): the same range, after", k + 2, c.loc.line);
+      if (c.ops.empty()) std::cout << " no operation";
+      for (const MmOpLine& l : c.ops) std::cout << "\n  " << describe(l.op);
+      std::cout << "\n";
+    }
   });
 }
 

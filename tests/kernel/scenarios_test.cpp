@@ -89,6 +89,26 @@ TEST_P(SpecScenario, KernelMeetsExpectationsAndAgreesWithTheReference) {
                   << ", reference " << d->right;
   EXPECT_EQ(k.outcome.walks, ref.walks);
 #endif
+
+  // A sequence: each later call on the world the kernel's previous call left.
+  Outcome previous = k.outcome;
+  for (std::size_t c = 2; c <= s.calls.size() + 1; ++c) {
+    World w = previous.world;
+    HmmRange r;
+    if (auto f = prepare_call(s, c, w, r)) FAIL() << f->loc.line << ": " << f->message;
+    KernelRun later = kernel_run(w, r, s.options);
+    EXPECT_EQ(later.locks_held, 0);
+    for (const Failure& f : check_expectations(s, c, later.outcome))
+      ADD_FAILURE() << f.loc.file << ":" << f.loc.line << ": kernel, call " << c << ": "
+                    << f.message;
+#ifdef HMMSPEC_HAVE_REFERENCE
+    Outcome ref_later = reference_hmm_range_fault(w, r, s.options);
+    if (auto d = first_difference(r, later.outcome, ref_later))
+      ADD_FAILURE() << "call " << c << ": kernel and reference differ at " << d->what << ": kernel "
+                    << d->left << ", reference " << d->right;
+#endif
+    previous = std::move(later.outcome);
+  }
 }
 
 // "pte_none" for a spec scenario, "selftest_anon_read" for selftests-6.1/anon_read.hmm.

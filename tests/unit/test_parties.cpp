@@ -114,6 +114,52 @@ TEST(Parties, ARunNamesThePartyThatDepartsAndTheGroundTruth) {
   EXPECT_TRUE(agree.ok());
 }
 
+// A sequence: each party runs call 2 on the world its call 1 left, with the operations
+// applied; a difference in call 2 names that call, and each call's expectations are its own.
+TEST(Parties, ASequenceRunsEveryCallAndNamesTheCallThatDeparts) {
+  ParseResult parsed = parse_scenario("geometry tiny\n"
+                                      "vma 0x10000-0x14000 read write anon\n"
+                                      "pte 0x10000 page pfn=0x500 write\n"
+                                      "range 0x10000-0x11000\n"
+                                      "request [0] V\n"
+                                      "expect pfn [0] pfn=0x500 V W\n"
+                                      "call\n"
+                                      "mprotect 0x10000+0x4000 r\n"
+                                      "expect pfn [0] pfn=0x500 V\n"
+                                      "expect notifier_seq 1\n",
+                                      "seq.hmm");
+  ASSERT_TRUE(std::holds_alternative<Scenario>(parsed));
+  const Scenario& s = std::get<Scenario>(parsed);
+  ScenarioRun agree =
+      run_scenario(s, {stub(PartyKind::Walker, "w"), stub(PartyKind::Reference, "r")});
+  EXPECT_TRUE(agree.ok());
+  ASSERT_EQ(agree.results.size(), 2u);
+  ASSERT_EQ(agree.results[0].later.size(), 1u);
+  EXPECT_EQ(agree.results[0].call(2)->world.notifier.seq, 1u);
+  EXPECT_EQ(agree.results[0].call(2)->pfns.at(0) & 2, 0u) << "call 2 lost WRITE";
+  EXPECT_EQ(agree.results[0].call(3), nullptr);
+
+  // a party that flips WRITE in every call: it departs in call 1 already
+  auto flip_write = [](Outcome& o) { o.pfns.at(0) ^= 2; };
+  ScenarioRun first = run_scenario(
+      s, {stub(PartyKind::Walker, "broken", flip_write), stub(PartyKind::Reference, "truth")});
+  ASSERT_TRUE(first.divergence);
+  EXPECT_EQ(first.divergence->call, 1u);
+  // a party that errs only once the world is read-only: it departs in call 2
+  auto flip_readonly = [](Outcome& o) {
+    if (o.world.notifier.seq == 1) o.pfns.at(0) ^= 2;
+  };
+  ScenarioRun second = run_scenario(
+      s, {stub(PartyKind::Walker, "broken", flip_readonly), stub(PartyKind::Reference, "truth")});
+  ASSERT_TRUE(second.divergence);
+  EXPECT_EQ(second.divergence->call, 2u);
+  EXPECT_EQ(second.divergence->diff.what, "pfns[0]");
+  EXPECT_NE(divergence_text(*second.divergence).find("at call 2, pfns[0]"), std::string::npos);
+  // its failure is the expectation of call 2 (line 9), not call 1's
+  ASSERT_EQ(second.results[1].failures.size(), 1u);
+  EXPECT_EQ(second.results[1].failures[0].loc.line, 9u);
+}
+
 TEST(Divergence, TextNamesBothPartiesAndValuesAndIndentsEveryLine) {
   Divergence d{{PartyKind::Walker, "walker", ""},
                {PartyKind::Kernel, "kernel", ""},

@@ -47,6 +47,15 @@ void expect_same(const Scenario& a, const Scenario& b) {
   ASSERT_EQ(a.expectations.size(), b.expectations.size());
   for (size_t i = 0; i < a.expectations.size(); ++i)
     expect_same_expectation(a.expectations[i], b.expectations[i]);
+  ASSERT_EQ(a.calls.size(), b.calls.size());
+  for (size_t k = 0; k < a.calls.size(); ++k) {
+    ASSERT_EQ(a.calls[k].ops.size(), b.calls[k].ops.size());
+    for (size_t i = 0; i < a.calls[k].ops.size(); ++i)
+      EXPECT_EQ(a.calls[k].ops[i].op, b.calls[k].ops[i].op);
+    ASSERT_EQ(a.calls[k].expectations.size(), b.calls[k].expectations.size());
+    for (size_t i = 0; i < a.calls[k].expectations.size(); ++i)
+      expect_same_expectation(a.calls[k].expectations[i], b.calls[k].expectations[i]);
+  }
 }
 
 // print -> parse gives the same scenario; printing that again gives the same text.
@@ -1006,6 +1015,80 @@ TEST(ScenarioFormat, LargeRanges) {
   EXPECT_EQ(s.range.pfns.back(), 1u);
   ParseError e = parse_err("range 0+0x1000001000\n"); // one page more than 2^24
   EXPECT_EQ(e.message, "range of 16777217 pages is too large (at most 16777216)");
+}
+
+} // namespace
+} // namespace hmmspec
+
+namespace hmmspec {
+namespace {
+
+// ---- sequences of calls -----------------------------------------------------------------
+
+const char* const kSequence = "geometry tiny\n"
+                              "vma 0x10000-0x18000 read write anon\n"
+                              "pte 0x10000 page pfn=0x500 write\n"
+                              "range 0x10000-0x12000\n"
+                              "request [0] V\n"
+                              "expect ret 2\n"
+                              "expect pfn [0] pfn=0x500 V W\n"
+                              "call\n"
+                              "mprotect 0x10000-0x14000 r\n"
+                              "madvise-dontneed 0x11000+4K\n"
+                              "expect ret 2\n"
+                              "expect pfn [0] pfn=0x500 V\n"
+                              "expect notifier_seq 2\n"
+                              "call\n"
+                              "call\n"
+                              "munmap 0x14000+0x4000\n"
+                              "expect ret 2\n";
+
+TEST(ScenarioFormat, SequenceOfCalls) {
+  Scenario s = parse_ok(kSequence);
+  ASSERT_EQ(s.expectations.size(), 2u); // the first call's
+  ASSERT_EQ(s.calls.size(), 3u);
+  const Call& c2 = s.calls[0];
+  EXPECT_EQ(c2.loc.line, 8u);
+  ASSERT_EQ(c2.ops.size(), 2u);
+  EXPECT_EQ(c2.ops[0].op, (MmOp{MmOpKind::Mprotect, 0x10000, 0x14000, Prot::Read}));
+  EXPECT_EQ(c2.ops[0].loc.line, 9u);
+  EXPECT_EQ(c2.ops[1].op.kind, MmOpKind::MadviseDontneed);
+  EXPECT_EQ(c2.ops[1].op.start, 0x11000u);
+  EXPECT_EQ(c2.ops[1].op.end, 0x12000u);
+  ASSERT_EQ(c2.expectations.size(), 3u);
+  EXPECT_EQ(c2.expectations[0].type, Expectation::Type::Ret);
+  EXPECT_EQ(c2.expectations[1].loc.line, 12u);
+  EXPECT_EQ(c2.expectations[2].seq, 2u);
+  EXPECT_TRUE(s.calls[1].ops.empty());
+  EXPECT_TRUE(s.calls[1].expectations.empty());
+  ASSERT_EQ(s.calls[2].ops.size(), 1u);
+  EXPECT_EQ(s.calls[2].ops[0].op.kind, MmOpKind::Munmap);
+  ASSERT_EQ(s.calls[2].expectations.size(), 1u);
+  // the world is the first call's: the operations are applied when the scenario runs
+  EXPECT_EQ(s.world.vmas.all().size(), 1u);
+  EXPECT_EQ(s.world.vmas.all()[0].flags, vm::READ | vm::WRITE);
+}
+
+TEST(ScenarioFormat, SequenceRoundTrips) {
+  std::string p = round_trip(kSequence);
+  EXPECT_NE(p.find("\ncall\nmprotect 0x10000+0x4000 r\nmadvise-dontneed 0x11000+0x1000\n"
+                   "expect ret 2\n"),
+            std::string::npos)
+      << p;
+  EXPECT_NE(p.find("\ncall\n\ncall\nmunmap 0x14000+0x4000\nexpect ret 2"), std::string::npos) << p;
+}
+
+TEST(ScenarioFormat, SequenceOperationsAreTriedInOrder) {
+  // after the munmap, the same pages are in no VMA: a later mprotect there is refused
+  const std::string base = "geometry tiny\nvma 0x10000-0x18000 read write anon\n"
+                           "range 0x10000-0x12000\ncall\nmunmap 0x14000+0x4000\n";
+  ParseError e = parse_err(base + "mprotect 0x14000+0x1000 r\n");
+  EXPECT_EQ(e.loc.line, 6u);
+  EXPECT_NE(e.message.find("-ENOMEM"), std::string::npos) << e.message;
+  // the lower half is still mapped
+  parse_ok(base + "mprotect 0x10000+0x4000 r\n");
+  // and each call may say its ret once
+  parse_ok(base + "expect ret 2\ncall\nexpect ret 2\n");
 }
 
 } // namespace

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "model/mm_ops.h"
+
+#include <algorithm>
+#include <array>
+#include <fmt/format.h>
+#include <vector>
+
+namespace hmmspec {
+
+using namespace x86;
+
+namespace {
+
+constexpr std::array<std::pair<MmOpKind, std::string_view>, 3> kKinds{{
+    {MmOpKind::Mprotect, "mprotect"},
+    {MmOpKind::Munmap, "munmap"},
+    {MmOpKind::MadviseDontneed, "madvise-dontneed"},
+}};
+constexpr std::array<std::pair<Prot, std::string_view>, 3> kProts{{
+    {Prot::None, "none"},
+    {Prot::Read, "r"},
+    {Prot::ReadWrite, "rw"},
+}};
+
+// Bits of a present PTE that pte_modify keeps (_PAGE_CHG_MASK,
+// arch/x86/include/asm/pgtable_types.h:128-131 at v5.7): the pfn, PCD, PWT, SPECIAL,
+// ACCESSED, DIRTY, SOFT_DIRTY (bit 11), DEVMAP and UFFD_WP (bit 10); _PAGE_ENC is 0 here.
+constexpr u64 kSoftDirty = 1ull << 11;
+constexpr u64 kUffdWp = 1ull << 10;
+u64 chg_mask(const Geometry& g) {
+  return pfn_mask(g.page_shift) | PCD | PWT | SPECIAL | ACCESSED | DIRTY | kSoftDirty | DEVMAP |
+         kUffdWp;
+}
+
+// vm_get_page_prot for a VMA's new flags (protection_map, arch/x86/include/asm/pgtable_types.h:
+// 181-187 and 235-247 at v5.7): PAGE_NONE for none; PAGE_READONLY (r) and PAGE_COPY (rw,
+// private) are both PRESENT|USER|ACCESSED|NX.
+u64 page_prot(Prot p) {
+  return p == Prot::None ? (PROTNONE | ACCESSED) : (PRESENT | USER | ACCESSED | NX);
+}
+
+// vm_flags of calc_vm_prot_bits (include/linux/mman.h at v5.7).
+u64 prot_bits(Prot p) {
+  return p == Prot::None ? 0 : p == Prot::Read ? vm::READ : vm::READ | vm::WRITE;
+}
+
+// pte_modify with flip_protnone_guard (arch/x86/include/asm/pgtable.h:636-648 and
+// pgtable-invert.h:16-37 at v5.7): the kept bits of the old word, the new protection's other
+// bits, and the pfn inverted when the word goes from present to not present or back.
+u64 pte_modify(const Geometry& g, u64 old, u64 prot) {
+  const u64 chg = chg_mask(g);
+  u64 val = (old & chg) | (prot & ~chg);
+  auto needs_invert = [](u64 v) { return v != 0 && !(v & PRESENT); };
+  if (needs_invert(old) != needs_invert(val)) {
+    const u64 m = pfn_mask(g.page_shift);
+    val = (val & ~m) | (~val & m);
+  }
+  return val;
+}
+
+// change_pte_range on one PTE (mm/mprotect.c:76-175 at v5.7; dirty_accountable is false for
+// every VMA this model accepts, mprotect.c:484): a present PTE (protnone included) takes the
+// new protection; a write migration or write device-private entry becomes its read variant,
+// keeping the swap soft-dirty (RW) and uffd-wp (USER) bits that swp_entry_to_pte drops
+// (migration: both; device-private: uffd-wp only, mprotect.c:146-165); others are left.
+void change_pte(World& w, u64* slot, u64 prot) {
+  const u64 old = *slot;
+  Entry e = classify(w.geom, Level::Pte, old, w.zero_pfn);
+  switch (e.kind) {
+  case Kind::Page:
+  case Kind::Zero:
+  case Kind::Protnone:
+    *slot = pte_modify(w.geom, old, prot);
+    return;
+  case Kind::Migration:
+  case Kind::Device: {
+    if (!e.write) return;
+    const u64 keep = e.kind == Kind::Migration ? (RW | USER) : USER;
+    e.write = false;
+    Encoded enc = encode(w.geom, Level::Pte, e);
+    if (!enc.error) *slot = enc.word | (old & keep);
+    return;
+  }
+  default:
+    return;
+  }
+}
+
+// The VMAs' parts inside [start, end), in address order.
+std::vector<Vma> pieces(const World& w, u64 start, u64 end) {
+  std::vector<Vma> out;
+  for (const Vma& v : w.vmas.all()) {
+    if (v.end <= start || v.start >= end) continue;
+    Vma p = v;
+    p.start = std::max(v.start, start);
+    p.end = std::min(v.end, end);
+    out.push_back(p);
+  }
+  return out;
+}
+
+// The levels from the root down to the PMD, in the geometry.
+std::vector<Level> upper_levels(const Geometry& g) {
+  std::vector<Level> out{Level::Pgd};
+  if (!g.p4d_folded()) out.push_back(Level::P4d);
+  out.push_back(Level::Pud);
+  out.push_back(Level::Pmd);
+  return out;
+}
+
+// Calls f(addr, PTE slot) for every PTE slot a table holds in [start, end), skipping whole
+// entries of upper levels that are none. Upper entries are tables or none (mm_op_unsupported).
+template <typename F>
+void for_each_pte(World& w, u64 start, u64 end, F&& f) {
+  const Geometry& g = w.geom;
+  const std::vector<Level> uppers = upper_levels(g);
+  u64 addr = start;
+  while (addr < end) {
+    u64 next = 0;
+    for (Level l : uppers) {
+      if (w.entry_at(l, addr).kind != Kind::Table) {
+        next = (addr & g.mask(l)) + g.size(l);
+        break;
+      }
+    }
+    if (next) {
+      if (next <= addr) return; // the top of the address space
+      addr = next;
+      continue;
+    }
+    if (u64* slot = w.find_slot_mut(Level::Pte, addr)) f(addr, slot);
+    addr += g.page_size();
+  }
+}
+
+// Whether a table holds a PMD that is not none in [start, end) (change_pmd_range starts its
+// invalidation at the first such PMD of each PUD entry, mm/mprotect.c:240-248 at v5.7). Returns
+// the first such address, or nothing.
+std::optional<u64> first_populated_pmd(const World& w, u64 start, u64 end) {
+  const Geometry& g = w.geom;
+  for (u64 a = start; a < end;) {
+    if (w.entry_at(Level::Pmd, a).kind == Kind::Table) return a;
+    u64 next = (a & g.mask(Level::Pmd)) + g.size(Level::Pmd);
+    if (next <= a) break;
+    a = next;
+  }
+  return std::nullopt;
+}
+
+// zap_pte_range on [start, end) (mm/memory.c:1034-1145 at v5.7): every PTE that is not
+// pte_none is cleared (present ones by ptep_get_and_clear_full, swap-type ones by
+// pte_clear_not_present_full); words that pte_none accepts are left.
+void zap_ptes(World& w, u64 start, u64 end) {
+  const unsigned levels = w.geom.levels;
+  for_each_pte(w, start, end, [&](u64, u64* slot) {
+    if (!word_none(Level::Pte, levels, *slot)) *slot = 0;
+  });
+}
+
+} // namespace
+
+std::string_view mm_op_name(MmOpKind k) {
+  for (auto [v, n] : kKinds)
+    if (v == k) return n;
+  return "?";
+}
+
+std::optional<MmOpKind> mm_op_from_name(std::string_view s) {
+  for (auto [v, n] : kKinds)
+    if (n == s) return v;
+  return std::nullopt;
+}
+
+std::string_view prot_name(Prot p) {
+  for (auto [v, n] : kProts)
+    if (v == p) return n;
+  return "?";
+}
+
+std::optional<Prot> prot_from_name(std::string_view s) {
+  for (auto [v, n] : kProts)
+    if (n == s) return v;
+  return std::nullopt;
+}
+
+std::string describe(const MmOp& op) {
+  std::string s = fmt::format("{} {:#x}+{:#x}", mm_op_name(op.kind), op.start, op.end - op.start);
+  if (op.kind == MmOpKind::Mprotect) s += fmt::format(" {}", prot_name(op.prot));
+  return s;
+}
+
+std::optional<std::string> mm_op_unsupported(const World& w, const MmOp& op) {
+  const std::string what(mm_op_name(op.kind));
+  const std::vector<Vma> ps = pieces(w, op.start, op.end);
+  if (op.kind == MmOpKind::Munmap) {
+    if (ps.empty())
+      return fmt::format("{:#x}-{:#x} meets no VMA: the munmap would change nothing", op.start,
+                         op.end);
+  } else {
+    // do_mprotect_pkey (mm/mprotect.c:553-566, 625) and madvise (mm/madvise.c:1115-1133) at
+    // v5.7: a hole in the range makes the call fail with -ENOMEM
+    u64 at = op.start;
+    for (const Vma& p : ps) {
+      if (p.start != at) break;
+      at = p.end;
+    }
+    if (at != op.end)
+      return fmt::format("{:#x} is in no VMA: the kernel's {} would fail with -ENOMEM", at, what);
+  }
+  const Geometry& g = w.geom;
+  for (const Vma& p : ps) {
+    if (p.hugetlb())
+      return fmt::format("the VMA at {:#x} is hugetlb: {} of hugetlb VMAs is not modelled", p.start,
+                         what);
+    if (p.flags & vm::HUGEPAGE)
+      return fmt::format("the VMA at {:#x} is VM_HUGEPAGE: {} of THPs is not modelled", p.start,
+                         what);
+    if (op.kind == MmOpKind::MadviseDontneed && (p.flags & vm::PFNMAP))
+      return fmt::format("the VMA at {:#x} is VM_PFNMAP: madvise(MADV_DONTNEED) fails with "
+                         "-EINVAL there (can_madv_lru_vma, mm/madvise.c:767 at v5.7)",
+                         p.start);
+    if (op.kind == MmOpKind::Mprotect && op.prot == Prot::ReadWrite && (p.flags & vm::SHARED))
+      return fmt::format("the VMA at {:#x} is shared: mprotect(rw) of a shared VMA is not "
+                         "modelled",
+                         p.start);
+    // the upper entries over the piece: tables or none (huge and bad ones are left out)
+    const std::vector<Level> uppers = upper_levels(g);
+    for (u64 a = p.start; a < p.end;) {
+      u64 next = 0;
+      for (Level l : uppers) {
+        Entry e = w.entry_at(l, a);
+        if (e.kind == Kind::Table) continue;
+        if (e.kind != Kind::None)
+          return fmt::format("the {} at {:#x} is {}: {} over huge or bad entries is not "
+                             "modelled",
+                             level_name(l), a & g.mask(l), describe(e), what);
+        next = (a & g.mask(l)) + g.size(l);
+        break;
+      }
+      if (!next) next = (a & g.mask(Level::Pmd)) + g.size(Level::Pmd);
+      if (next <= a) break;
+      a = next;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> apply_mm_op(World& w, const MmOp& op) {
+  if (auto why = mm_op_unsupported(w, op)) return why;
+  const Geometry& g = w.geom;
+  switch (op.kind) {
+  case MmOpKind::Munmap:
+    // __do_munmap (mm/mmap.c:2743-2851 at v5.7): the VMAs split at both ends, then
+    // unmap_region: unmap_vmas zaps [start, end) under one invalidation (mm/memory.c:1334-1347)
+    // and free_pgtables frees tables no VMA needs any more (not modelled: the emptied tables
+    // stay, and no walk reads them, as no VMA covers them)
+    w.invalidate(op.start, op.end);
+    for (const Vma& p : pieces(w, op.start, op.end)) zap_ptes(w, p.start, p.end);
+    w.vmas.erase(op.start, op.end);
+    return std::nullopt;
+  case MmOpKind::MadviseDontneed:
+    // madvise_dontneed_single_vma per VMA (mm/madvise.c:754-758 at v5.7): zap_page_range, one
+    // invalidation of the VMA's part (mm/memory.c:1356-1372); the VMA stays
+    for (const Vma& p : pieces(w, op.start, op.end)) {
+      w.invalidate(p.start, p.end);
+      zap_ptes(w, p.start, p.end);
+    }
+    return std::nullopt;
+  case MmOpKind::Mprotect: {
+    // mprotect_fixup per VMA (mm/mprotect.c:400-500 at v5.7): nothing when the flags do not
+    // change (mprotect.c:410); else the VMA split at the range's ends (mprotect.c:467-473), its
+    // flags set, and change_protection with the new vm_page_prot (mprotect.c:485-487), which
+    // invalidates from the first populated PMD of each PUD entry to that entry's end
+    // (change_pmd_range, mprotect.c:240-248)
+    const u64 rwx = prot_bits(op.prot);
+    const u64 prot = page_prot(op.prot);
+    for (const Vma& p : pieces(w, op.start, op.end)) {
+      if (((p.flags & ~(vm::READ | vm::WRITE | vm::EXEC)) | rwx) == p.flags) continue;
+      for (u64 a = p.start; a < p.end;) {
+        u64 next = std::min(p.end, (a & g.mask(Level::Pud)) + g.size(Level::Pud));
+        if (next <= a) next = p.end;
+        if (auto first = first_populated_pmd(w, a, next)) w.invalidate(*first, next);
+        a = next;
+      }
+      for_each_pte(w, p.start, p.end, [&](u64, u64* slot) { change_pte(w, slot, prot); });
+    }
+    w.vmas.set_protection(op.start, op.end, rwx);
+    return std::nullopt;
+  }
+  }
+  return std::nullopt;
+}
+
+} // namespace hmmspec

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The mm operations applied between the calls of a sequence (model/mm_ops.h): each one's
+// effect on the VMAs, the page-table words and the notifier, as docs/spec.md section 9 states
+// from the v5.7 kernel, and what the model refuses.
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+// <csignal>, which GoogleTest pulls in, defines SIGBUS and SIGSEGV as macros; they would
+// rewrite fault::SIGBUS and fault::SIGSEGV in model/world.h.
+#undef SIGBUS
+#undef SIGSEGV
+
+#include "model/mm_ops.h"
+#include "tests/unit/scenario_parsing.h"
+
+namespace hmmspec {
+namespace {
+
+using namespace x86;
+
+// A tiny world (PTE tables of 4 entries, a PMD per 16 KiB, a PUD per 64 KiB).
+World world(const std::string& lines) {
+  return parse_ok("geometry tiny\n" + lines + "range 0x10000-0x20000\n").world;
+}
+
+MmOp op(MmOpKind k, u64 start, u64 end, Prot p = Prot::Read) {
+  return MmOp{k, start, end, p};
+}
+
+u64 pte(const World& w, u64 addr) {
+  const u64* s = w.find_slot(Level::Pte, addr);
+  return s ? *s : 0;
+}
+
+TEST(MmOps, MprotectReadSplitsTheVmaAndClearsWrite) {
+  World w = world("vma 0x10000-0x20000 read write anon\n"
+                  "pte 0x10000 page pfn=0x500 write\n"
+                  "pte 0x14000 page pfn=0x504 write\n"
+                  "pte 0x18000 page pfn=0x508 write\n");
+  const u64 before = pte(w, 0x10000);
+  ASSERT_EQ(before, PRESENT | USER | ACCESSED | RW | DIRTY | (0x500ull << 12));
+  ASSERT_FALSE(apply_mm_op(w, op(MmOpKind::Mprotect, 0x14000, 0x18000)));
+  // three VMAs: the middle one read-only
+  ASSERT_EQ(w.vmas.all().size(), 3u);
+  EXPECT_EQ(w.vmas.all()[0].end, 0x14000u);
+  EXPECT_EQ(w.vmas.all()[1].start, 0x14000u);
+  EXPECT_EQ(w.vmas.all()[1].end, 0x18000u);
+  EXPECT_EQ(w.vmas.all()[1].flags, vm::READ);
+  EXPECT_EQ(w.vmas.all()[2].flags, vm::READ | vm::WRITE);
+  // pte_modify to PAGE_READONLY: RW off, NX on, the pfn, ACCESSED and DIRTY kept
+  EXPECT_EQ(pte(w, 0x14000), PRESENT | USER | ACCESSED | DIRTY | NX | (0x504ull << 12));
+  EXPECT_EQ(pte(w, 0x10000), before);
+  EXPECT_EQ(pte(w, 0x18000), PRESENT | USER | ACCESSED | RW | DIRTY | (0x508ull << 12));
+  // one invalidation, from the populated PMD to the end of the PUD part
+  EXPECT_EQ(w.notifier.seq, 1u);
+  EXPECT_EQ(w.notifier.invalidations, 1u);
+}
+
+TEST(MmOps, MprotectNoneMakesProtnoneWithTheInvertedPfn) {
+  World w = world("vma 0x10000-0x14000 read write anon\n"
+                  "pte 0x10000 page pfn=0x500 write\n"
+                  "pte 0x11000 zero\n");
+  ASSERT_FALSE(apply_mm_op(w, op(MmOpKind::Mprotect, 0x10000, 0x14000, Prot::None)));
+  EXPECT_EQ(w.vmas.all().at(0).flags, 0u);
+  Entry e = classify(w.geom, Level::Pte, pte(w, 0x10000), w.zero_pfn);
+  EXPECT_EQ(e.kind, Kind::Protnone);
+  EXPECT_EQ(e.pfn, 0x500u);
+  EXPECT_EQ(pte(w, 0x10000), 0xfffffffaff160ull); // PROTNONE|ACCESSED|DIRTY, pfn inverted
+  // the zero page's PTE keeps SPECIAL
+  EXPECT_EQ(pte(w, 0x11000) & (SPECIAL | PRESENT | PROTNONE), SPECIAL | PROTNONE);
+  EXPECT_EQ(pte_pfn(w.geom, pte(w, 0x11000)), w.zero_pfn);
+  // and back to PROT_READ: present again, the pfn no longer inverted
+  ASSERT_FALSE(apply_mm_op(w, op(MmOpKind::Mprotect, 0x10000, 0x14000, Prot::Read)));
+  EXPECT_EQ(pte(w, 0x10000), PRESENT | USER | ACCESSED | DIRTY | NX | (0x500ull << 12));
+  EXPECT_EQ(w.notifier.seq, 2u);
+}
+
+TEST(MmOps, MprotectRwOfAPrivateVmaLeavesPtesReadOnly) {
+  World w = world("vma 0x10000-0x14000 read anon\n"
+                  "pte 0x10000 page pfn=0x500\n");
+  ASSERT_FALSE(apply_mm_op(w, op(MmOpKind::Mprotect, 0x10000, 0x14000, Prot::ReadWrite)));
+  EXPECT_EQ(w.vmas.all().at(0).flags, vm::READ | vm::WRITE);
+  EXPECT_EQ(pte(w, 0x10000), PRESENT | USER | ACCESSED | NX | (0x500ull << 12)); // PAGE_COPY
+}
+
+TEST(MmOps, MprotectToTheSameFlagsChangesNothing) {
+  World w = world("vma 0x10000-0x20000 read anon\n"
+                  "pte 0x14000 page pfn=0x504\n");
+  const World before = w;
+  ASSERT_FALSE(apply_mm_op(w, op(MmOpKind::Mprotect, 0x14000, 0x18000, Prot::Read)));
+  EXPECT_EQ(w, before); // no split, no PTE change, no invalidation (mm/mprotect.c:410)
+}
+
+TEST(MmOps, MprotectOfUnpopulatedPmdsDoesNotInvalidate) {
+  World w = world("vma 0x10000-0x20000 read write anon\n");
+  ASSERT_FALSE(apply_mm_op(w, op(MmOpKind::Mprotect, 0x10000, 0x20000, Prot::Read)));
+  EXPECT_EQ(w.notifier.invalidations, 0u);
+  EXPECT_EQ(w.vmas.all().at(0).flags, vm::READ);
+}
+
+TEST(MmOps, MprotectMakesWriteSwapEntriesRead) {
+  World w = world("vma 0x10000-0x14000 read write anon\n"
+                  "pte 0x10000 migration pfn=0x500 write\n"
+                  "pte 0x11000 device pfn=0x501 write\n"
+                  "pte 0x12000 swap type=3 offset=0x55\n");
+  const u64 swap = pte(w, 0x12000);
+  ASSERT_FALSE(apply_mm_op(w, op(MmOpKind::Mprotect, 0x10000, 0x14000, Prot::Read)));
+  Entry m = classify(w.geom, Level::Pte, pte(w, 0x10000), w.zero_pfn);
+  EXPECT_EQ(m.kind, Kind::Migration);
+  EXPECT_FALSE(m.write);
+  EXPECT_EQ(m.pfn, 0x500u);
+  Entry d = classify(w.geom, Level::Pte, pte(w, 0x11000), w.zero_pfn);
+  EXPECT_EQ(d.kind, Kind::Device);
+  EXPECT_FALSE(d.write);
+  EXPECT_EQ(pte(w, 0x12000), swap);
+}
+
+TEST(MmOps, MunmapRemovesTheVmaPartAndItsPtes) {
+  World w = world("vma 0x10000-0x18000 read write anon\n"
+                  "vma 0x1c000-0x20000 read anon\n"
+                  "pte 0x10000 page pfn=0x500\n"
+                  "pte 0x14000 page pfn=0x504\n"
+                  "pte 0x15000 swap type=1 offset=2\n"
+                  "pte 0x1c000 page pfn=0x50c\n");
+  ASSERT_FALSE(apply_mm_op(w, op(MmOpKind::Munmap, 0x14000, 0x1d000)));
+  ASSERT_EQ(w.vmas.all().size(), 2u);
+  EXPECT_EQ(w.vmas.all()[0].start, 0x10000u);
+  EXPECT_EQ(w.vmas.all()[0].end, 0x14000u);
+  EXPECT_EQ(w.vmas.all()[1].start, 0x1d000u);
+  EXPECT_EQ(w.vmas.all()[1].end, 0x20000u);
+  EXPECT_NE(pte(w, 0x10000), 0u);
+  EXPECT_EQ(pte(w, 0x14000), 0u);
+  EXPECT_EQ(pte(w, 0x15000), 0u);
+  EXPECT_EQ(pte(w, 0x1c000), 0u);
+  EXPECT_EQ(w.notifier.invalidations, 1u); // one for the whole range (unmap_vmas)
+}
+
+TEST(MmOps, MadviseDontneedZapsAndKeepsTheVmas) {
+  World w = world("vma 0x10000-0x14000 read write anon\n"
+                  "vma 0x14000-0x18000 read anon\n"
+                  "pte 0x11000 page pfn=0x501 write\n"
+                  "pte 0x12000 zero\n"
+                  "pte 0x14000 page pfn=0x504\n"
+                  "pte 0x17000 page pfn=0x507\n");
+  const VmaList vmas = w.vmas;
+  ASSERT_FALSE(apply_mm_op(w, op(MmOpKind::MadviseDontneed, 0x11000, 0x17000)));
+  EXPECT_EQ(w.vmas, vmas);
+  EXPECT_EQ(pte(w, 0x11000), 0u);
+  EXPECT_EQ(pte(w, 0x12000), 0u);
+  EXPECT_EQ(pte(w, 0x14000), 0u);
+  EXPECT_NE(pte(w, 0x17000), 0u);
+  EXPECT_EQ(w.notifier.invalidations, 2u); // one zap_page_range per VMA
+}
+
+TEST(MmOps, InvalidationsOutsideTheNotifierDoNotMoveIt) {
+  World w = parse_ok("geometry tiny\nvma 0x10000-0x20000 read write anon\n"
+                     "pte 0x18000 page pfn=0x508\nrange 0x10000-0x14000\n")
+                .world;
+  ASSERT_FALSE(apply_mm_op(w, op(MmOpKind::MadviseDontneed, 0x18000, 0x1c000)));
+  EXPECT_EQ(w.notifier.seq, 0u);
+  EXPECT_EQ(pte(w, 0x18000), 0u);
+}
+
+TEST(MmOps, WhatTheModelRefuses) {
+  World w = world("vma 0x10000-0x14000 read write anon\n"
+                  "vma 0x18000-0x1c000 read write anon hugepage\n"
+                  "vma 0x1c000-0x20000 read write pfnmap file\n");
+  const World before = w;
+  auto why = [&](const MmOp& o) { return apply_mm_op(w, o).value_or(""); };
+  EXPECT_NE(why(op(MmOpKind::Mprotect, 0x10000, 0x18000)).find("-ENOMEM"), std::string::npos);
+  EXPECT_NE(why(op(MmOpKind::MadviseDontneed, 0x13000, 0x15000)).find("-ENOMEM"),
+            std::string::npos);
+  EXPECT_NE(why(op(MmOpKind::Munmap, 0x14000, 0x18000)).find("meets no VMA"), std::string::npos);
+  EXPECT_NE(why(op(MmOpKind::Munmap, 0x18000, 0x19000)).find("VM_HUGEPAGE"), std::string::npos);
+  EXPECT_NE(why(op(MmOpKind::MadviseDontneed, 0x1c000, 0x1d000)).find("VM_PFNMAP"),
+            std::string::npos);
+  EXPECT_EQ(w, before); // nothing applied
+  World h = world("vma 0x10000-0x20000 read write anon\npmd 0x14000 huge pfn=0x800 write\n");
+  EXPECT_NE(apply_mm_op(h, op(MmOpKind::Munmap, 0x15000, 0x16000)).value_or("").find("huge"),
+            std::string::npos);
+}
+
+TEST(MmOps, NamesRoundTrip) {
+  for (MmOpKind k : {MmOpKind::Mprotect, MmOpKind::Munmap, MmOpKind::MadviseDontneed})
+    EXPECT_EQ(mm_op_from_name(mm_op_name(k)), k);
+  for (Prot p : {Prot::None, Prot::Read, Prot::ReadWrite})
+    EXPECT_EQ(prot_from_name(prot_name(p)), p);
+  EXPECT_EQ(describe(op(MmOpKind::Mprotect, 0x10000, 0x12000, Prot::ReadWrite)),
+            "mprotect 0x10000+0x2000 rw");
+  EXPECT_EQ(describe(op(MmOpKind::Munmap, 0x10000, 0x11000)), "munmap 0x10000+0x1000");
+}
+
+} // namespace
+} // namespace hmmspec
