@@ -235,6 +235,38 @@ std::optional<ExhaustiveSummary> parse_exhaustive_summary(std::string_view text,
   return s;
 }
 
+std::string exhaustive_summary_text(const ExhaustiveSummary& s, std::uint64_t range_start,
+                                    std::uint64_t range_end) {
+  auto shard = [&]() -> json {
+    if (!s.shard) return nullptr;
+    return {{"index", s.shard->index}, {"count", s.shard->count}};
+  };
+  json j = {{"format", kExhaustiveSummaryFormat},
+            {"format_version", kExhaustiveSummaryVersion},
+            {"kernel", s.kernel},
+            {"geometry", s.geometry},
+            {"pages", s.pages},
+            {"range", {{"start", range_start}, {"end", range_end}}},
+            {"parties", s.parties},
+            {"total_cases", s.total_cases},
+            {"shard", shard()},
+            {"case_range", {{"first", s.given.first}, {"end", s.given.end}}},
+            {"from", s.given.first},
+            {"cases", s.cases},
+            {"divergences", s.divergences},
+            {"complete", s.cases == s.given.size()},
+            {"seconds", s.seconds},
+            {"first_divergence", nullptr}};
+  if (const std::optional<FoundDivergence>& f = s.first_divergence) {
+    const Divergence& d = f->divergence;
+    j["first_divergence"] = {{"case", f->index},          {"party", d.party.name},
+                             {"against", d.against.name}, {"what", d.diff.what},
+                             {"expected", d.diff.left},   {"actual", d.diff.right},
+                             {"scenario", f->scenario}};
+  }
+  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
 ShardMerge merge_shards(const std::vector<NamedSummary>& summaries) {
   ShardMerge m;
   if (summaries.empty()) {

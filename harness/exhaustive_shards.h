@@ -84,6 +84,12 @@ struct ExhaustiveSummary {
 std::optional<ExhaustiveSummary> parse_exhaustive_summary(std::string_view json_text,
                                                           std::string* error);
 
+// The summary as `hmmspec exhaustive --json` writes it (the format above), with the addresses
+// of the bound's range ("range": {"start", "end"}) and "complete" besides: the one writer of
+// what parse_exhaustive_summary reads.
+std::string exhaustive_summary_text(const ExhaustiveSummary& s, std::uint64_t range_start,
+                                    std::uint64_t range_end);
+
 struct NamedSummary {
   std::string file; // where it was read from: every message names it
   ExhaustiveSummary summary;

@@ -288,30 +288,22 @@ int run_bound(const ExhaustiveArgs& a, KernelVersion version) {
 
   const bool complete = given.first + done == given.end;
   if (a.json) { // the summary `--merge` reads (harness/exhaustive_shards.h)
-    nlohmann::json j = {
-        {"format", kExhaustiveSummaryFormat},
-        {"format_version", kExhaustiveSummaryVersion},
-        {"kernel", kernel},
-        {"geometry", g->name},
-        {"pages", pages},
-        {"range",
-         {{"start", space->scenario(0).range.start}, {"end", space->scenario(0).range.end}}},
-        {"parties", names},
-        {"total_cases", total},
-        {"shard", shard_json(shard)},
-        {"case_range", case_range_json(given)},
-        {"from", given.first},
-        {"cases", done},
-        {"divergences", divergences},
-        {"complete", complete},
-        {"seconds", secs}};
-    j["first_divergence"] = nullptr;
-    if (first) {
-      j["first_divergence"] = divergence_json(first->divergence);
-      j["first_divergence"]["case"] = first->index;
-      j["first_divergence"]["scenario"] = print_scenario(first->scenario);
-    }
-    std::cout << json_text(j);
+    ExhaustiveSummary sum{.kernel = kernel,
+                          .geometry = g->name,
+                          .pages = pages,
+                          .total_cases = total,
+                          .parties = names,
+                          .shard = shard,
+                          .given = given,
+                          .cases = done,
+                          .divergences = divergences,
+                          .seconds = secs,
+                          .first_divergence = std::nullopt};
+    if (first)
+      sum.first_divergence =
+          FoundDivergence{first->index, first->divergence, print_scenario(first->scenario)};
+    const Scenario s0 = space->scenario(0);
+    std::cout << exhaustive_summary_text(sum, s0.range.start, s0.range.end);
   } else {
     const Scenario s0 = space->scenario(0);
     std::cout << fmt::format("exhaustive: {}geometry {}, {} page(s) [{:#x}, {:#x}), parties [{}]\n",

@@ -197,6 +197,56 @@ TEST(ExhaustiveShards, ReadsASummary) {
   EXPECT_EQ(parsed(text).kernel, "6.1");
 }
 
+// The writer `hmmspec exhaustive --json` uses and the reader `--merge` uses agree: what is
+// written is read back field for field, with the range's addresses and "complete" besides.
+TEST(ExhaustiveShards, WritesASummaryItReadsBack) {
+  ExhaustiveSummary s{.kernel = "6.12",
+                      .geometry = "tiny",
+                      .pages = 2,
+                      .total_cases = 446160,
+                      .parties = "kernel-6.12 reference-6.12 walker-6.12",
+                      .shard = Shard{3, 4},
+                      .given = shard_cases(446160, Shard{3, 4}),
+                      .cases = 17,
+                      .divergences = 1,
+                      .seconds = 1.25,
+                      .first_divergence = std::nullopt};
+  Divergence d;
+  d.party.name = "walker-6.12";
+  d.against.name = "kernel-6.12";
+  d.diff = {"pfns[1]", "0x8000000000001000", "0", std::nullopt};
+  s.first_divergence = FoundDivergence{s.given.first + 16, d, "scenario case\nkernel 6.12\n"};
+  const std::string text = exhaustive_summary_text(s, 0x10000, 0x12000);
+  const ExhaustiveSummary back = parsed(text);
+  EXPECT_EQ(back.kernel, s.kernel);
+  EXPECT_EQ(back.geometry, s.geometry);
+  EXPECT_EQ(back.pages, s.pages);
+  EXPECT_EQ(back.total_cases, s.total_cases);
+  EXPECT_EQ(back.parties, s.parties);
+  EXPECT_EQ(back.shard, s.shard);
+  EXPECT_EQ(back.given, s.given);
+  EXPECT_EQ(back.cases, s.cases);
+  EXPECT_EQ(back.divergences, s.divergences);
+  EXPECT_EQ(back.seconds, s.seconds);
+  ASSERT_TRUE(back.first_divergence);
+  EXPECT_EQ(back.first_divergence->index, s.given.first + 16);
+  EXPECT_EQ(back.first_divergence->divergence.party.name, "walker-6.12");
+  EXPECT_EQ(back.first_divergence->divergence.against.name, "kernel-6.12");
+  EXPECT_EQ(back.first_divergence->divergence.diff.what, "pfns[1]");
+  EXPECT_EQ(back.first_divergence->divergence.diff.left, "0x8000000000001000");
+  EXPECT_EQ(back.first_divergence->divergence.diff.right, "0");
+  EXPECT_EQ(back.first_divergence->scenario, "scenario case\nkernel 6.12\n");
+  EXPECT_NE(text.find("\"start\": 65536"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"complete\": false"), std::string::npos) << text;
+  // a run of every case it was given, without a divergence, is complete
+  s.cases = s.given.size();
+  s.divergences = 0;
+  s.first_divergence.reset();
+  const std::string whole = exhaustive_summary_text(s, 0x10000, 0x12000);
+  EXPECT_NE(whole.find("\"complete\": true"), std::string::npos) << whole;
+  EXPECT_FALSE(parsed(whole).first_divergence);
+}
+
 TEST(ExhaustiveShards, RefusesWhatIsNotASummaryNamingTheProblem) {
   const std::string ok = summary_text(0, 8840, 8840);
   auto refused = [](const std::string& text, const std::string& want) {
