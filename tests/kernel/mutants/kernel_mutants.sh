@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Are one-line edits of the Debian kernels' mm/hmm.c caught? (docs/kernel-party.md, "Edits to
+# Are one-line edits of the kernels' mm/hmm.c caught? (docs/kernel-party.md, "Edits to
 # hmm.c show up"). For each mutant of tests/kernel/mutants/mutants.txt: the version's mm/hmm.c
 # and Makefile, extracted once from /usr/src/linux-source-VERSION.tar.xz into a scratch
-# directory, are copied, the line is checked (its hash) and edited, and the copy is made a
+# directory (for VERSION 5.7: the v5.7 hmm.c named by HMMSPEC_SEED_HMM_C, without a Makefile),
+# are copied, the line is checked (its hash) and edited, and the copy is made a
 # kernel party of its own with the hmmspec-add-kernel of the build installed into a scratch
 # prefix (no rebuild of the tree: one hmm.c, the descriptor and a link, a few seconds). The
 # mutant then runs the built-in suite beside its version's reference:
@@ -15,17 +16,19 @@
 #
 #   kernel_mutants.sh BUILD_DIR [-v VERSION] [ID...]    # every mutant, or those named
 #   HMMSPEC_MUTANTS_DIR=DIR   the scratch directory (default BUILD_DIR/kernel-mutants)
+#   HMMSPEC_SEED_HMM_C=FILE   the v5.7 mm/hmm.c of the 5.7 mutants (without it they are left out)
 #   CMAKE=PATH                the cmake that installs the build (default: cmake)
 # Exit status: 0 when every mutant was caught (and every equivalent one missed); 1 when one was
 # not, did not compile, did not match its line, or its run ended otherwise than with a verdict;
-# 2 on bad arguments; 77 when a listed version's tarball is missing (ctest: skipped).
+# 2 on bad arguments; 77 when a listed version's tarball (or the seed) is missing (ctest:
+# skipped).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 list=$here/mutants.txt
 edit_line=$here/../broken/edit_line.sh
 
 usage() {
-  sed -n '16,22s/^# \{0,1\}//p' "$0" >&2
+  sed -n '17,24s/^# \{0,1\}//p' "$0" >&2
   exit 2
 }
 [ $# -ge 1 ] || usage
@@ -45,7 +48,7 @@ done
 # with backquotes (which C does not use).
 # shellcheck disable=SC2016 # the backquotes are the format's, not a command
 re='^([0-9.]+) +([a-z0-9-]+) +([0-9]+) +([0-9a-f]{12}) +`([^`]*)` +`([^`]*)` +(.*)$'
-selected=()
+selected=() no_seed=0
 while IFS= read -r l; do
   case "$l" in '' | '#'*) continue ;; esac
   [[ $l =~ $re ]] || { echo "kernel_mutants.sh: $list: bad line: $l" >&2; exit 2; }
@@ -56,8 +59,16 @@ while IFS= read -r l; do
     for i in "${ids[@]}"; do [ "$i" = "$id" ] || [ "$i" = "$v/$id" ] && want=1; done
     [ $want -eq 1 ] || continue
   fi
+  if [ "$v" = 5.7 ] && { [ -z "${HMMSPEC_SEED_HMM_C:-}" ] || [ ! -f "$HMMSPEC_SEED_HMM_C" ]; }; then
+    no_seed=$((no_seed + 1))
+    continue
+  fi
   selected+=("$l")
 done <"$list"
+if [ "$no_seed" -gt 0 ]; then
+  echo "kernel_mutants.sh: $no_seed v5.7 mutant(s) left out: HMMSPEC_SEED_HMM_C names no v5.7 mm/hmm.c"
+  [ ${#selected[@]} -gt 0 ] || exit 77
+fi
 [ ${#selected[@]} -gt 0 ] || { echo "kernel_mutants.sh: no mutant selected" >&2; exit 2; }
 
 scratch=${HMMSPEC_MUTANTS_DIR:-$build/kernel-mutants}
@@ -70,6 +81,11 @@ t_start=$(date +%s)
 # extracted once here.
 versions=$(printf '%s\n' "${selected[@]}" | awk '{ print $1 }' | sort -u)
 for v in $versions; do
+  if [ "$v" = 5.7 ]; then # the seed: no tarball, no Makefile (hmmspec-add-kernel is told 5.7)
+    mkdir -p "$scratch/tree-$v/mm"
+    cp "$HMMSPEC_SEED_HMM_C" "$scratch/tree-$v/mm/hmm.c"
+    continue
+  fi
   tarball=/usr/src/linux-source-$v.tar.xz
   if [ ! -f "$tarball" ]; then
     echo "kernel_mutants.sh: $tarball is missing (apt-get install --no-install-recommends linux-source-$v): skipped"
@@ -107,7 +123,12 @@ for l in "${selected[@]}"; do
   tree=$scratch/tree-$v
   dir=$scratch/$v-$id
   mkdir -p "$dir/mm"
-  cp "$tree/Makefile" "$dir/Makefile"
+  family=() reference=reference-$v
+  if [ "$v" = 5.7 ]; then
+    family=(5.7) reference=reference
+  else
+    cp "$tree/Makefile" "$dir/Makefile"
+  fi
   echo "== $v/$id: line $n: \`$from\` -> \`$to\`: $what"
 
   # The line, known by its hash: a tarball that moved it is told (and the line found again
@@ -136,7 +157,8 @@ for l in "${selected[@]}"; do
 
   name=mutant-$v-$id
   so=$dir/libhmmspec_kernel_$name.so
-  if ! "$add_kernel" --no-check -o "$so" -n "$name" "$dir/mm/hmm.c" >"$dir/build.log" 2>&1; then
+  if ! "$add_kernel" --no-check -o "$so" -n "$name" "$dir/mm/hmm.c" "${family[@]}" \
+    >"$dir/build.log" 2>&1; then
     echo "   DOES NOT COMPILE; see $dir/build.log"
     grep -m 3 'error' "$dir/build.log" | sed 's/^/   /' || true
     summary+=("$v/$id: DOES NOT COMPILE")
@@ -145,7 +167,7 @@ for l in "${selected[@]}"; do
   fi
 
   set +e
-  timeout 900 "$hmmspec" --kernel "$so" run --builtin --quiet --party "$name,reference-$v" \
+  timeout 900 "$hmmspec" --kernel "$so" run --builtin --quiet --party "$name,$reference" \
     >"$dir/run.log" 2>&1
   rc=$?
   set -e
