@@ -198,7 +198,7 @@ TEST(ExhaustiveShards, ReadsASummary) {
 }
 
 // The writer `hmmspec exhaustive --json` uses and the reader `--merge` uses agree: what is
-// written is read back field for field, with the range's addresses and "complete" besides.
+// written is read back, every field of it, with the range's addresses and "complete" besides.
 TEST(ExhaustiveShards, WritesASummaryItReadsBack) {
   ExhaustiveSummary s{.kernel = "6.12",
                       .geometry = "tiny",
@@ -218,23 +218,10 @@ TEST(ExhaustiveShards, WritesASummaryItReadsBack) {
   s.first_divergence = FoundDivergence{s.given.first + 16, d, "scenario case\nkernel 6.12\n"};
   const std::string text = exhaustive_summary_text(s, 0x10000, 0x12000);
   const ExhaustiveSummary back = parsed(text);
-  EXPECT_EQ(back.kernel, s.kernel);
-  EXPECT_EQ(back.geometry, s.geometry);
-  EXPECT_EQ(back.pages, s.pages);
-  EXPECT_EQ(back.total_cases, s.total_cases);
-  EXPECT_EQ(back.parties, s.parties);
+  // every field written is read: the summary read back is written as the same text
+  EXPECT_EQ(exhaustive_summary_text(back, 0x10000, 0x12000), text);
   EXPECT_EQ(back.shard, s.shard);
-  EXPECT_EQ(back.given, s.given);
-  EXPECT_EQ(back.cases, s.cases);
-  EXPECT_EQ(back.divergences, s.divergences);
-  EXPECT_EQ(back.seconds, s.seconds);
   ASSERT_TRUE(back.first_divergence);
-  EXPECT_EQ(back.first_divergence->index, s.given.first + 16);
-  EXPECT_EQ(back.first_divergence->divergence.party.name, "walker-6.12");
-  EXPECT_EQ(back.first_divergence->divergence.against.name, "kernel-6.12");
-  EXPECT_EQ(back.first_divergence->divergence.diff.what, "pfns[1]");
-  EXPECT_EQ(back.first_divergence->divergence.diff.left, "0x8000000000001000");
-  EXPECT_EQ(back.first_divergence->divergence.diff.right, "0");
   EXPECT_EQ(back.first_divergence->scenario, "scenario case\nkernel 6.12\n");
   EXPECT_NE(text.find("\"start\": 65536"), std::string::npos) << text;
   EXPECT_NE(text.find("\"complete\": false"), std::string::npos) << text;
