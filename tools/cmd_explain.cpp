@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <variant>
 
 #include "harness/check.h"
 #include "harness/explain.h"
@@ -73,6 +74,106 @@ nlohmann::json trace_json(const Scenario& s, const Outcome& ref, const Trace& t)
   return {{"pages", pages}, {"walks", walks}, {"call", hits_json(t.call)}};
 }
 
+// Call `k` (1-based) of a sequence as a scenario of one call: the world the reference's calls
+// 1..k-1 left with call k's operations applied (prepare_call), the range as call k issues it,
+// and call k's expectations. The reference is deterministic and every party is compared with
+// it call by call, so this is the world each agreeing party makes call k on. On an operation
+// that cannot be applied, its failure.
+std::variant<Scenario, Failure> scenario_of_call(const Scenario& s, std::size_t k) {
+  Scenario one = s;
+  one.calls.clear();
+  if (k <= 1) return one;
+  World w = s.world;
+  HmmRange range = s.range;
+  for (std::size_t c = 1; c < k; ++c) {
+    if (c > 1)
+      if (auto f = prepare_call(s, c, w, range)) return *f;
+    w = reference_hmm_range_fault(w, range, s.options, nullptr).world; // it always returns
+  }
+  if (auto f = prepare_call(s, k, w, range)) return *f;
+  one.world = std::move(w);
+  one.range = std::move(range);
+  one.expectations = s.calls[k - 2].expectations;
+  return one;
+}
+
+// `explain` of a sequence: every call (or call `only`), each traced on the reference from the
+// world the reference's earlier calls left (scenario_of_call) with its parties' outcomes of that
+// call beside it, from one run of the whole sequence on every party, each on the worlds its own
+// calls left; then the expectations that failed and the first divergence. Returns the exit code.
+int explain_sequence(const Scenario& s, const std::string& file, std::size_t only, bool json) {
+  const std::size_t ncalls = s.calls.size() + 1;
+  const ScenarioRun run = run_scenario(s, built_parties(s.world.geom.kernel));
+  int code = run.ok() ? kExitOk : kExitDivergence;
+  nlohmann::json j = {{"scenario", s.name}, {"file", file}, {"calls", nlohmann::json::array()}};
+  if (!json) std::cout << "scenario " << s.name << "  (" << file << "), " << ncalls << " calls\n";
+  for (std::size_t k = only ? only : 1; k <= (only ? only : ncalls); ++k) {
+    auto one = scenario_of_call(s, k);
+    if (auto* f = std::get_if<Failure>(&one)) {
+      std::cerr << fmt::format("{}:{}:{}: call {}: {}\n", f->loc.file, f->loc.line, f->loc.col, k,
+                               f->message);
+      return kExitDivergence;
+    }
+    const Scenario& sk = std::get<Scenario>(one);
+    Trace trace;
+    const Outcome ref = reference_hmm_range_fault(sk.world, sk.range, sk.options, &trace);
+    if (json) {
+      nlohmann::json ops = nlohmann::json::array();
+      if (k > 1)
+        for (const MmOpLine& op : s.calls[k - 2].ops) ops.push_back(describe(op.op));
+      nlohmann::json jc = {{"call", k},
+                           {"operations", ops},
+                           {"trace", trace_json(sk, ref, trace)},
+                           {"reference", outcome_json(sk.range, ref)},
+                           {"parties", nlohmann::json::array()}};
+      for (const PartyResult& r : run.results) {
+        nlohmann::json jr = nullptr; // a party that made no call k
+        if (const Outcome* o = r.call(k)) jr = outcome_json(sk.range, *o);
+        jc["parties"].push_back({{"party", r.party.name}, {"outcome", jr}});
+      }
+      j["calls"].push_back(jc);
+      continue;
+    }
+    std::string ops;
+    if (k > 1)
+      for (const MmOpLine& op : s.calls[k - 2].ops)
+        ops += (ops.empty() ? "" : ", ") + describe(op.op);
+    std::cout << fmt::format("\n== call {} of {}{}\n", k, ncalls,
+                             ops.empty() ? "" : " (after " + ops + ")")
+              << explain_text(sk, ref, trace);
+    std::cout << fmt::format("\nparties at call {}:\n", k);
+    for (const PartyResult& r : run.results) {
+      const Outcome* o = r.call(k);
+      std::cout << fmt::format("  {:<10} {}\n", r.party.name,
+                               o ? result_text(*o) : "(made no call " + std::to_string(k) + ")");
+    }
+  }
+  if (json) {
+    for (const PartyResult& r : run.results) {
+      nlohmann::json failed = nlohmann::json::array();
+      for (const Failure& f : r.failures)
+        failed.push_back({{"line", f.loc.line}, {"message", f.message}});
+      j["expectations_failed"][r.party.name] = failed;
+    }
+    if (run.divergence) {
+      j["divergence"] = divergence_json(*run.divergence);
+      j["divergence"]["call"] = run.divergence->call;
+    }
+    std::cout << json_text(j);
+    return code;
+  }
+  std::cout << "\n";
+  for (const PartyResult& r : run.results)
+    for (const Failure& f : r.failures)
+      std::cout << fmt::format("{}: {}:{}:{}: {}\n", r.party.name, f.loc.file, f.loc.line,
+                               f.loc.col, f.message);
+  if (run.divergence)
+    std::cout << "first divergence: " << divergence_text(*run.divergence);
+  else if (run.results.size() > 1)
+    std::cout << "all parties agree on every call\n";
+  return code;
+}
+
 } // namespace
 
 void add_explain_command(CLI::App& app, int& exit_code) {
@@ -91,18 +192,45 @@ void add_explain_command(CLI::App& app, int& exit_code) {
   html_flag->excludes(json_flag);
   cmd->add_option("-o,--output", *out, "with --html: write the page to this file, not stdout")
       ->needs(html_flag);
-  cmd->callback([file, json, html, out, &exit_code] {
+  auto call = std::make_shared<std::size_t>(0);
+  cmd->add_option("--call", *call,
+                  "of a sequence (docs/scenario-format.md, \"Sequences of calls\"): explain call "
+                  "K alone (1 is the first; default: every call, one after another; --html "
+                  "needs it)")
+      ->check(CLI::PositiveNumber);
+  cmd->callback([file, json, html, out, call, &exit_code] {
     auto s = load_file_or_report(*file);
     if (!s) {
       exit_code = kExitBadInput;
       return;
     }
-    if (!s->calls.empty()) { // the trace and the picture are of one call
-      std::cerr << fmt::format("hmmspec explain: {} is a sequence of {} calls, and explain traces "
-                               "one call; `hmmspec run {}` runs and checks every call\n",
-                               *file, s->calls.size() + 1, *file);
+    const std::size_t ncalls = s->calls.size() + 1;
+    if (*call > ncalls) {
+      std::cerr << fmt::format("hmmspec explain: --call {}: {} has {} call{}\n", *call, *file,
+                               ncalls, ncalls == 1 ? "" : "s");
       exit_code = kExitBadInput;
       return;
+    }
+    if (*html && ncalls > 1 && *call == 0) { // a picture is of one call
+      std::cerr << fmt::format("hmmspec explain: {} is a sequence of {} calls and a picture is of "
+                               "one: name it with --call K\n",
+                               *file, ncalls);
+      exit_code = kExitBadInput;
+      return;
+    }
+    if (ncalls > 1 && !*html) {
+      exit_code = explain_sequence(*s, *file, *call, *json);
+      return;
+    }
+    if (ncalls > 1) { // --html --call K: the picture of call K
+      auto one = scenario_of_call(*s, *call);
+      if (auto* f = std::get_if<Failure>(&one)) {
+        std::cerr << fmt::format("{}:{}:{}: {}\n", f->loc.file, f->loc.line, f->loc.col,
+                                 f->message);
+        exit_code = kExitDivergence;
+        return;
+      }
+      *s = std::get<Scenario>(std::move(one));
     }
     // The traced reference first, its outcome dropped before the parties run (the reference
     // is deterministic: its outcome is the reference party's), so that one copy of the world

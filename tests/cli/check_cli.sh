@@ -48,6 +48,18 @@ expect 1 "<!DOCTYPE html>" "$hmmspec" explain --html "$tmp/s.hmm"
 # explain runs the parties of the scenario's version (a 6.x scenario ran on none and crashed)
 expect 0 "reference-6.12" "$hmmspec" explain "$src/tests/scenarios/spec-6.12/gap-hole.hmm"
 expect 0 'data-party="reference-6.1"' "$hmmspec" explain --html "$src/tests/scenarios/spec-6.1/gap-hole.hmm"
+# explain of a sequence: every call traced from the world the calls before it left, or one
+seq=$src/tests/scenarios/spec/seq-mprotect-write-eperm.hmm
+expect 0 "== call 3 of 3 (after mprotect 0x10000+0x4000 rw)" "$hmmspec" explain "$seq"
+expect 0 "all parties agree on every call" "$hmmspec" explain --call 2 "$seq"
+expect 0 "R-FAULT-EPERM" "$hmmspec" explain --call 2 "$seq"
+expect 2 "--call 4: $seq has 3 calls" "$hmmspec" explain --call 4 "$seq"
+expect 2 "--call: Value 0 not in range" "$hmmspec" explain --call 0 "$seq"
+expect 2 "a picture is of one: name it with --call K" "$hmmspec" explain --html "$seq"
+expect 0 "<!DOCTYPE html>" "$hmmspec" explain --html --call 3 "$seq"
+# a later call's unmet expectation: exit 1, the party and the line named
+sed 's/^expect ret -EPERM$/expect ret -EFAULT/' "$seq" >"$tmp/seq-bad.hmm"
+expect 1 "reference: $tmp/seq-bad.hmm:" "$hmmspec" explain "$tmp/seq-bad.hmm"
 # exhaustive: a case or a start beyond the space
 expect 2 "--from 99999999: no such case (the cases are 0.." "$hmmspec" exhaustive --pages 1 --from 99999999
 expect 2 "--case 99999999: no such case" "$hmmspec" exhaustive --pages 1 --case 99999999
