@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // TRUSTED: part of the specification. The mm operations a process makes between two
 // hmm_range_fault calls of a scenario (docs/scenario-format.md, "Sequences of calls"):
-// mprotect, munmap, madvise(MADV_DONTNEED), fork, and a driver's migrations of pages to its
-// device and back, applied to the world the previous call left, as the v5.7 kernel changes the
-// VMAs and the page tables (docs/spec.md, section 12). They are implemented once, here and in
-// model/mm_fork.cpp and model/mm_migrate.cpp: every party is given the world they leave
-// (harness/check.h).
+// mprotect, munmap, madvise(MADV_DONTNEED), fork, a driver's migrations of pages to its
+// device and back, and reclaim (MADV_PAGEOUT), applied to the world the previous call left, as the
+// v5.7 kernel changes the VMAs and the page tables (docs/spec.md, section 12). They are implemented
+// once, here and in model/mm_fork.cpp, model/mm_migrate.cpp and model/mm_reclaim.cpp: every party
+// is given the world they leave (harness/check.h).
 #pragma once
 
 #include <cstdint>
@@ -24,6 +24,7 @@ enum class MmOpKind : std::uint8_t {
   Fork,            // fork(), the calls after it mirroring the parent: M-FORK
   MigrateToDevice, // migrate_vma_setup/pages/finalize to device memory: M-MIGRATE-TO-DEVICE
   MigrateToRam,    // the same from the device back to system memory: M-MIGRATE-TO-RAM
+  Reclaim,         // madvise(ADDR, LEN, MADV_PAGEOUT): reclaim of the range now: M-RECLAIM
 };
 // The protections of mprotect: PROT_NONE, PROT_READ, PROT_READ|PROT_WRITE.
 enum class Prot : std::uint8_t { None, Read, ReadWrite };
@@ -38,7 +39,8 @@ struct MmOp {
   bool operator==(const MmOp&) const = default;
 };
 
-// "mprotect", "munmap", "madvise-dontneed", "fork", "migrate-to-device", "migrate-to-ram"
+// "mprotect", "munmap", "madvise-dontneed", "fork", "migrate-to-device", "migrate-to-ram",
+// "reclaim"
 std::string_view mm_op_name(MmOpKind k);
 std::optional<MmOpKind> mm_op_from_name(std::string_view s);
 std::string_view prot_name(Prot p); // "none", "r", "rw"
@@ -53,7 +55,8 @@ std::string describe(const MmOp& op);
 // the operation changes nothing (a munmap that meets no VMA), or it touches what this model
 // leaves out (hugetlb and VM_HUGEPAGE VMAs, huge or bad upper entries, mprotect(rw) of a
 // shared VMA, whose PTEs depend on dirty accounting; for fork and the migrations, the cases
-// docs/spec.md section 12 lists under M-FORK, M-MIGRATE-TO-DEVICE and M-MIGRATE-TO-RAM).
+// docs/spec.md section 12 lists under M-FORK, M-MIGRATE-TO-DEVICE, M-MIGRATE-TO-RAM and
+// M-RECLAIM).
 std::optional<std::string> mm_op_unsupported(const World& w, const MmOp& op);
 
 // Applies `op` to `w` (the M-... rules of docs/spec.md section 12), with the

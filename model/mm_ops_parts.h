@@ -18,4 +18,8 @@ void apply_fork(World& w);
 std::optional<std::string> migrate_unsupported(const World& w, const MmOp& op);
 void apply_migrate(World& w, const MmOp& op);
 
+// M-RECLAIM (model/mm_reclaim.cpp).
+std::optional<std::string> reclaim_unsupported(const World& w, const MmOp& op);
+void apply_reclaim(World& w, const MmOp& op);
+
 } // namespace hmmspec

@@ -183,8 +183,9 @@ TEST(MmOps, WhatTheModelRefuses) {
 }
 
 TEST(MmOps, NamesRoundTrip) {
-  for (MmOpKind k : {MmOpKind::Mprotect, MmOpKind::Munmap, MmOpKind::MadviseDontneed,
-                     MmOpKind::Fork, MmOpKind::MigrateToDevice, MmOpKind::MigrateToRam})
+  for (MmOpKind k :
+       {MmOpKind::Mprotect, MmOpKind::Munmap, MmOpKind::MadviseDontneed, MmOpKind::Fork,
+        MmOpKind::MigrateToDevice, MmOpKind::MigrateToRam, MmOpKind::Reclaim})
     EXPECT_EQ(mm_op_from_name(mm_op_name(k)), k);
   EXPECT_EQ(mm_op_from_name("fork child"), std::nullopt);
   EXPECT_EQ(describe(MmOp{.kind = MmOpKind::Fork}), "fork");
@@ -328,6 +329,48 @@ TEST(MmOpsMigrate, WhatTheModelRefuses) {
   EXPECT_EQ(w, before);
   // holes are no matter on the way back
   EXPECT_EQ(why(migrate(K::MigrateToRam, 0x10000, 0x14000)), "");
+}
+
+TEST(MmOpsReclaim, AnonymousPagesBecomeSwapEntriesFilePagesNone) {
+  World w = world("vma 0x10000-0x14000 read write anon\n"
+                  "vma 0x14000-0x18000 read write shared file\n"
+                  "pte 0x10000 page pfn=0x500 write\n"
+                  "pte 0x11000 page pfn=0x501\n"
+                  "pte 0x12000 zero\n"
+                  "pte 0x13000 swap type=0 offset=0x1\n"
+                  "pte 0x14000 page pfn=0x600 write\n"
+                  "pte 0x15000 page pfn=0x601\n");
+  w.shared_pfns.insert(0x601); // mapped elsewhere too: left alone
+  const u64 zero = pte(w, 0x12000), shared = pte(w, 0x15000);
+  ASSERT_FALSE(apply_mm_op(w, op(MmOpKind::Reclaim, 0x10000, 0x18000)));
+  Entry a = classify(w.geom, Level::Pte, pte(w, 0x10000), w.zero_pfn);
+  Entry b = classify(w.geom, Level::Pte, pte(w, 0x11000), w.zero_pfn);
+  EXPECT_EQ(a.kind, Kind::Swap);
+  EXPECT_EQ(a.swap_type, 0u);
+  EXPECT_EQ(a.offset, 2u); // offset 1 is taken by 0x13000's entry
+  EXPECT_EQ(b.kind, Kind::Swap);
+  EXPECT_EQ(b.offset, 3u);
+  EXPECT_EQ(pte(w, 0x12000), zero); // the zero page has no struct page to reclaim
+  EXPECT_EQ(pte(w, 0x14000), 0u);   // a page-cache page is unmapped
+  EXPECT_EQ(pte(w, 0x15000), shared);
+  EXPECT_EQ(w.notifier.invalidations, 3u); // one per page unmapped
+  // a later read fault swaps the page in, read-only
+  EXPECT_EQ(handle_mm_fault(w, w.vmas.all().at(0), 0x10000, 0), 0u);
+  Entry c = classify(w.geom, Level::Pte, pte(w, 0x10000), w.zero_pfn);
+  EXPECT_EQ(c.kind, Kind::Page);
+  EXPECT_FALSE(c.write);
+}
+
+TEST(MmOpsReclaim, WhatTheModelRefuses) {
+  World w = world("vma 0x10000-0x14000 read write file\n"
+                  "vma 0x18000-0x1c000 read write pfnmap file\n"
+                  "pte 0x10000 page pfn=0x500\n");
+  const World before = w;
+  auto why = [&](const MmOp& o) { return apply_mm_op(w, o).value_or(""); };
+  EXPECT_NE(why(op(MmOpKind::Reclaim, 0x13000, 0x15000)).find("-ENOMEM"), std::string::npos);
+  EXPECT_NE(why(op(MmOpKind::Reclaim, 0x18000, 0x19000)).find("-EINVAL"), std::string::npos);
+  EXPECT_NE(why(op(MmOpKind::Reclaim, 0x10000, 0x11000)).find("page-cache"), std::string::npos);
+  EXPECT_EQ(w, before);
 }
 
 } // namespace
