@@ -6,16 +6,26 @@
 #include <fmt/format.h>
 #include <vector>
 
+#include "model/mm_ops_parts.h"
+#include "model/mm_walk.h"
+#include "model/name_table.h"
+
 namespace hmmspec {
 
 using namespace x86;
+using mm_walk::for_each_pte;
+using mm_walk::pieces;
 
 namespace {
 
-constexpr std::array<std::pair<MmOpKind, std::string_view>, 3> kKinds{{
+constexpr std::array<std::pair<MmOpKind, std::string_view>, 7> kKinds{{
     {MmOpKind::Mprotect, "mprotect"},
     {MmOpKind::Munmap, "munmap"},
     {MmOpKind::MadviseDontneed, "madvise-dontneed"},
+    {MmOpKind::Fork, "fork"},
+    {MmOpKind::MigrateToDevice, "migrate-to-device"},
+    {MmOpKind::MigrateToRam, "migrate-to-ram"},
+    {MmOpKind::Reclaim, "reclaim"},
 }};
 constexpr std::array<std::pair<Prot, std::string_view>, 3> kProts{{
     {Prot::None, "none"},
@@ -87,53 +97,6 @@ void change_pte(World& w, u64* slot, u64 prot) {
   }
 }
 
-// The VMAs' parts inside [start, end), in address order.
-std::vector<Vma> pieces(const World& w, u64 start, u64 end) {
-  std::vector<Vma> out;
-  for (const Vma& v : w.vmas.all()) {
-    if (v.end <= start || v.start >= end) continue;
-    Vma p = v;
-    p.start = std::max(v.start, start);
-    p.end = std::min(v.end, end);
-    out.push_back(p);
-  }
-  return out;
-}
-
-// The levels from the root down to the PMD, in the geometry.
-std::vector<Level> upper_levels(const Geometry& g) {
-  std::vector<Level> out{Level::Pgd};
-  if (!g.p4d_folded()) out.push_back(Level::P4d);
-  out.push_back(Level::Pud);
-  out.push_back(Level::Pmd);
-  return out;
-}
-
-// Calls f(addr, PTE slot) for every PTE slot a table holds in [start, end), skipping whole
-// entries of upper levels that are none. Upper entries are tables or none (mm_op_unsupported).
-template <typename F>
-void for_each_pte(World& w, u64 start, u64 end, F&& f) {
-  const Geometry& g = w.geom;
-  const std::vector<Level> uppers = upper_levels(g);
-  u64 addr = start;
-  while (addr < end) {
-    u64 next = 0;
-    for (Level l : uppers) {
-      if (w.entry_at(l, addr).kind != Kind::Table) {
-        next = (addr & g.mask(l)) + g.size(l);
-        break;
-      }
-    }
-    if (next) {
-      if (next <= addr) return; // the top of the address space
-      addr = next;
-      continue;
-    }
-    if (u64* slot = w.find_slot_mut(Level::Pte, addr)) f(addr, slot);
-    addr += g.page_size();
-  }
-}
-
 // Whether a table holds a PMD that is not none in [start, end) (change_pmd_range starts its
 // invalidation at the first such PMD of each PUD entry, mm/mprotect.c:240-248 at v5.7). Returns
 // the first such address, or nothing.
@@ -161,36 +124,37 @@ void zap_ptes(World& w, u64 start, u64 end) {
 } // namespace
 
 std::string_view mm_op_name(MmOpKind k) {
-  for (auto [v, n] : kKinds)
-    if (v == k) return n;
-  return "?";
+  return name_in(kKinds, k);
 }
 
 std::optional<MmOpKind> mm_op_from_name(std::string_view s) {
-  for (auto [v, n] : kKinds)
-    if (n == s) return v;
-  return std::nullopt;
+  return value_in(kKinds, s);
+}
+
+bool mm_op_has_range(MmOpKind k) {
+  return k != MmOpKind::Fork;
 }
 
 std::string_view prot_name(Prot p) {
-  for (auto [v, n] : kProts)
-    if (v == p) return n;
-  return "?";
+  return name_in(kProts, p);
 }
 
 std::optional<Prot> prot_from_name(std::string_view s) {
-  for (auto [v, n] : kProts)
-    if (n == s) return v;
-  return std::nullopt;
+  return value_in(kProts, s);
 }
 
 std::string describe(const MmOp& op) {
+  if (!mm_op_has_range(op.kind)) return std::string(mm_op_name(op.kind));
   std::string s = fmt::format("{} {:#x}+{:#x}", mm_op_name(op.kind), op.start, op.end - op.start);
   if (op.kind == MmOpKind::Mprotect) s += fmt::format(" {}", prot_name(op.prot));
   return s;
 }
 
 std::optional<std::string> mm_op_unsupported(const World& w, const MmOp& op) {
+  if (op.kind == MmOpKind::Fork) return fork_unsupported(w);
+  if (op.kind == MmOpKind::MigrateToDevice || op.kind == MmOpKind::MigrateToRam)
+    return migrate_unsupported(w, op);
+  if (op.kind == MmOpKind::Reclaim) return reclaim_unsupported(w, op);
   const std::string what(mm_op_name(op.kind));
   const std::vector<Vma> ps = pieces(w, op.start, op.end);
   if (op.kind == MmOpKind::Munmap) {
@@ -208,7 +172,6 @@ std::optional<std::string> mm_op_unsupported(const World& w, const MmOp& op) {
     if (at != op.end)
       return fmt::format("{:#x} is in no VMA: the kernel's {} would fail with -ENOMEM", at, what);
   }
-  const Geometry& g = w.geom;
   for (const Vma& p : ps) {
     if (p.hugetlb())
       return fmt::format("the VMA at {:#x} is hugetlb: {} of hugetlb VMAs is not modelled", p.start,
@@ -225,23 +188,7 @@ std::optional<std::string> mm_op_unsupported(const World& w, const MmOp& op) {
                          "modelled",
                          p.start);
     // the upper entries over the piece: tables or none (huge and bad ones are left out)
-    const std::vector<Level> uppers = upper_levels(g);
-    for (u64 a = p.start; a < p.end;) {
-      u64 next = 0;
-      for (Level l : uppers) {
-        Entry e = w.entry_at(l, a);
-        if (e.kind == Kind::Table) continue;
-        if (e.kind != Kind::None)
-          return fmt::format("the {} at {:#x} is {}: {} over huge or bad entries is not "
-                             "modelled",
-                             level_name(l), a & g.mask(l), describe(e), what);
-        next = (a & g.mask(l)) + g.size(l);
-        break;
-      }
-      if (!next) next = (a & g.mask(Level::Pmd)) + g.size(Level::Pmd);
-      if (next <= a) break;
-      a = next;
-    }
+    if (auto why = mm_walk::upper_unsupported(w, p.start, p.end, what)) return why;
   }
   return std::nullopt;
 }
@@ -288,6 +235,16 @@ std::optional<std::string> apply_mm_op(World& w, const MmOp& op) {
     w.vmas.set_protection(op.start, op.end, rwx);
     return std::nullopt;
   }
+  case MmOpKind::Fork:
+    apply_fork(w);
+    return std::nullopt;
+  case MmOpKind::MigrateToDevice:
+  case MmOpKind::MigrateToRam:
+    apply_migrate(w, op);
+    return std::nullopt;
+  case MmOpKind::Reclaim:
+    apply_reclaim(w, op);
+    return std::nullopt;
   }
   return std::nullopt;
 }

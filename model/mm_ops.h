@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // TRUSTED: part of the specification. The mm operations a process makes between two
 // hmm_range_fault calls of a scenario (docs/scenario-format.md, "Sequences of calls"):
-// mprotect, munmap and madvise(MADV_DONTNEED), applied to the world the previous call left,
-// as the v5.7 kernel changes the VMAs and the page tables (docs/spec.md, section 9). They are
-// implemented once, here: every party is given the world they leave (harness/check.h).
+// mprotect, munmap, madvise(MADV_DONTNEED), fork, a driver's migrations of pages to its
+// device and back, and reclaim (MADV_PAGEOUT), applied to the world the previous call left, as the
+// v5.7 kernel changes the VMAs and the page tables (docs/spec.md, section 12). They are implemented
+// once, here and in model/mm_fork.cpp, model/mm_migrate.cpp and model/mm_reclaim.cpp: every party
+// is given the world they leave (harness/check.h).
 #pragma once
 
 #include <cstdint>
@@ -19,33 +21,45 @@ enum class MmOpKind : std::uint8_t {
   Mprotect,        // mprotect(ADDR, LEN, PROT): M-MPROTECT
   Munmap,          // munmap(ADDR, LEN): M-MUNMAP
   MadviseDontneed, // madvise(ADDR, LEN, MADV_DONTNEED): M-MADVISE-DONTNEED
+  Fork,            // fork(), the calls after it mirroring the parent: M-FORK
+  MigrateToDevice, // migrate_vma_setup/pages/finalize to device memory: M-MIGRATE-TO-DEVICE
+  MigrateToRam,    // the same from the device back to system memory: M-MIGRATE-TO-RAM
+  Reclaim,         // madvise(ADDR, LEN, MADV_PAGEOUT): reclaim of the range now: M-RECLAIM
 };
 // The protections of mprotect: PROT_NONE, PROT_READ, PROT_READ|PROT_WRITE.
 enum class Prot : std::uint8_t { None, Read, ReadWrite };
 
 struct MmOp {
   MmOpKind kind = MmOpKind::Munmap;
-  u64 start = 0;          // ADDR, page aligned
-  u64 end = 0;            // ADDR+LEN, page aligned, above start
+  u64 start = 0;          // ADDR, page aligned (0 for Fork, which has no range)
+  u64 end = 0;            // ADDR+LEN, page aligned, above start (0 for Fork)
   Prot prot = Prot::Read; // Mprotect only
+  u64 owner = 0;          // MigrateToDevice, MigrateToRam: the device's pgmap->owner (the
+                          // scenario's dev_private_owner), not written on the operation's line
   bool operator==(const MmOp&) const = default;
 };
 
-std::string_view mm_op_name(MmOpKind k); // "mprotect", "munmap", "madvise-dontneed"
+// "mprotect", "munmap", "madvise-dontneed", "fork", "migrate-to-device", "migrate-to-ram",
+// "reclaim"
+std::string_view mm_op_name(MmOpKind k);
 std::optional<MmOpKind> mm_op_from_name(std::string_view s);
 std::string_view prot_name(Prot p); // "none", "r", "rw"
 std::optional<Prot> prot_from_name(std::string_view s);
-// The line that writes it: "mprotect 0x10000+0x2000 r".
+// Whether the operation's line has ADDR+LEN (all but fork).
+bool mm_op_has_range(MmOpKind k);
+// The line that writes it: "mprotect 0x10000+0x2000 r", "fork".
 std::string describe(const MmOp& op);
 
 // Why the model cannot apply `op` to `w` (nothing when it can): the kernel would fail the
 // operation (mprotect or madvise over a hole: -ENOMEM; madvise on a VM_PFNMAP VMA: -EINVAL),
 // the operation changes nothing (a munmap that meets no VMA), or it touches what this model
 // leaves out (hugetlb and VM_HUGEPAGE VMAs, huge or bad upper entries, mprotect(rw) of a
-// shared VMA, whose PTEs depend on dirty accounting).
+// shared VMA, whose PTEs depend on dirty accounting; for fork and the migrations, the cases
+// docs/spec.md section 12 lists under M-FORK, M-MIGRATE-TO-DEVICE, M-MIGRATE-TO-RAM and
+// M-RECLAIM).
 std::optional<std::string> mm_op_unsupported(const World& w, const MmOp& op);
 
-// Applies `op` to `w` (M-MPROTECT, M-MUNMAP, M-MADVISE-DONTNEED in docs/spec.md), with the
+// Applies `op` to `w` (the M-... rules of docs/spec.md section 12), with the
 // invalidations the kernel makes; returns mm_op_unsupported's reason, with `w` unchanged,
 // when it cannot.
 std::optional<std::string> apply_mm_op(World& w, const MmOp& op);

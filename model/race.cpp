@@ -4,6 +4,7 @@
 #include <array>
 
 #include "model/fault.h"
+#include "model/name_table.h"
 
 namespace hmmspec {
 
@@ -39,27 +40,19 @@ Level race_level(RacePoint p) {
 }
 
 std::string_view race_point_name(RacePoint p) {
-  for (auto [v, n] : kPoints)
-    if (v == p) return n;
-  return "?";
+  return name_in(kPoints, p);
 }
 
 std::optional<RacePoint> race_point_from_name(std::string_view s) {
-  for (auto [v, n] : kPoints)
-    if (n == s) return v;
-  return std::nullopt;
+  return value_in(kPoints, s);
 }
 
 std::string_view race_op_name(RaceOp o) {
-  for (auto [v, n] : kOps)
-    if (v == o) return n;
-  return "?";
+  return name_in(kOps, o);
 }
 
 std::optional<RaceOp> race_op_from_name(std::string_view s) {
-  for (auto [v, n] : kOps)
-    if (n == s) return v;
-  return std::nullopt;
+  return value_in(kOps, s);
 }
 
 bool fire_race(World& w, RacePoint point, u64 addr) {

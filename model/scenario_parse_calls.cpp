@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The parser's sequence lines (docs/scenario-format.md, "Sequences of calls"): `call`, which
 // starts the next call, and the mm operations applied before it (mprotect, munmap,
-// madvise-dontneed). Each operation is tried on a copy of the world with the earlier
-// operations applied, so that one the model cannot apply is an error at its line.
+// madvise-dontneed, fork, migrate-to-device, migrate-to-ram). Each operation is tried on a copy of
+// the world with the earlier operations applied, so that one the model cannot apply is an error at
+// its line.
 #include "model/scenario_parser.h"
 
 #include <fmt/format.h>
@@ -38,7 +39,8 @@ void Parser::call(std::span<const Token> t) {
   nofault_line_ = noreport_line_ = 0;
 }
 
-// OP ADDR+LEN [PROT]: ADDR and LEN page aligned, LEN not 0 (START-END is accepted too).
+// OP ADDR+LEN [PROT]: ADDR and LEN page aligned, LEN not 0 (START-END is accepted too); `fork`
+// has no argument; the migrations take the device's owner from dev_private_owner.
 void Parser::mm_op(std::span<const Token> t, MmOpKind kind) {
   const std::string_view name = mm_op_name(kind);
   if (!call_line_)
@@ -52,8 +54,13 @@ void Parser::mm_op(std::span<const Token> t, MmOpKind kind) {
                            quote(name)));
   MmOp op;
   op.kind = kind;
-  std::tie(op.start, op.end) = address_span(need(t, 1, "ADDR+LEN"), name);
-  size_t next = 2;
+  size_t next = 1;
+  if (mm_op_has_range(kind)) {
+    std::tie(op.start, op.end) = address_span(need(t, 1, "ADDR+LEN"), name);
+    next = 2;
+  }
+  if (kind == MmOpKind::MigrateToDevice || kind == MmOpKind::MigrateToRam)
+    op.owner = s_.range.dev_private_owner;
   if (kind == MmOpKind::Mprotect) {
     const Token& p = need(t, 2, "PROT (none, r or rw)");
     auto prot = prot_from_name(p.text);
@@ -62,7 +69,8 @@ void Parser::mm_op(std::span<const Token> t, MmOpKind kind) {
     next = 3;
   }
   no_more(t, next);
-  if (auto why = apply_mm_op(*ops_world_, op)) fail(t[1], fmt::format("{}: {}", name, *why));
+  if (auto why = apply_mm_op(*ops_world_, op))
+    fail(t[next > 1 ? 1 : 0], fmt::format("{}: {}", name, *why));
   c.ops.push_back(MmOpLine{op, SourceLoc{file_, line_, t[0].col}});
 }
 

@@ -11,6 +11,7 @@
 #undef SIGBUS
 #undef SIGSEGV
 
+#include "model/fault.h"
 #include "model/mm_ops.h"
 #include "tests/unit/scenario_parsing.h"
 
@@ -182,13 +183,194 @@ TEST(MmOps, WhatTheModelRefuses) {
 }
 
 TEST(MmOps, NamesRoundTrip) {
-  for (MmOpKind k : {MmOpKind::Mprotect, MmOpKind::Munmap, MmOpKind::MadviseDontneed})
+  for (MmOpKind k :
+       {MmOpKind::Mprotect, MmOpKind::Munmap, MmOpKind::MadviseDontneed, MmOpKind::Fork,
+        MmOpKind::MigrateToDevice, MmOpKind::MigrateToRam, MmOpKind::Reclaim})
     EXPECT_EQ(mm_op_from_name(mm_op_name(k)), k);
+  EXPECT_EQ(mm_op_from_name("fork child"), std::nullopt);
+  EXPECT_EQ(describe(MmOp{.kind = MmOpKind::Fork}), "fork");
+  EXPECT_EQ(describe(MmOp{
+                .kind = MmOpKind::MigrateToDevice, .start = 0x10000, .end = 0x12000, .owner = 1}),
+            "migrate-to-device 0x10000+0x2000");
   for (Prot p : {Prot::None, Prot::Read, Prot::ReadWrite})
     EXPECT_EQ(prot_from_name(prot_name(p)), p);
   EXPECT_EQ(describe(op(MmOpKind::Mprotect, 0x10000, 0x12000, Prot::ReadWrite)),
             "mprotect 0x10000+0x2000 rw");
   EXPECT_EQ(describe(op(MmOpKind::Munmap, 0x10000, 0x11000)), "munmap 0x10000+0x1000");
+}
+
+MmOp fork_op() {
+  return MmOp{.kind = MmOpKind::Fork};
+}
+MmOp migrate(MmOpKind k, u64 start, u64 end, u64 owner = 1) {
+  return MmOp{.kind = k, .start = start, .end = end, .owner = owner};
+}
+
+TEST(MmOpsFork, WriteProtectsPrivatePagesAndSharesThem) {
+  World w = world("vma 0x10000-0x14000 read write anon\n"
+                  "vma 0x14000-0x18000 read write shared file\n"
+                  "owner 0x400 1\n"
+                  "pte 0x10000 page pfn=0x500 write\n"
+                  "pte 0x11000 page pfn=0x501\n"
+                  "pte 0x12000 device pfn=0x400 write\n"
+                  "pte 0x13000 migration pfn=0x503 write\n"
+                  "pte 0x14000 page pfn=0x600 write\n");
+  const u64 shared_before = pte(w, 0x14000);
+  ASSERT_FALSE(apply_mm_op(w, fork_op()));
+  // RW off, and RW only: DIRTY stays (ptep_set_wrprotect)
+  EXPECT_EQ(pte(w, 0x10000), PRESENT | USER | ACCESSED | DIRTY | (0x500ull << 12));
+  EXPECT_EQ(pte(w, 0x11000), PRESENT | USER | ACCESSED | (0x501ull << 12));
+  Entry d = classify(w.geom, Level::Pte, pte(w, 0x12000), w.zero_pfn);
+  EXPECT_EQ(d.kind, Kind::Device);
+  EXPECT_FALSE(d.write);
+  EXPECT_EQ(d.pfn, 0x400u);
+  Entry m = classify(w.geom, Level::Pte, pte(w, 0x13000), w.zero_pfn);
+  EXPECT_EQ(m.kind, Kind::Migration);
+  EXPECT_FALSE(m.write);
+  // the shared file VMA has no anon_vma: not copied, its PTE left writable, no page shared
+  EXPECT_EQ(pte(w, 0x14000), shared_before);
+  EXPECT_EQ(w.shared_pfns, (std::set<u64>{0x400, 0x500, 0x501, 0x503}));
+  // one invalidation: the private VMA's (the notifier is the range, 0x10000-0x20000)
+  EXPECT_EQ(w.notifier.invalidations, 1u);
+}
+
+TEST(MmOpsFork, ALaterWriteFaultCopiesThePage) {
+  World w = world("vma 0x10000-0x14000 read write anon\n"
+                  "pte 0x10000 page pfn=0x500 write\n");
+  ASSERT_FALSE(apply_mm_op(w, fork_op()));
+  EXPECT_EQ(handle_mm_fault(w, w.vmas.all().at(0), 0x10000, fault::FLAG_WRITE), 0u);
+  Entry e = classify(w.geom, Level::Pte, pte(w, 0x10000), w.zero_pfn);
+  EXPECT_EQ(e.kind, Kind::Page);
+  EXPECT_TRUE(e.write);
+  EXPECT_NE(e.pfn, 0x500u); // copied, not reused
+  EXPECT_EQ(w.notifier.invalidations, 2u);
+}
+
+TEST(MmOpsFork, VmasWithoutAnonVmaAreNotCopied) {
+  World w = world("vma 0x10000-0x14000 read write anon\n"
+                  "pte 0x10000 zero\n");
+  const World before = w;
+  ASSERT_FALSE(apply_mm_op(w, fork_op()));
+  EXPECT_EQ(w, before); // no invalidation, nothing shared
+}
+
+TEST(MmOpsFork, WhatTheModelRefuses) {
+  auto why = [](const std::string& lines) {
+    World w = world(lines);
+    return apply_mm_op(w, fork_op()).value_or("");
+  };
+  EXPECT_NE(
+      why("vma 0x10000-0x14000 read write anon\npte 0x10000 swap type=0 offset=0x5\n").find("swap"),
+      std::string::npos);
+  EXPECT_NE(
+      why("vma 0x10000-0x14000 read write file\npte 0x10000 page pfn=0x500\n").find("anon_vma"),
+      std::string::npos);
+  EXPECT_NE(why("vma 0x10000-0x20000 read write anon\npte 0x10000 page pfn=0x500 write\n"
+                "pmd 0x14000 huge pfn=0x800 write\n")
+                .find("huge"),
+            std::string::npos);
+  EXPECT_EQ(why("vma 0x10000-0x14000 read write file\npte 0x10000 page pfn=0x500 write\n"), "");
+}
+
+TEST(MmOpsMigrate, ToDeviceAndBack) {
+  World w = world("vma 0x10000-0x14000 read write anon\n"
+                  "next_pfn 0x9000\n"
+                  "pte 0x10000 page pfn=0x500 write\n"
+                  "pte 0x11000 page pfn=0x501\n"
+                  "pte 0x12000 swap type=1 offset=0x7\n");
+  w.shared_pfns.insert(0x501);
+  const u64 swap = pte(w, 0x12000);
+  ASSERT_FALSE(apply_mm_op(w, migrate(MmOpKind::MigrateToDevice, 0x10000, 0x13000, 7)));
+  Entry a = classify(w.geom, Level::Pte, pte(w, 0x10000), w.zero_pfn);
+  Entry b = classify(w.geom, Level::Pte, pte(w, 0x11000), w.zero_pfn);
+  EXPECT_EQ(a.kind, Kind::Device);
+  EXPECT_EQ(a.pfn, 0x9000u);
+  EXPECT_TRUE(a.write);
+  EXPECT_EQ(b.kind, Kind::Device);
+  EXPECT_EQ(b.pfn, 0x9001u);
+  EXPECT_FALSE(b.write);
+  EXPECT_EQ(w.owner_of(0x9000), 7u);
+  EXPECT_EQ(w.owner_of(0x9001), 7u);
+  EXPECT_EQ(pte(w, 0x12000), swap); // not collected
+  EXPECT_TRUE(w.shared_pfns.contains(0x9001));
+  EXPECT_FALSE(w.shared_pfns.contains(0x9000));
+  EXPECT_EQ(w.notifier.invalidations, 1u);
+  // another owner's migration back leaves them; the device's brings them back
+  ASSERT_FALSE(apply_mm_op(w, migrate(MmOpKind::MigrateToRam, 0x10000, 0x14000, 8)));
+  EXPECT_EQ(classify(w.geom, Level::Pte, pte(w, 0x10000), w.zero_pfn).kind, Kind::Device);
+  ASSERT_FALSE(apply_mm_op(w, migrate(MmOpKind::MigrateToRam, 0x10000, 0x14000, 7)));
+  // pte_mkold(mk_pte(page, PAGE_COPY)), maybe_mkwrite for the write entry; bits 11 and 10 of
+  // the device words' inverted offsets (0x9000: both set; 0x9001 too) come along
+  const u64 sd = 1ull << 11, uw = 1ull << 10;
+  EXPECT_EQ(pte(w, 0x10000), PRESENT | USER | NX | RW | sd | (0x9002ull << 12));
+  EXPECT_EQ(pte(w, 0x11000), PRESENT | USER | NX | sd | uw | (0x9003ull << 12));
+  EXPECT_TRUE(w.shared_pfns.contains(0x9003));
+  EXPECT_EQ(w.notifier.invalidations, 3u);
+}
+
+TEST(MmOpsMigrate, WhatTheModelRefuses) {
+  World w = world("vma 0x10000-0x14000 read write anon\n"
+                  "vma 0x14000-0x18000 read write file\n"
+                  "vma 0x18000-0x1c000 read write pfnmap file\n"
+                  "pte 0x10000 page pfn=0x500 write\n"
+                  "pte 0x11000 zero\n"
+                  "pte 0x12000 page pfn=0x502 write\n");
+  const World before = w;
+  auto why = [&](const MmOp& o) { return apply_mm_op(w, o).value_or(""); };
+  using K = MmOpKind;
+  EXPECT_NE(why(migrate(K::MigrateToDevice, 0x10000, 0x11000, 0)).find("NULL"), std::string::npos);
+  EXPECT_NE(why(migrate(K::MigrateToDevice, 0x13000, 0x15000)).find("-EINVAL"), std::string::npos);
+  EXPECT_NE(why(migrate(K::MigrateToRam, 0x18000, 0x19000)).find("VM_SPECIAL"), std::string::npos);
+  EXPECT_NE(why(migrate(K::MigrateToDevice, 0x14000, 0x15000)).find("private anonymous"),
+            std::string::npos);
+  EXPECT_NE(why(migrate(K::MigrateToDevice, 0x10000, 0x12000)).find("zero page"),
+            std::string::npos);
+  EXPECT_NE(why(migrate(K::MigrateToDevice, 0x12000, 0x14000)).find("none PTE"), std::string::npos);
+  EXPECT_EQ(w, before);
+  // holes are no matter on the way back
+  EXPECT_EQ(why(migrate(K::MigrateToRam, 0x10000, 0x14000)), "");
+}
+
+TEST(MmOpsReclaim, AnonymousPagesBecomeSwapEntriesFilePagesNone) {
+  World w = world("vma 0x10000-0x14000 read write anon\n"
+                  "vma 0x14000-0x18000 read write shared file\n"
+                  "pte 0x10000 page pfn=0x500 write\n"
+                  "pte 0x11000 page pfn=0x501\n"
+                  "pte 0x12000 zero\n"
+                  "pte 0x13000 swap type=0 offset=0x1\n"
+                  "pte 0x14000 page pfn=0x600 write\n"
+                  "pte 0x15000 page pfn=0x601\n");
+  w.shared_pfns.insert(0x601); // mapped elsewhere too: left alone
+  const u64 zero = pte(w, 0x12000), shared = pte(w, 0x15000);
+  ASSERT_FALSE(apply_mm_op(w, op(MmOpKind::Reclaim, 0x10000, 0x18000)));
+  Entry a = classify(w.geom, Level::Pte, pte(w, 0x10000), w.zero_pfn);
+  Entry b = classify(w.geom, Level::Pte, pte(w, 0x11000), w.zero_pfn);
+  EXPECT_EQ(a.kind, Kind::Swap);
+  EXPECT_EQ(a.swap_type, 0u);
+  EXPECT_EQ(a.offset, 2u); // offset 1 is taken by 0x13000's entry
+  EXPECT_EQ(b.kind, Kind::Swap);
+  EXPECT_EQ(b.offset, 3u);
+  EXPECT_EQ(pte(w, 0x12000), zero); // the zero page has no struct page to reclaim
+  EXPECT_EQ(pte(w, 0x14000), 0u);   // a page-cache page is unmapped
+  EXPECT_EQ(pte(w, 0x15000), shared);
+  EXPECT_EQ(w.notifier.invalidations, 3u); // one per page unmapped
+  // a later read fault swaps the page in, read-only
+  EXPECT_EQ(handle_mm_fault(w, w.vmas.all().at(0), 0x10000, 0), 0u);
+  Entry c = classify(w.geom, Level::Pte, pte(w, 0x10000), w.zero_pfn);
+  EXPECT_EQ(c.kind, Kind::Page);
+  EXPECT_FALSE(c.write);
+}
+
+TEST(MmOpsReclaim, WhatTheModelRefuses) {
+  World w = world("vma 0x10000-0x14000 read write file\n"
+                  "vma 0x18000-0x1c000 read write pfnmap file\n"
+                  "pte 0x10000 page pfn=0x500\n");
+  const World before = w;
+  auto why = [&](const MmOp& o) { return apply_mm_op(w, o).value_or(""); };
+  EXPECT_NE(why(op(MmOpKind::Reclaim, 0x13000, 0x15000)).find("-ENOMEM"), std::string::npos);
+  EXPECT_NE(why(op(MmOpKind::Reclaim, 0x18000, 0x19000)).find("-EINVAL"), std::string::npos);
+  EXPECT_NE(why(op(MmOpKind::Reclaim, 0x10000, 0x11000)).find("page-cache"), std::string::npos);
+  EXPECT_EQ(w, before);
 }
 
 } // namespace

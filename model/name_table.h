@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The name <-> value lookups of the scenario format's small keyword tables (mm operations,
+// protections, race points and race operations): one table of pairs per enum, read both ways.
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <utility>
+
+namespace hmmspec {
+
+// The name of `v` in `table`, or "?" when the table does not list it.
+template <typename Table, typename V>
+constexpr std::string_view name_in(const Table& table, V v) {
+  for (const auto& [value, name] : table)
+    if (value == v) return name;
+  return "?";
+}
+
+// The value named `s` in `table`, or nothing.
+template <typename Table>
+constexpr auto value_in(const Table& table, std::string_view s)
+    -> std::optional<typename Table::value_type::first_type> {
+  for (const auto& [value, name] : table)
+    if (name == s) return value;
+  return std::nullopt;
+}
+
+} // namespace hmmspec
