@@ -134,10 +134,13 @@ int explain_sequence(const Scenario& s, const std::string& file, std::size_t onl
       j["calls"].push_back(jc);
       continue;
     }
-    std::string ops;
-    if (k > 1)
-      for (const MmOpLine& op : s.calls[k - 2].ops)
-        ops += (ops.empty() ? "" : ", ") + describe(op.op);
+    std::string ops; // the first three, and how many more
+    if (k > 1) {
+      const std::vector<MmOpLine>& all = s.calls[k - 2].ops;
+      for (std::size_t i = 0; i < all.size() && i < 3; ++i)
+        ops += (i ? ", " : "") + describe(all[i].op);
+      if (all.size() > 3) ops += fmt::format(" and {} more", all.size() - 3);
+    }
     std::cout << fmt::format("\n== call {} of {}{}\n", k, ncalls,
                              ops.empty() ? "" : " (after " + ops + ")")
               << explain_text(sk, ref, trace);
