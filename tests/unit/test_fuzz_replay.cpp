@@ -501,6 +501,7 @@ TEST(FuzzCorpus, EveryDiffFuzzerInputDecodesUnderTheCurrentEncoding) {
 TEST(FuzzCorpus, EveryDiffFuzzerInputReplaysWithoutDivergence) {
   Differential diff;
   std::map<KernelVersion, unsigned> n;
+  unsigned with_races = 0, with_calls = 0;
   for (const fs::path& p : files_in(kCorpus / "diff_fuzzer")) {
     Scenario s;
     ScenarioRun r = run_input(diff, read_bytes(p), &s);
@@ -510,8 +511,16 @@ TEST(FuzzCorpus, EveryDiffFuzzerInputReplaysWithoutDivergence) {
     for (const PartyResult& pr : r.results)
       EXPECT_EQ(pr.later.size(), s.calls.size()) << p << ": " << pr.party.name;
     ++n[s.world.geom.kernel];
+    with_races += !s.world.races.empty();
+    with_calls += !s.calls.empty();
   }
   for (KernelVersion v : kAllKernelVersions) EXPECT_GT(n[v], 20u) << version_name(v);
+  // v5.7 inputs with races and sequences (the spec scenarios that have them, lifted), whose
+  // races fire
+  EXPECT_GE(with_races, 3u);
+  EXPECT_GE(with_calls, 5u);
+  for (RuleId rule : {RuleId::RacePmdNone, RuleId::RacePmdAgain, RuleId::RacePudNone})
+    EXPECT_GT(diff.coverage().hits(rule), 0u) << rule_id(rule);
   // the corpus exercises most rules of the reference
   EXPECT_GT(diff.coverage().executions(), 0u);
 }
