@@ -406,6 +406,65 @@ TEST(FuzzDifferential, ABrokenPartyIsReportedWithItsRuleAndShrunk) {
                    .empty());
 }
 
+// A party broken only after an mm operation (it drops WRITE once the notifier has moved, as
+// the invalidations of mprotect, munmap and madvise move it): the divergence is in a later call,
+// the minimizer keeps a call with an operation, and the report is a scenario with its `call` and
+// operation lines whose expectations (every call's) the reference meets and the party does not.
+TEST(FuzzDifferential, ADivergenceInALaterCallIsShrunkAndReportedWithItsCalls) {
+  auto reference_run = [](const World& w, const HmmRange& r, const RunOptions& o) {
+    return reference_hmm_range_fault(w, r, o);
+  };
+  Party broken{{PartyKind::Walker, "broken", ""},
+               [&](const World& w, const HmmRange& r, const RunOptions& o) {
+                 Outcome out = reference_hmm_range_fault(w, r, o);
+                 if (w.notifier.seq > 0)
+                   for (u64& p : out.pfns)
+                     if (output_has_page(r, p) &&
+                         !(r.flags[HMM_PFN_WRITE] & r.flags[HMM_PFN_VALID]))
+                       p &= ~r.flags[HMM_PFN_WRITE];
+                 return out;
+               }};
+  Differential diff({Party{{PartyKind::Reference, "reference", ""}, reference_run}, broken});
+  std::optional<FuzzCase> found;
+  ScenarioRun first;
+  for (const auto& bytes : random_inputs(40000, 400)) {
+    FuzzCase c = decode_case(bytes);
+    if (c.calls.empty() || c.notifier_seq != 0) continue;
+    ScenarioRun r = diff.run(build_case(c));
+    if (r.divergence) {
+      found = c, first = std::move(r);
+      break;
+    }
+  }
+  ASSERT_TRUE(found) << "no input made the party diverge in a later call";
+  const Divergence& d = *first.divergence;
+  EXPECT_GE(d.call, 2u);
+  EXPECT_NE(d.signature.find(fmt::format(" call={}", d.call)), std::string::npos) << d.signature;
+  MinimizeResult m = minimize_case(*found, diff, divergence_key(d));
+  Scenario small = build_case(m.c);
+  ScenarioRun again = diff.run(small);
+  ASSERT_TRUE(again.divergence);
+  EXPECT_EQ(divergence_key(*again.divergence), divergence_key(d));
+  ASSERT_FALSE(small.calls.empty());
+  EXPECT_LE(m.c.calls.size(), found->calls.size());
+  std::string text = report_text(small, again);
+  std::string scenario = text.substr(text.find("--- scenario ---\n") + 17);
+  scenario = scenario.substr(0, scenario.find("--- end of scenario ---"));
+  EXPECT_NE(scenario.find("\ncall\n"), std::string::npos) << scenario;
+  ParseResult pr = parse_scenario(scenario, "report.hmm");
+  ASSERT_TRUE(std::holds_alternative<Scenario>(pr)) << std::get<ParseError>(pr).str() << "\n"
+                                                    << scenario;
+  const Scenario& parsed = std::get<Scenario>(pr);
+  ASSERT_EQ(parsed.calls.size(), small.calls.size());
+  EXPECT_FALSE(parsed.calls.back().expectations.empty()) << scenario;
+  const ScenarioRun by_reference =
+      run_scenario(parsed, {Party{{PartyKind::Reference, "reference", ""}, reference_run}});
+  EXPECT_TRUE(by_reference.ok()) << scenario;
+  const ScenarioRun by_broken = run_scenario(parsed, {broken});
+  ASSERT_EQ(by_broken.results.size(), 1u);
+  EXPECT_FALSE(by_broken.results.front().failures.empty()) << scenario;
+}
+
 // The same in 6.1: a party of 6.1 that drops HMM_PFN_WRITE from its outputs is caught on 6.1
 // inputs only (v5.7 inputs run the v5.7 parties, which are not broken), reported against
 // reference-6.1, shrunk, and printed as a 6.1 scenario that the reference passes and the broken
