@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // `hmmspec explain FILE`: per page, the rules of the reference that fired and the output word
 // decoded; then every other built party beside it and the first divergence, if any. With
-// --html, the same as a picture (tools/html_picture.h, docs/picture.md).
+// --html, the same as a picture (tools/html_picture.h, docs/picture.md). Of a sequence of
+// calls, `--call K` explains call K (harness/explain.h call_scenario).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -82,7 +83,12 @@ void add_explain_command(CLI::App& app, int& exit_code) {
   auto json = std::make_shared<bool>(false);
   auto html = std::make_shared<bool>(false);
   auto out = std::make_shared<std::string>();
+  auto call = std::make_shared<std::size_t>(0);
   cmd->add_option("FILE", *file, "scenario file (.hmm)")->required();
+  cmd->add_option("--call", *call,
+                  "of a sequence of calls: explain call K (1 is the first), made on the world "
+                  "the reference's earlier calls left")
+      ->check(CLI::Range(1, 1 << 20));
   auto* json_flag = cmd->add_flag("--json", *json, "machine-readable output");
   auto* html_flag = cmd->add_flag(
       "--html", *html,
@@ -91,18 +97,39 @@ void add_explain_command(CLI::App& app, int& exit_code) {
   html_flag->excludes(json_flag);
   cmd->add_option("-o,--output", *out, "with --html: write the page to this file, not stdout")
       ->needs(html_flag);
-  cmd->callback([file, json, html, out, &exit_code] {
+  cmd->callback([file, json, html, out, call, &exit_code] {
     auto s = load_file_or_report(*file);
     if (!s) {
       exit_code = kExitBadInput;
       return;
     }
-    if (!s->calls.empty()) { // the trace and the picture are of one call
+    // the trace and the picture are of one call: of a sequence, the call --call names
+    const std::size_t calls = s->calls.size() + 1;
+    if (calls > 1 && *call == 0) {
       std::cerr << fmt::format("hmmspec explain: {} is a sequence of {} calls, and explain traces "
-                               "one call; `hmmspec run {}` runs and checks every call\n",
-                               *file, s->calls.size() + 1, *file);
+                               "one call: name it with --call K; `hmmspec run {}` runs and checks "
+                               "every call\n",
+                               *file, calls, *file);
       exit_code = kExitBadInput;
       return;
+    }
+    if (*call > calls) {
+      std::cerr << fmt::format("hmmspec explain: --call {}, but {} has {} call{}\n", *call, *file,
+                               calls, calls == 1 ? "" : "s");
+      exit_code = kExitBadInput;
+      return;
+    }
+    std::optional<ScenarioRun> sequence; // of a sequence: every party's run of every call
+    if (calls > 1) {
+      sequence = run_scenario(*s, built_parties(s->world.geom.kernel));
+      auto one = call_scenario(*s, *call);
+      if (const Failure* f = std::get_if<Failure>(&one)) {
+        std::cerr << fmt::format("{}:{}:{}: call {} cannot be made: {}\n", f->loc.file, f->loc.line,
+                                 f->loc.col, *call, f->message);
+        exit_code = kExitBadInput;
+        return;
+      }
+      *s = std::get<Scenario>(std::move(one));
     }
     // The traced reference first, its outcome dropped before the parties run (the reference
     // is deterministic: its outcome is the reference party's), so that one copy of the world
@@ -124,7 +151,7 @@ void add_explain_command(CLI::App& app, int& exit_code) {
         if (!found && r.party.kind == PartyKind::Reference) found = &r.outcome;
     }
     const Outcome& ref = traced ? *traced : *found;
-    if (!run.ok()) exit_code = kExitDivergence;
+    if (!run.ok() || (sequence && !sequence->ok())) exit_code = kExitDivergence;
     if (*html) {
       std::string page = html_picture(gather_picture(*s, ref, trace, run), *file);
       if (out->empty()) {
@@ -141,6 +168,8 @@ void add_explain_command(CLI::App& app, int& exit_code) {
     if (*json) {
       nlohmann::json j = {{"scenario", s->name},
                           {"file", *file},
+                          {"call", std::max<std::size_t>(*call, 1)},
+                          {"calls", calls},
                           {"trace", trace_json(*s, ref, trace)},
                           {"reference", outcome_json(s->range, ref)}};
       for (const PartyResult& r : run.results) {
@@ -154,10 +183,13 @@ void add_explain_command(CLI::App& app, int& exit_code) {
         j["divergence"] = divergence_json(d);
         if (d.diff.addr) j["divergence"]["rules"] = deciding_rules(trace, *d.diff.addr);
       }
+      if (sequence && sequence->divergence)
+        j["sequence_divergence"] = divergence_json(*sequence->divergence);
       std::cout << json_text(j);
       return;
     }
-    std::cout << "scenario " << s->name << "  (" << *file << ")\n\n";
+    std::cout << "scenario " << s->name << "  (" << *file << ")"
+              << (calls > 1 ? fmt::format(", call {} of {}", *call, calls) : "") << "\n\n";
     std::cout << explain_text(*s, ref, trace);
     std::cout << "\nparties:\n";
     for (const PartyResult& r : run.results) {
@@ -176,6 +208,18 @@ void add_explain_command(CLI::App& app, int& exit_code) {
                                  deciding_rules(trace, *d.diff.addr));
     } else if (run.results.size() > 1) {
       std::cout << "all parties agree\n";
+    }
+    if (sequence) { // the parties above made call K on the world the reference's calls left
+      if (sequence->divergence)
+        std::cout << "in the sequence, each party on its own worlds: first divergence: "
+                  << divergence_text(*sequence->divergence);
+      else if (!sequence->ok())
+        std::cout << "in the sequence, each party on its own worlds: expectations failed "
+                     "(hmmspec run)\n";
+      else
+        std::cout << fmt::format("in the sequence, each party on its own worlds: every call "
+                                 "agrees and meets its expectations ({} calls)\n",
+                                 calls);
     }
   });
 }

@@ -48,6 +48,15 @@ expect 1 "<!DOCTYPE html>" "$hmmspec" explain --html "$tmp/s.hmm"
 # explain runs the parties of the scenario's version (a 6.x scenario ran on none and crashed)
 expect 0 "reference-6.12" "$hmmspec" explain "$src/tests/scenarios/spec-6.12/gap-hole.hmm"
 expect 0 'data-party="reference-6.1"' "$hmmspec" explain --html "$src/tests/scenarios/spec-6.1/gap-hole.hmm"
+# explain of a sequence: --call K names the call (1 is the first), within the sequence
+seq="$src/tests/scenarios/spec/seq-mprotect-read-loses-write.hmm"
+expect 2 "explain traces one call: name it with --call K" "$hmmspec" explain "$seq"
+expect 0 "call 2 of 4" "$hmmspec" explain --call 2 "$seq"
+expect 0 "-> pfn=0x500 V" "$hmmspec" explain --call 2 "$seq"
+expect 0 "every call agrees and meets its expectations (4 calls)" "$hmmspec" explain --call 4 "$seq"
+expect 0 '"call": 3' "$hmmspec" explain --json --call 3 "$seq"
+expect 2 "--call 5, but $seq has 4 calls" "$hmmspec" explain --call 5 "$seq"
+expect 2 "--call: Value 0 not in range 1 to 1048576" "$hmmspec" explain --call 0 "$seq"
 # exhaustive: a case or a start beyond the space
 expect 2 "--from 99999999: no such case (the cases are 0.." "$hmmspec" exhaustive --pages 1 --from 99999999
 expect 2 "--case 99999999: no such case" "$hmmspec" exhaustive --pages 1 --case 99999999
