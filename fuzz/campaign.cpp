@@ -51,14 +51,13 @@ extern "C" void save_crash_input(int sig) {
   std::raise(sig);
 }
 
-// The set of rules one trace fired, as a bit mask per kernel version and rule index (a rule
-// first fired in one version is new in another).
-std::vector<bool> fired_rules(const Trace& t) {
+// The set of rules one run fired (in any of its calls), as a bit mask per kernel version and
+// rule index (a rule first fired in one version is new in another).
+std::vector<bool> fired_rules(const FiredRules& fired, KernelVersion kernel) {
   const std::size_t n = static_cast<std::size_t>(RuleId::Count);
-  const std::size_t base = static_cast<std::size_t>(t.kernel) * n;
+  const std::size_t base = static_cast<std::size_t>(kernel) * n;
   std::vector<bool> f(n * kAllKernelVersions.size(), false);
-  for (const RuleHit& h : t.call) f[base + static_cast<std::size_t>(h.rule)] = true;
-  for (const PageRun& r : t.hits) f[base + static_cast<std::size_t>(r.hit.rule)] = true;
+  for (std::size_t i = 0; i < n; ++i) f[base + i] = fired[i];
   return f;
 }
 
@@ -102,7 +101,7 @@ CampaignResult run_campaign(const CampaignOptions& o) {
     g_crash_armed = 0;
     ++res.executions;
 
-    std::vector<bool> fired = fired_rules(diff.last_trace());
+    std::vector<bool> fired = fired_rules(diff.last_fired(), diff.last_kernel());
     bool novel = false;
     for (std::size_t i = 0; i < fired.size(); ++i)
       if (fired[i] && !seen[i]) seen[i] = novel = true;

@@ -65,6 +65,14 @@ inline constexpr u64 kMaxRangePages = 1024;
 inline constexpr u64 kMaxBudget = 64; // walk attempts: livelocks stay quick
 inline constexpr std::size_t kMaxVmas = 8, kMaxOps = 256, kMaxOwners = 16, kMaxShared = 8,
                              kMaxInjections = 8;
+inline constexpr std::size_t kMaxRaces = 3, kMaxCalls = 3, kMaxCallOps = 2;
+
+// The mm operations a later call of a case may make, by selector (model/mm_ops.h). To add a
+// kind, append it here and read its parameters in mm_op below: the selector's range grows, so
+// every input with a call means something else: bump kEncodingVersion (fuzz_case.h) and
+// re-encode the corpus (docs/fuzzing.md, "Changing the encoding").
+inline constexpr std::array<MmOpKind, 3> kFuzzMmOpKinds{MmOpKind::Mprotect, MmOpKind::Munmap,
+                                                        MmOpKind::MadviseDontneed};
 
 // A number in [lo, hi].
 template <typename Io>
@@ -355,6 +363,76 @@ void new_table_pfn(Io& io, u64& pfn) {
       io.put(pfn, 0, kPfnLimit);
     }
   }
+}
+
+// A short list: none (half the time), 1, 2 or 3 elements. An exhausted input reads none.
+template <typename Io, typename T, typename F>
+void short_list(Io& io, std::vector<T>& v, F&& each) {
+  constexpr std::array<u64, 8> lengths{0, 0, 0, 0, 1, 1, 2, 3};
+  u64 n = std::min<u64>(v.size(), 3);
+  if constexpr (Io::kReading) {
+    n = lengths[io.get(0, 7)];
+  } else {
+    io.put(u64(std::find(lengths.begin(), lengths.end(), n) - lengths.begin()), 0, 7);
+  }
+  v.resize(n);
+  for (T& e : v) each(e);
+}
+
+// A race event: its point, its operation (zap only at pud-locked), its entry among the
+// candidates (race_candidates: mostly one of the first few).
+template <typename Io>
+void race(Io& io, FuzzRace& r) {
+  u64 point = static_cast<u64>(r.point), op = static_cast<u64>(r.op);
+  num(io, point, 0, 2); // pmd-seen, pmd-reread, pud-locked (RacePoint)
+  r.point = static_cast<RacePoint>(point);
+  if (r.point == RacePoint::PudLocked) {
+    r.op = RaceOp::Zap;
+  } else {
+    num(io, op, 0, 1); // zap, split (RaceOp)
+    r.op = static_cast<RaceOp>(op);
+  }
+  pick(io, r.entry, {0, 0, 1, 2, 3}, 0, 255);
+}
+
+// An mm operation: its kind (kFuzzMmOpKinds), where it starts (mostly in the range), how many
+// pages (a few, or as many as the range has), and its kind's parameters.
+template <typename Io>
+void mm_op(Io& io, FuzzMmOp& op, u64 range_start, u64 range_pages, const Frame& f) {
+  u64 sel = 0;
+  if constexpr (!Io::kReading) {
+    auto it = std::find(kFuzzMmOpKinds.begin(), kFuzzMmOpKinds.end(), op.kind);
+    sel = it == kFuzzMmOpKinds.end() ? 0 : u64(it - kFuzzMmOpKinds.begin());
+  }
+  num(io, sel, 0, kFuzzMmOpKinds.size() - 1);
+  op.kind = kFuzzMmOpKinds[sel];
+  page(io, op.page, range_start, range_pages, f.va_pages - 1, f);
+  pick(io, op.pages, {1, 1, 2, 4, range_pages, 16}, 1, kMaxRangePages);
+  switch (op.kind) {
+  case MmOpKind::Mprotect: {
+    u64 prot = static_cast<u64>(op.prot);
+    num(io, prot, 0, 2); // none, r, rw (Prot)
+    op.prot = static_cast<Prot>(prot);
+    break;
+  }
+  default:
+    op.prot = Prot::Read; // (the default: unused)
+    break;
+  }
+}
+
+// A later call: no operation (a call again on the world the last one left), one or two.
+template <typename Io>
+void call(Io& io, FuzzCall& c, u64 range_start, u64 range_pages, const Frame& f) {
+  constexpr std::array<u64, 8> counts{0, 1, 1, 1, 1, 1, 2, 2};
+  u64 n = std::min<u64>(c.ops.size(), kMaxCallOps);
+  if constexpr (Io::kReading) {
+    n = counts[io.get(0, 7)];
+  } else {
+    io.put(u64(std::find(counts.begin(), counts.end(), n) - counts.begin()), 0, 7);
+  }
+  c.ops.resize(n);
+  for (FuzzMmOp& op : c.ops) mm_op(io, op, range_start, range_pages, f);
 }
 
 } // namespace io
@@ -689,6 +767,16 @@ void io_case(Io& s, FuzzCase& c) {
     in.what.no_progress = unsigned(np);
   });
   pick(s, c.budget, {4, 8, 2, 16}, 1, kMaxBudget);
+
+  // encoding 3, v5.7 only: race events, then the calls after the first (read last, so that an
+  // input that ends before them has neither)
+  if (!v6) {
+    short_list(s, c.races, [&](FuzzRace& r) { race(s, r); });
+    short_list(s, c.calls, [&](FuzzCall& k) { call(s, k, c.start_page, pages_in_range, f); });
+  } else {
+    c.races.clear();
+    c.calls.clear();
+  }
 }
 
 } // namespace hmmspec::fuzz

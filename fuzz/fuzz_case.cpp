@@ -7,7 +7,9 @@
 
 #include "fuzz/byte_source.h"
 #include "fuzz/case_io.h"
+#include "model/race.h"
 #include "model/swap_layout.h"
+#include "model/table_tree.h"
 
 namespace hmmspec::fuzz {
 
@@ -210,7 +212,66 @@ void apply_op(World& w, const FuzzOp& op) {
   }
 }
 
+// The race events of a v5.7 case, at addresses of w's candidates (race_candidates): one with
+// none is dropped, as is a second event at the same point and entry (the parser refuses it).
+// All are dropped when the tables do not form a tree: the events are specified for such worlds
+// only (docs/spec.md, section 6a).
+void add_races(World& w, const HmmRange& r, const std::vector<FuzzRace>& races) {
+  if (races.empty() || !tables_form_a_tree(w)) return;
+  for (const FuzzRace& fr : races) {
+    const std::vector<u64> cands = race_candidates(w, r, race_level(fr.point));
+    if (cands.empty()) continue;
+    const u64 addr = cands[fr.entry % cands.size()];
+    const RaceOp op = fr.point == RacePoint::PudLocked ? RaceOp::Zap : fr.op;
+    const bool twice = std::any_of(w.races.begin(), w.races.end(), [&](const Race& x) {
+      return x.point == fr.point && x.addr == addr;
+    });
+    if (!twice) w.races.push_back(Race{addr, fr.point, op, false});
+  }
+}
+
+// The later calls of a v5.7 case: each operation the model can apply to the world the
+// operations before it leave (applied to a copy of the first call's world), in order; the
+// others are dropped.
+std::vector<Call> later_calls(const World& first, const std::vector<FuzzCall>& calls) {
+  std::vector<Call> out;
+  if (calls.empty()) return out;
+  World w = first;
+  const Geometry& g = w.geom;
+  const u64 va_pages = g.va_limit() >> g.page_shift;
+  for (const FuzzCall& fc : calls) {
+    Call& k = out.emplace_back();
+    for (const FuzzMmOp& fo : fc.ops) {
+      const u64 start = std::min(fo.page, va_pages - 1);
+      const u64 end = std::min(start + std::max<u64>(fo.pages, 1), va_pages);
+      const Prot prot = fo.kind == MmOpKind::Mprotect ? fo.prot : Prot::Read; // (as parsed)
+      MmOp op{fo.kind, start << g.page_shift, end << g.page_shift, prot};
+      if (!apply_mm_op(w, op)) k.ops.push_back(MmOpLine{op, {}});
+    }
+  }
+  return out;
+}
+
 } // namespace
+
+std::vector<u64> race_candidates(const World& w, const HmmRange& r, Level level) {
+  std::vector<u64> present, none;
+  if (r.end <= r.start) return present;
+  const Geometry& g = w.geom;
+  const u64 size = g.size(level);
+  for (u64 base = r.start & g.mask(level); base < r.end; base += size) {
+    bool reached = false; // (the walk reaches pud_entry and pmd_entry only in such a VMA)
+    for (const Vma& v : w.vmas.all())
+      reached |= v.start < base + size && base < v.end && !v.hugetlb();
+    if (reached) {
+      const u64* slot = w.find_slot(level, base);
+      (slot && *slot ? present : none).push_back(base);
+    }
+    if (base + size < base) break; // (the top of a 64-bit space)
+  }
+  present.insert(present.end(), none.begin(), none.end());
+  return present;
+}
 
 Scenario build_case(const FuzzCase& c) {
   Scenario s;
@@ -254,6 +315,10 @@ Scenario build_case(const FuzzCase& c) {
   r.dev_private_owner = c.dev_private_owner;
   r.notifier_seq = c.caller_seq;
   s.options.restart_budget = unsigned(std::clamp<u64>(c.budget, 1, io::kMaxBudget));
+  if (g.kernel == KernelVersion::V5_7) { // (races and sequences are modelled for v5.7 only)
+    add_races(w, r, c.races);
+    s.calls = later_calls(w, c.calls);
+  }
   s.world = std::move(w);
   return s;
 }
@@ -315,6 +380,21 @@ FuzzCase lift_scenario(const Scenario& s) {
   c.highest_memmap_pfn = w.highest_memmap_pfn;
   for (const auto& [addr, in] : w.injections) c.injections.push_back(FuzzInjection{addr >> ps, in});
   c.budget = s.options.restart_budget;
+  // races by their place among the candidates (those outside the range never fire)
+  for (const Race& r : w.races) {
+    if (r.fired) continue;
+    const std::vector<u64> cands = race_candidates(w, s.range, race_level(r.point));
+    auto it = std::find(cands.begin(), cands.end(), r.addr);
+    if (it != cands.end()) c.races.push_back(FuzzRace{r.point, r.op, u64(it - cands.begin())});
+  }
+  for (const Call& k : s.calls) {
+    FuzzCall& fc = c.calls.emplace_back();
+    for (const MmOpLine& l : k.ops)
+      if (std::find(io::kFuzzMmOpKinds.begin(), io::kFuzzMmOpKinds.end(), l.op.kind) !=
+          io::kFuzzMmOpKinds.end())
+        fc.ops.push_back(FuzzMmOp{l.op.kind, l.op.start >> ps,
+                                  (l.op.end - std::min(l.op.end, l.op.start)) >> ps, l.op.prot});
+  }
   return c;
 }
 
@@ -362,6 +442,19 @@ u64 scenario_digest(const Scenario& s) {
   d.add(r.flags[0]), d.add(r.flags[1]), d.add(r.values[0]), d.add(r.values[1]), d.add(r.values[2]);
   d.add(r.default_flags), d.add(r.pfn_flags_mask), d.add(r.pfn_shift), d.add(r.dev_private_owner);
   d.add(s.options.restart_budget);
+  if (!w.races.empty() || !s.calls.empty()) { // (so that worlds without keep their digests)
+    d.add(0x5e9ca11);
+    for (const Race& r : w.races)
+      d.add(r.addr), d.add(static_cast<u64>(r.point)), d.add(static_cast<u64>(r.op)),
+          d.add(r.fired);
+    d.add(s.calls.size());
+    for (const Call& k : s.calls) {
+      d.add(k.ops.size());
+      for (const MmOpLine& l : k.ops)
+        d.add(static_cast<u64>(l.op.kind)), d.add(l.op.start), d.add(l.op.end),
+            d.add(static_cast<u64>(l.op.prot));
+    }
+  }
   return d.h;
 }
 
@@ -369,9 +462,11 @@ std::string case_summary(const FuzzCase& c) {
   Geometry g = case_geometry(c);
   u64 pages = c.end_page > c.start_page ? c.end_page - c.start_page : 0;
   return fmt::format(
-      "{}{} {}p {}vma {}op {}own {}inj",
+      "{}{} {}p {}vma {}op {}own {}inj{}{}",
       c.kernel == KernelVersion::V5_7 ? "" : fmt::format("{} ", version_name(c.kernel)), g.name,
-      pages, c.vmas.size(), c.ops.size(), c.owners.size(), c.injections.size());
+      pages, c.vmas.size(), c.ops.size(), c.owners.size(), c.injections.size(),
+      c.races.empty() ? "" : fmt::format(" {}race", c.races.size()),
+      c.calls.empty() ? "" : fmt::format(" {}call", c.calls.size()));
 }
 
 } // namespace hmmspec::fuzz

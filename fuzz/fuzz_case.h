@@ -29,8 +29,10 @@ namespace hmmspec::fuzz {
 // corpus (docs/fuzzing.md, "Changing the encoding"). History: 1, the first encoding; 2, ranges
 // of at most 1,024 pages instead of 4,096 (long campaigns drifted to slow 4,096-page ranges).
 // Encoding 2 also names the case's kernel version in byte 0 (below): a byte 0 of 2, as every
-// input written before 6.x cases existed has, is a v5.7 case, read as it always was.
-inline constexpr std::uint8_t kEncodingVersion = 2;
+// input written before 6.x cases existed has, is a v5.7 case, read as it always was. 3, race
+// events and later calls (v5.7 cases), read after every choice of encoding 2: an encoding-2
+// input re-encoded from the case it decodes to decodes to that case again (with neither).
+inline constexpr std::uint8_t kEncodingVersion = 3;
 
 // Byte 0 of an input: the encoding version in its low four bits, the kernel version of the
 // case (its index in kAllKernelVersions) in its high four. Any byte names a version (the
@@ -121,6 +123,31 @@ struct FuzzInjection {
   bool operator==(const FuzzInjection&) const = default;
 };
 
+// A race event (v5.7 only: World::races, model/race.h). Its address is resolved when the case
+// is built, against the world the ops leave: the `entry`-th (modulo their number) of the entries
+// of the point's level the range meets inside a VMA that is not hugetlb, those that are not none
+// first (race_candidates), so that it is legal and usually fires.
+struct FuzzRace {
+  RacePoint point = RacePoint::PmdSeen;
+  RaceOp op = RaceOp::Zap; // (split only at the PMD points: pud-locked zaps)
+  u64 entry = 0;
+  bool operator==(const FuzzRace&) const = default;
+};
+
+// An mm operation of a later call (model/mm_ops.h): over pages [page, page + pages).
+struct FuzzMmOp {
+  MmOpKind kind = MmOpKind::Munmap;
+  u64 page = 0, pages = 1;
+  Prot prot = Prot::Read; // Mprotect only
+  bool operator==(const FuzzMmOp&) const = default;
+};
+
+// A call after the first (Scenario::calls, v5.7 only): its operations, then the range again.
+struct FuzzCall {
+  std::vector<FuzzMmOp> ops;
+  bool operator==(const FuzzCall&) const = default;
+};
+
 struct FuzzCase {
   // the kernel version whose words and API the case uses (byte 0 of the input)
   KernelVersion kernel = KernelVersion::V5_7;
@@ -149,6 +176,9 @@ struct FuzzCase {
   u64 highest_memmap_pfn = ~0ull;
   std::vector<FuzzInjection> injections;
   u64 budget = 4;
+  // v5.7 only (encoding 3): race events and the calls after the first
+  std::vector<FuzzRace> races;
+  std::vector<FuzzCall> calls;
   bool operator==(const FuzzCase&) const = default;
 };
 
@@ -168,12 +198,24 @@ std::optional<u64> pinned_geometry_selector(std::string_view name);
 // `canonical`, if given, receives the case the bytes decode to (the clamped input).
 std::vector<std::uint8_t> encode_case(FuzzCase c, FuzzCase* canonical = nullptr);
 
-// case -> scenario of the case's kernel version: the world, the range and the restart budget.
+// case -> scenario of the case's kernel version: the world, the range and the restart budget,
+// and (v5.7) its races and later calls. What the model would refuse is left out, deterministically,
+// so that every case builds a scenario every party runs: a race with no candidate entry or a
+// second one at the same point and entry, every race of a world whose tables do not form a tree
+// (model/table_tree.h: the events are specified for trees only), and an operation mm_op_unsupported
+// refuses on the world the operations before it leave (the faults of the calls are not foreseen:
+// today none makes an operation unsupported, docs/scenario-format.md "Sequences of calls").
 Scenario build_case(const FuzzCase& c);
+// The addresses a race at a point of `level` may take in world `w` for range `r`: the entries
+// of that level the range meets inside a VMA that is not hugetlb (the walk reaches no other),
+// those whose entry is not none first, each group in address order.
+std::vector<u64> race_candidates(const World& w, const HmmRange& r, Level level);
 // scenario -> a case that builds the same world and range (tables at their pfns, every
-// word raw, the kernel version kept); expectations are dropped; races (v5.7 only) are not carried.
-// Values beyond the encoding's ranges (ranges over 1024 pages, more than 256 tables or words,
-// restart budgets over 64, ...) are clamped, so the result is then only close.
+// word raw, the kernel version kept), with its races and later calls; expectations are
+// dropped. A race outside the range (it never fires) and an operation kind the encoding has not
+// (fuzz/case_io.h, kFuzzMmOpKinds) are dropped. Values beyond the encoding's ranges (ranges over
+// 1024 pages, more than 256 tables or words, restart budgets over 64, more than 3 races or
+// calls, ...) are clamped, so the result is then only close.
 FuzzCase lift_scenario(const Scenario& s);
 
 // A digest of everything a scenario's run depends on: geometry, world (tables, VMAs, owners,

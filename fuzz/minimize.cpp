@@ -27,6 +27,9 @@ public:
       changed |= shrink_list(&FuzzCase::owners);
       changed |= shrink_list(&FuzzCase::shared_pfns);
       changed |= shrink_list(&FuzzCase::coherent_pfns); // (6.x)
+      changed |= shrink_list(&FuzzCase::races);         // (v5.7)
+      changed |= shrink_list(&FuzzCase::calls);         // (v5.7)
+      changed |= shrink_call_ops();
       changed |= clear_requests();
       changed |= simplify_fields();
       changed |= simplify_ops();
@@ -62,6 +65,21 @@ private:
       }
       if (chunk == 1) break;
     }
+    return changed;
+  }
+
+  // Each later call loses operations, one at a time.
+  bool shrink_call_ops() {
+    bool changed = false;
+    for (std::size_t k = 0; k < best_.calls.size(); ++k)
+      for (std::size_t i = 0; i < best_.calls[k].ops.size();) {
+        FuzzCase cand = best_;
+        cand.calls[k].ops.erase(cand.calls[k].ops.begin() + i);
+        if (keep(cand))
+          changed = true;
+        else
+          ++i;
+      }
     return changed;
   }
 

@@ -35,7 +35,7 @@ Reproduction reproduce_input(std::span<const std::uint8_t> bytes, const Reproduc
     }
     const Divergence& d = *r.divergence;
     rep.notes += "DIVERGENCE: " + divergence_text(d) + "signature: " + d.signature + "\n";
-    rep.scenario = with_expectations(s, r.results.front().outcome);
+    rep.scenario = with_expectations(s, r.results.front());
     rep.scenario.name = "fuzz-" + signature_tag(d.signature);
     rep.scenario.text =
         fmt::format("Found by the hmmspec differential fuzzer ({}).\n{} departs from {} at {}; "
@@ -46,7 +46,7 @@ Reproduction reproduce_input(std::span<const std::uint8_t> bytes, const Reproduc
     return rep;
   }
   rep.notes += fmt::format("no divergence: the parties [{}] agree on this input\n", rep.parties);
-  rep.scenario = with_expectations(s, r.results.front().outcome);
+  rep.scenario = with_expectations(s, r.results.front());
   rep.scenario.name = "fuzz-input";
   rep.scenario.text = fmt::format("Decoded from {} by the hmmspec fuzz harness; every party "
                                   "agrees.\nThe expectations are {}'s outcome.",

@@ -14,12 +14,24 @@ namespace hmmspec {
 
 // ---- rule coverage ----------------------------------------------------------------------
 
-void RuleCoverage::add(const Trace& t) {
-  std::array<bool, static_cast<std::size_t>(RuleId::Count)> fired{};
+namespace {
+
+void note_fired(FiredRules& fired, const Trace& t) {
   for (const RuleHit& h : t.call) fired[static_cast<std::size_t>(h.rule)] = true;
   for (const PageRun& r : t.hits) fired[static_cast<std::size_t>(r.hit.rule)] = true;
+}
+
+} // namespace
+
+void RuleCoverage::add(const Trace& t) {
+  FiredRules fired{};
+  note_fired(fired, t);
+  add(fired, t.kernel);
+}
+
+void RuleCoverage::add(const FiredRules& fired, KernelVersion kernel) {
   for (std::size_t i = 0; i < fired.size(); ++i) hits_[i] += fired[i];
-  versions_[static_cast<std::size_t>(t.kernel)] = true;
+  versions_[static_cast<std::size_t>(kernel)] = true;
   ++executions_;
 }
 
@@ -64,7 +76,9 @@ Differential::Differential(std::vector<Party> parties)
   for (Party& p : parties_)
     if (p.id.kind == PartyKind::Reference)
       p.run = [this](const World& w, const HmmRange& r, const RunOptions& o) {
-        return reference_hmm_range_fault(w, r, o, &trace_);
+        Outcome out = reference_hmm_range_fault(w, r, o, &trace_);
+        note_fired(fired_, trace_); // (every call of a sequence counts)
+        return out;
       };
 }
 
@@ -205,8 +219,10 @@ std::string signature_tag(const std::string& signature) {
 }
 
 ScenarioRun Differential::run(const Scenario& s) {
+  fired_ = {};
+  kernel_ = s.world.geom.kernel;
   ScenarioRun out = run_scenario(s, parties_);
-  coverage_.add(trace_);
+  coverage_.add(fired_, kernel_);
   if (!out.divergence) return out;
 
   Divergence& d = *out.divergence;
@@ -252,10 +268,13 @@ ScenarioRun Differential::run(const Scenario& s) {
   return out;
 }
 
-Scenario with_expectations(Scenario s, const Outcome& truth) {
-  s.expectations.clear();
+namespace {
+
+// The expectations that state `truth`, the outcome of one call of s.
+std::vector<Expectation> expectations_of(const Scenario& s, const Outcome& truth) {
+  std::vector<Expectation> out;
   auto add = [&](Expectation::Type type) -> Expectation& {
-    Expectation& e = s.expectations.emplace_back();
+    Expectation& e = out.emplace_back();
     e.type = type;
     return e;
   };
@@ -283,6 +302,22 @@ Scenario with_expectations(Scenario s, const Outcome& truth) {
     reports.reports.insert(reports.reports.end(), truth.world.reports.begin(),
                            truth.world.reports.end());
   }
+  return out;
+}
+
+} // namespace
+
+Scenario with_expectations(Scenario s, const Outcome& truth) {
+  s.expectations = expectations_of(s, truth);
+  return s;
+}
+
+Scenario with_expectations(Scenario s, const PartyResult& truth) {
+  s.expectations = expectations_of(s, truth.outcome);
+  for (std::size_t k = 2; k <= s.calls.size() + 1; ++k) {
+    const Outcome* o = truth.call(k);
+    s.calls[k - 2].expectations = o ? expectations_of(s, *o) : std::vector<Expectation>{};
+  }
   return s;
 }
 
@@ -292,7 +327,7 @@ std::string report_text(const Scenario& s, const ScenarioRun& r) {
   const Divergence& d = *r.divergence;
   out += "DIVERGENCE: " + divergence_text(d);
   out += "signature: " + d.signature + "\n";
-  Scenario withx = with_expectations(s, r.results.front().outcome);
+  Scenario withx = with_expectations(s, r.results.front());
   withx.text =
       fmt::format("Found by the hmmspec differential fuzzer.\n{} departs from {} at {} ({}).\n"
                   "The expectations are {}'s outcome.",

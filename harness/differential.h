@@ -21,9 +21,13 @@ namespace hmmspec {
 
 // How many executions each rule fired in (at least once, for any page or the call). Only the
 // rules of the kernel versions executed count (model/rules.h: each rule holds in some).
+// The rules one execution fired (in any call of a sequence), by RuleId.
+using FiredRules = std::array<bool, static_cast<std::size_t>(RuleId::Count)>;
+
 class RuleCoverage {
 public:
   void add(const Trace& t);
+  void add(const FiredRules& fired, KernelVersion kernel);
   u64 executions() const { return executions_; }
   u64 hits(RuleId r) const { return hits_[static_cast<std::size_t>(r)]; }
   // The rules of the versions executed that never fired.
@@ -48,7 +52,11 @@ public:
   // run_scenario on the parties of the scenario's kernel version (World::geom.kernel); a
   // divergence comes with its page, rule and signature.
   ScenarioRun run(const Scenario& s);
+  // The reference's trace of the last call it made (of a sequence: its last call).
   const Trace& last_trace() const { return trace_; }
+  // The rules the reference fired in any call of the last run, and that run's kernel version.
+  const FiredRules& last_fired() const { return fired_; }
+  KernelVersion last_kernel() const { return kernel_; }
   const RuleCoverage& coverage() const { return coverage_; }
   // "kernel-5.7 reference walker kernel-6.1 reference-6.1 ...": by version, each version's
   // ground truth first.
@@ -57,6 +65,8 @@ public:
 private:
   std::vector<Party> parties_;
   Trace trace_;
+  FiredRules fired_{};
+  KernelVersion kernel_ = KernelVersion::V5_7;
   RuleCoverage coverage_;
 };
 
@@ -71,6 +81,9 @@ std::string signature_tag(const std::string& signature);
 // The scenario with the ground truth's outcome as its expectations (return value, every
 // output word, the fault log, the notifier), so that it is a regression test as printed.
 Scenario with_expectations(Scenario s, const Outcome& truth);
+// The same for every call of a sequence: each call's expectations state the ground truth's
+// outcome of that call (none for a call it did not make).
+Scenario with_expectations(Scenario s, const PartyResult& truth);
 
 // The full report: the divergence, its signature, then the scenario file (with expectations).
 std::string report_text(const Scenario& s, const ScenarioRun& r);

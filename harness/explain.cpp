@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "model/range_v6.h"
+#include "model/reference.h"
 
 namespace hmmspec {
 
@@ -135,6 +136,22 @@ std::string explain_text(const Scenario& s, const Outcome& o, const Trace& t) {
     for (const std::string& l : lines) out += "    " + l + "\n";
   });
   return out;
+}
+
+std::variant<Scenario, Failure> call_scenario(const Scenario& s, std::size_t k) {
+  Scenario one = s;
+  one.calls.clear();
+  if (k <= 1) return one;
+  World w = s.world;
+  HmmRange r = s.range;
+  for (std::size_t i = 1; i < k; ++i) {
+    w = reference_hmm_range_fault(w, r, s.options).world; // (the reference always returns)
+    if (auto f = prepare_call(s, i + 1, w, r)) return *f;
+  }
+  one.world = std::move(w);
+  one.range = std::move(r);
+  one.expectations = s.calls.at(k - 2).expectations;
+  return one;
 }
 
 } // namespace hmmspec

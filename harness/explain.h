@@ -6,6 +6,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <variant>
 
 #include "model/outcome.h"
 #include "model/scenario.h"
@@ -36,5 +37,12 @@ void for_each_page_group(const Scenario& s, const Outcome& o, const Trace& t,
 // line per group of alike pages with its request, its output decoded (describe_output) and,
 // per walk, the rules that fired.
 std::string explain_text(const Scenario& s, const Outcome& o, const Trace& t);
+
+// Call k (1-based) of a sequence as one call, as the reference reaches it: the reference makes
+// calls 1 to k-1 (each prepared by prepare_call, model/scenario.h), then call k's operations are
+// applied; the result is the world and range of call k, its expectations, and no later call.
+// For k = 1, the first call alone. What stops the way there is returned instead: an operation
+// that cannot be applied, at its line.
+std::variant<Scenario, Failure> call_scenario(const Scenario& s, std::size_t k);
 
 } // namespace hmmspec

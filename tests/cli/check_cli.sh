@@ -53,6 +53,7 @@ seq=$src/tests/scenarios/spec/seq-mprotect-write-eperm.hmm
 expect 0 "== call 3 of 3 (after mprotect 0x10000+0x4000 rw)" "$hmmspec" explain "$seq"
 expect 0 "all parties agree on every call" "$hmmspec" explain --call 2 "$seq"
 expect 0 "R-FAULT-EPERM" "$hmmspec" explain --call 2 "$seq"
+expect 0 '"call": 3' "$hmmspec" explain --json --call 3 "$seq"
 expect 2 "--call 4: $seq has 3 calls" "$hmmspec" explain --call 4 "$seq"
 expect 2 "--call: Value 0 not in range" "$hmmspec" explain --call 0 "$seq"
 expect 2 "a picture is of one: name it with --call K" "$hmmspec" explain --html "$seq"

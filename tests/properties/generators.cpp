@@ -336,6 +336,29 @@ Gen<WorldDesc> gen_world_desc_with_races() {
   });
 }
 
+Gen<WorldDesc> gen_world_desc_with_calls() {
+  return gen::exec([] {
+    WorldDesc d =
+        *gen::weightedOneOf<WorldDesc>({{2, gen_world_desc()}, {1, gen_world_desc_with_races()}});
+    const u64 first = d.range.first_page, pages = std::max<u64>(d.range.pages, 1);
+    d.calls = *gen::container<std::vector<CallDesc>>(*gen::inRange(1, 4), gen::exec([=] {
+      CallDesc c;
+      c.ops = *gen::container<std::vector<MmOpDesc>>(
+          *gen::weightedElement<int>({{1, 0}, {5, 1}, {2, 2}}), gen::exec([=] {
+            MmOpDesc op;
+            op.kind =
+                *gen::element(MmOpKind::Mprotect, MmOpKind::Munmap, MmOpKind::MadviseDontneed);
+            op.first_page = *gen::inRange<u64>(first - std::min<u64>(first, 2), first + pages + 2);
+            op.pages = *gen::inRange<u64>(1, pages + 3);
+            op.prot = *gen::element(Prot::None, Prot::Read, Prot::ReadWrite);
+            return op;
+          }));
+      return c;
+    }));
+    return d;
+  });
+}
+
 void showValue(const WorldDesc& d, std::ostream& os) {
   os << "\n----- scenario file (save as x.hmm; replay with `hmmspec run x.hmm`) -----\n"
      << scenario_text(d) << "----- end of scenario file -----\n";

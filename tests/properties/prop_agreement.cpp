@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Property: the reference, the walker and the kernel party give the same outcome (the return
 // value, pfns[], every table word, the notifier and the log: model/outcome.h), on every
-// generated world and range, with and without events at interleaving points; and the parties of
+// generated world and range, with and without events at interleaving points, and on sequences
+// of calls with mm operations between them; and the parties of
 // 6.1 and 6.12 on worlds and ranges of their version. Parties not built are
 // left out; with fewer than two the test is skipped. The ground truth is the kernel party when
 // built, else the reference.
@@ -13,6 +14,7 @@
 #include "tests/properties/props_support.h"
 #include "tests/properties/walk_facts.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -32,9 +34,25 @@ void parties_agree_on(const Scenario& s) {
     for (const Race& r : truth.world.races) fired |= r.fired;
     RC_TAG(fired ? std::string("an event fired") : std::string("no event fired"));
   }
+  if (!s.calls.empty()) {
+    std::size_t ops = 0;
+    for (const Call& k : s.calls) ops += k.ops.size();
+    RC_TAG(fmt::format("{} later calls", s.calls.size()),
+           ops ? std::string("with operations") : std::string("no operation applies"));
+    // every party makes every call its previous one returned from, each operation applying
+    for (const PartyResult& pr : run.results) {
+      RC_ASSERT(pr.failures.empty());
+      const Outcome* last = pr.call(pr.later.size() + 1);
+      RC_ASSERT(pr.later.size() == s.calls.size() || last->failure);
+    }
+  }
   if (!run.divergence) return;
-  for (const PartyResult& pr : run.results)
+  for (const PartyResult& pr : run.results) {
     RC_LOG() << outcome_text(pr.party.name, s.range, pr.outcome);
+    for (std::size_t k = 0; k < pr.later.size(); ++k)
+      RC_LOG() << outcome_text(fmt::format("{} (call {})", pr.party.name, k + 2), s.range,
+                               pr.later[k]);
+  }
   RC_FAIL(divergence_text(*run.divergence));
 }
 
@@ -69,6 +87,21 @@ TEST(Property, PartiesAgreeWithRaces) {
     const WorldDesc d = *gen_world_desc_with_races();
     RC_PRE(tables_form_a_tree(build_scenario(d).world));
     parties_agree(d);
+  });
+}
+
+// The same on sequences of calls (docs/scenario-format.md, "Sequences of calls"): every party
+// makes every call on the world its previous call left with the mm operations applied, and the
+// outcomes agree call by call (run_scenario compares each); races may fire in any call. As
+// above, worlds with races only when their tables form a tree.
+TEST(Property, PartiesAgreeOnSequences) {
+  if (built_parties().size() < 2) GTEST_SKIP() << "fewer than two parties in this build";
+  rc::detail::checkGTest([] {
+    const WorldDesc d = *gen_world_desc_with_calls();
+    const Scenario s = build_scenario(d);
+    RC_PRE(s.world.races.empty() || tables_form_a_tree(s.world));
+    RC_ASSERT(s.calls.size() == d.calls.size());
+    parties_agree_on(s);
   });
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "model/range.h"
+#include "model/table_tree.h"
 #include "model/world.h"
 
 namespace hmmspec::props {
@@ -43,14 +44,7 @@ struct PageView {
 };
 PageView page_view(const World& w, const HmmRange& r, u64 addr);
 
-// Whether the page tables form a tree: no bad entry above the PTEs (outside hugetlb slots),
-// and every table reached through one pointer only. Corrupt tables break statements about
-// what a call leaves behind: a fault through one pointer rewrites what another one shows,
-// and the walker clears a bad PGD/P4D entry in a gap that a hugetlb walk read earlier.
-bool tables_form_a_tree(const World& w);
-// Whether every table is reached through one pointer only (bad entries allowed): following
-// table and bad words from the root, no table is reached twice.
-bool tables_unaliased(const World& w);
+// tables_form_a_tree and tables_unaliased: model/table_tree.h.
 
 // Whether a VMA is one hmm walks (hmm.c:518-520): readable, and not I/O or pfn-mapped.
 bool vma_supported(const Vma& v);

@@ -182,6 +182,19 @@ Scenario build_scenario(const WorldDesc& d) {
     break;
   }
   r.notifier_seq = d.range.stale ? d.range.notifier_seq - 1 : d.range.notifier_seq;
+
+  // the later calls: each operation the model can apply to the world the ones before it leave
+  World after = w;
+  for (const CallDesc& cd : d.calls) {
+    Call& k = s.calls.emplace_back();
+    for (const MmOpDesc& od : cd.ops) {
+      const u64 start = std::min(od.first_page, limit_pages - 1);
+      const u64 end = std::min(start + std::max<u64>(od.pages, 1), limit_pages);
+      const Prot prot = od.kind == MmOpKind::Mprotect ? od.prot : Prot::Read; // (as parsed)
+      const MmOp op{od.kind, start << ps, end << ps, prot};
+      if (!apply_mm_op(after, op)) k.ops.push_back(MmOpLine{op, {}});
+    }
+  }
   return s;
 }
 

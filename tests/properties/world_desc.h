@@ -64,6 +64,23 @@ struct RaceDesc {
   bool operator==(const RaceDesc&) const = default;
 };
 
+// An mm operation of a later call (model/mm_ops.h) over pages [first_page, first_page + pages);
+// left out when the model refuses it (mm_op_unsupported) on the world the operations before it
+// leave, its call kept.
+struct MmOpDesc {
+  MmOpKind kind = MmOpKind::Munmap;
+  u64 first_page = 0;
+  u64 pages = 1;
+  Prot prot = Prot::Read; // Mprotect only
+  bool operator==(const MmOpDesc&) const = default;
+};
+
+// A call after the first (Scenario::calls): its operations, then the range again.
+struct CallDesc {
+  std::vector<MmOpDesc> ops;
+  bool operator==(const CallDesc&) const = default;
+};
+
 // The interval notifier relative to the range.
 enum class NotifierMode : std::uint8_t {
   Range,    // covers the range (what drivers do)
@@ -94,8 +111,9 @@ struct WorldDesc {
   std::vector<std::pair<u64, u64>> owners; // ZONE_DEVICE pfn -> pgmap->owner
   std::vector<u64> shared_pfns;
   std::vector<InjectionDesc> injections;
-  std::vector<RaceDesc> races; // only gen_world_desc_with_races makes any
+  std::vector<RaceDesc> races; // only gen_world_desc_with_races (and _with_calls) make any
   RangeDesc range;
+  std::vector<CallDesc> calls; // only gen_world_desc_with_calls makes any
   bool operator==(const WorldDesc&) const = default;
 };
 

@@ -227,6 +227,78 @@ TEST(FuzzEncoding, PrintedFuzzScenariosParseBackToTheSameWorld) {
   EXPECT_GT(checked, 300u);
 }
 
+// Encoding 3: v5.7 inputs hold race events and later calls, built only where the model takes
+// them (a race at a legal entry, an operation mm_op_unsupported accepts), so that every such
+// scenario prints to text that parses to the same races and calls; every party runs every
+// call, they agree, and the races fire (the R-RACE rules are hit). 6.x inputs hold neither.
+TEST(FuzzEncoding, SevenInputsHoldRacesAndCallsThatEveryPartyRuns) {
+  Differential diff;
+  unsigned with_races = 0, with_calls = 0, with_ops = 0, checked = 0;
+  for (const auto& bytes : random_inputs(12000, 400)) {
+    FuzzCase c = decode_case(bytes);
+    Scenario s = build_case(c);
+    ASSERT_LE(s.world.races.size(), c.races.size());
+    ASSERT_EQ(s.calls.size(), c.calls.size());
+    with_races += !s.world.races.empty();
+    with_calls += !s.calls.empty();
+    for (const Call& k : s.calls) with_ops += !k.ops.empty();
+    if (s.world.races.empty() && s.calls.empty()) continue;
+    if (s.range.end >= s.range.start) {
+      std::string text = print_scenario(s);
+      ParseResult pr = parse_scenario(text, "fuzz.hmm");
+      ASSERT_TRUE(std::holds_alternative<Scenario>(pr)) << std::get<ParseError>(pr).str() << "\n"
+                                                        << text;
+      const Scenario& back = std::get<Scenario>(pr);
+      ASSERT_EQ(back.world.races, s.world.races) << text;
+      ASSERT_EQ(back.calls.size(), s.calls.size()) << text;
+      std::optional<std::string> err = check_scenario_round_trip(text);
+      ASSERT_FALSE(err) << *err;
+      ++checked;
+    }
+    ScenarioRun r = diff.run(s);
+    ASSERT_FALSE(r.divergence) << report_text(s, r);
+    for (const PartyResult& pr : r.results) {
+      ASSERT_EQ(pr.later.size(), s.calls.size()) << pr.party.name << " skipped a call";
+      ASSERT_TRUE(pr.failures.empty()) << pr.party.name << ": " << pr.failures.front().message;
+    }
+  }
+  EXPECT_GT(with_races, 300u);
+  EXPECT_GT(with_calls, 300u);
+  EXPECT_GT(with_ops, 300u);
+  EXPECT_GT(checked, 500u);
+  for (RuleId rule : {RuleId::RacePmdNone, RuleId::RacePmdAgain, RuleId::RacePudNone})
+    EXPECT_GT(diff.coverage().hits(rule), 0u) << rule_id(rule);
+  for (KernelVersion v : {KernelVersion::V6_1, KernelVersion::V6_12})
+    for (const auto& bytes : random_inputs(300, 400, v)) {
+      FuzzCase c = decode_case(bytes);
+      ASSERT_TRUE(c.races.empty() && c.calls.empty());
+    }
+}
+
+// A case whose races the world cannot take is built without them, deterministically: no
+// entry of the level in a VMA the walk reaches (no VMA at all), and a second event at the
+// same point and entry; split at pud-locked becomes zap.
+TEST(FuzzEncoding, RacesTheModelRefusesAreLeftOut) {
+  FuzzCase c; // tiny, one page at 0, no VMA
+  c.races = {FuzzRace{RacePoint::PmdSeen, RaceOp::Zap, 0}};
+  EXPECT_TRUE(build_case(c).world.races.empty());
+  c.vmas = {FuzzVma{0, 0x4000, vm::READ | vm::WRITE, true, 0}};
+  c.races = {FuzzRace{RacePoint::PmdSeen, RaceOp::Zap, 0},
+             FuzzRace{RacePoint::PmdSeen, RaceOp::Split, 5},
+             FuzzRace{RacePoint::PudLocked, RaceOp::Split, 0}};
+  Scenario s = build_case(c);
+  ASSERT_EQ(s.world.races.size(), 2u);
+  EXPECT_EQ(s.world.races[0], (Race{0, RacePoint::PmdSeen, RaceOp::Zap, false}));
+  EXPECT_EQ(s.world.races[1], (Race{0, RacePoint::PudLocked, RaceOp::Zap, false}));
+  // an operation over a hole is refused by the model: it is dropped, its call kept
+  c.calls = {FuzzCall{{FuzzMmOp{MmOpKind::Mprotect, 8, 1, Prot::Read},
+                       FuzzMmOp{MmOpKind::Munmap, 0, 1, Prot::Read}}}};
+  s = build_case(c);
+  ASSERT_EQ(s.calls.size(), 1u);
+  ASSERT_EQ(s.calls[0].ops.size(), 1u);
+  EXPECT_EQ(s.calls[0].ops[0].op.kind, MmOpKind::Munmap);
+}
+
 TEST(FuzzEncoding, ScenarioSuitesLiftToInputsThatBuildTheSameScenario) {
   unsigned lifted = 0, not_v5_7 = 0, beyond = 0;
   std::error_code ec;
@@ -334,6 +406,65 @@ TEST(FuzzDifferential, ABrokenPartyIsReportedWithItsRuleAndShrunk) {
                    .empty());
 }
 
+// A party broken only after an mm operation (it drops WRITE once the notifier has moved, as
+// the invalidations of mprotect, munmap and madvise move it): the divergence is in a later call,
+// the minimizer keeps a call with an operation, and the report is a scenario with its `call` and
+// operation lines whose expectations (every call's) the reference meets and the party does not.
+TEST(FuzzDifferential, ADivergenceInALaterCallIsShrunkAndReportedWithItsCalls) {
+  auto reference_run = [](const World& w, const HmmRange& r, const RunOptions& o) {
+    return reference_hmm_range_fault(w, r, o);
+  };
+  Party broken{{PartyKind::Walker, "broken", ""},
+               [&](const World& w, const HmmRange& r, const RunOptions& o) {
+                 Outcome out = reference_hmm_range_fault(w, r, o);
+                 if (w.notifier.seq > 0)
+                   for (u64& p : out.pfns)
+                     if (output_has_page(r, p) &&
+                         !(r.flags[HMM_PFN_WRITE] & r.flags[HMM_PFN_VALID]))
+                       p &= ~r.flags[HMM_PFN_WRITE];
+                 return out;
+               }};
+  Differential diff({Party{{PartyKind::Reference, "reference", ""}, reference_run}, broken});
+  std::optional<FuzzCase> found;
+  ScenarioRun first;
+  for (const auto& bytes : random_inputs(40000, 400)) {
+    FuzzCase c = decode_case(bytes);
+    if (c.calls.empty() || c.notifier_seq != 0) continue;
+    ScenarioRun r = diff.run(build_case(c));
+    if (r.divergence) {
+      found = c, first = std::move(r);
+      break;
+    }
+  }
+  ASSERT_TRUE(found) << "no input made the party diverge in a later call";
+  const Divergence& d = *first.divergence;
+  EXPECT_GE(d.call, 2u);
+  EXPECT_NE(d.signature.find(fmt::format(" call={}", d.call)), std::string::npos) << d.signature;
+  MinimizeResult m = minimize_case(*found, diff, divergence_key(d));
+  Scenario small = build_case(m.c);
+  ScenarioRun again = diff.run(small);
+  ASSERT_TRUE(again.divergence);
+  EXPECT_EQ(divergence_key(*again.divergence), divergence_key(d));
+  ASSERT_FALSE(small.calls.empty());
+  EXPECT_LE(m.c.calls.size(), found->calls.size());
+  std::string text = report_text(small, again);
+  std::string scenario = text.substr(text.find("--- scenario ---\n") + 17);
+  scenario = scenario.substr(0, scenario.find("--- end of scenario ---"));
+  EXPECT_NE(scenario.find("\ncall\n"), std::string::npos) << scenario;
+  ParseResult pr = parse_scenario(scenario, "report.hmm");
+  ASSERT_TRUE(std::holds_alternative<Scenario>(pr)) << std::get<ParseError>(pr).str() << "\n"
+                                                    << scenario;
+  const Scenario& parsed = std::get<Scenario>(pr);
+  ASSERT_EQ(parsed.calls.size(), small.calls.size());
+  EXPECT_FALSE(parsed.calls.back().expectations.empty()) << scenario;
+  const ScenarioRun by_reference =
+      run_scenario(parsed, {Party{{PartyKind::Reference, "reference", ""}, reference_run}});
+  EXPECT_TRUE(by_reference.ok()) << scenario;
+  const ScenarioRun by_broken = run_scenario(parsed, {broken});
+  ASSERT_EQ(by_broken.results.size(), 1u);
+  EXPECT_FALSE(by_broken.results.front().failures.empty()) << scenario;
+}
+
 // The same in 6.1: a party of 6.1 that drops HMM_PFN_WRITE from its outputs is caught on 6.1
 // inputs only (v5.7 inputs run the v5.7 parties, which are not broken), reported against
 // reference-6.1, shrunk, and printed as a 6.1 scenario that the reference passes and the broken
@@ -429,15 +560,26 @@ TEST(FuzzCorpus, EveryDiffFuzzerInputDecodesUnderTheCurrentEncoding) {
 TEST(FuzzCorpus, EveryDiffFuzzerInputReplaysWithoutDivergence) {
   Differential diff;
   std::map<KernelVersion, unsigned> n;
+  unsigned with_races = 0, with_calls = 0;
   for (const fs::path& p : files_in(kCorpus / "diff_fuzzer")) {
     Scenario s;
     ScenarioRun r = run_input(diff, read_bytes(p), &s);
     EXPECT_FALSE(r.divergence) << p << "\n" << report_text(s, r);
     EXPECT_FALSE(r.unsupported) << p << ": " << *r.unsupported;
     EXPECT_EQ(r.results.size(), built_parties(s.world.geom.kernel).size()) << p;
+    for (const PartyResult& pr : r.results)
+      EXPECT_EQ(pr.later.size(), s.calls.size()) << p << ": " << pr.party.name;
     ++n[s.world.geom.kernel];
+    with_races += !s.world.races.empty();
+    with_calls += !s.calls.empty();
   }
   for (KernelVersion v : kAllKernelVersions) EXPECT_GT(n[v], 20u) << version_name(v);
+  // v5.7 inputs with races and sequences (the spec scenarios that have them, lifted), whose
+  // races fire
+  EXPECT_GE(with_races, 3u);
+  EXPECT_GE(with_calls, 5u);
+  for (RuleId rule : {RuleId::RacePmdNone, RuleId::RacePmdAgain, RuleId::RacePudNone})
+    EXPECT_GT(diff.coverage().hits(rule), 0u) << rule_id(rule);
   // the corpus exercises most rules of the reference
   EXPECT_GT(diff.coverage().executions(), 0u);
 }
