@@ -104,6 +104,14 @@ void add_explain_command(CLI::App& app, int& exit_code) {
       exit_code = kExitBadInput;
       return;
     }
+    if (s->driver_loop) { // the driver loop makes several calls
+      std::cerr << fmt::format("hmmspec explain: {} makes its call by the driver loop "
+                               "(driver-loop, line {}), and explain traces one "
+                               "hmm_range_fault; `hmmspec run {}` runs and checks the loop\n",
+                               *file, s->driver_loop_loc.line, *file);
+      exit_code = kExitBadInput;
+      return;
+    }
     // The traced reference first, its outcome dropped before the parties run (the reference
     // is deterministic: its outcome is the reference party's), so that one copy of the world
     // and pfns[] fewer is alive at a time.

@@ -35,4 +35,6 @@ expect 1 '"findings": 2' "$hmmspec" interleave --plant --json "$plant"
 printf 'geometry tiny\nrange 0x0-0x1000\nbogus 1\n' >bad.hmm
 expect 2 "bad.hmm:3:1: unknown directive" "$hmmspec" interleave bad.hmm
 expect 2 "give scenario files or --builtin" "$hmmspec" interleave
+# explain traces one hmm_range_fault: a driver loop is refused, as a sequence is
+expect 2 "makes its call by the driver loop" "$hmmspec" explain "$plant"
 exit $fail
