@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "harness/contract.h"
 #include "harness/parties.h"
 
 namespace hmmspec {
@@ -34,7 +35,22 @@ ScenarioRun run_scenario(const Scenario& s, const std::vector<Party>& parties) {
   run.results.reserve(runs.size());
   for (const Party* party : runs) {
     const Party& p = *party;
-    PartyResult r{p.id, p.run(s.world, s.range, s.options), {}, {}};
+    std::vector<Failure> contract; // driver contract violations, of every call
+    // Call k as the scenario makes it: directly, or by the driver loop, whose chunks that
+    // end in success are held to the driver contract (harness/contract.h).
+    auto make_call = [&](std::size_t k, const World& w, const HmmRange& range) {
+      if (!s.driver_loop) return p.run(w, range, s.options);
+      DriverContractCheck check;
+      auto done = [&](const World& after, const HmmRange& requests, const DriverChunk& c) {
+        check.chunk_done(after, requests, c);
+      };
+      Outcome o = driver_hmm_range_fault(*s.driver_loop, w, range, s.options, p.run, done);
+      if (!o.failure) check.call_done(o.world);
+      for (const ContractViolation& v : check.violations())
+        contract.push_back(Failure{s.driver_loop_loc, fmt::format("call {}: {}", k, describe(v))});
+      return o;
+    };
+    PartyResult r{p.id, make_call(1, s.world, s.range), {}, {}};
     r.failures = check_expectations(s, r.outcome);
     // the first difference from the ground truth's outcome of call k
     auto compare = [&](std::size_t k, const HmmRange& range, const Outcome& o) {
@@ -56,11 +72,12 @@ ScenarioRun run_scenario(const Scenario& s, const std::vector<Party>& parties) {
         r.failures.push_back(*f);
         break;
       }
-      Outcome o = p.run(w, range, s.options);
+      Outcome o = make_call(k, w, range);
       for (Failure& f : check_expectations(s, k, o)) r.failures.push_back(std::move(f));
       compare(k, range, o);
       r.later.push_back(std::move(o));
     }
+    for (Failure& f : contract) r.failures.push_back(std::move(f));
     run.results.push_back(std::move(r));
   }
   return run;

@@ -39,7 +39,8 @@ Party kernel_party(const KernelEntry& k) {
                              .pfns = r.pfns,
                              .world = w,
                              .reports = {},
-                             .failure = {}};
+                             .failure = {},
+                             .chunks = {}};
                  out.reports.push_back(KernelReport{
                      KernelReport::Kind::Bug,
                      fmt::format("harness: a world of kernel {} given to a kernel-{} party",

@@ -99,6 +99,48 @@ std::optional<Difference> report_difference(std::string_view what,
   return std::nullopt;
 }
 
+std::string try_text(const DriverTry& t) {
+  std::string s = t.livelock ? "livelock" : errno_name(t.ret);
+  s += fmt::format(" (seq {})", t.notifier_seq);
+  if (t.checked) s += t.check_passed ? ", check passed" : ", check failed";
+  return s;
+}
+
+// The first difference of two driver loops (model/driver.h), try by try: the chunks reached,
+// each chunk's tries, each try's sequence, return value, check and outputs.
+std::optional<Difference> chunk_difference(const HmmRange& range, const Outcome& a,
+                                           const Outcome& b) {
+  if (a.chunks.size() != b.chunks.size())
+    return Difference{"chunks", fmt::format("{} chunks", a.chunks.size()),
+                      fmt::format("{} chunks", b.chunks.size()), std::nullopt};
+  const KernelVersion k = a.world.geom.kernel;
+  const unsigned ps = a.world.geom.page_shift;
+  for (size_t c = 0; c < a.chunks.size(); ++c) {
+    const DriverChunk &ca = a.chunks[c], &cb = b.chunks[c];
+    const std::optional<u64> at = ca.start;
+    if (ca.tries.size() != cb.tries.size())
+      return Difference{fmt::format("chunk {} tries", c), std::to_string(ca.tries.size()),
+                        std::to_string(cb.tries.size()), at};
+    for (size_t i = 0; i < ca.tries.size(); ++i) {
+      const DriverTry &ta = ca.tries[i], &tb = cb.tries[i];
+      if (ta.notifier_seq != tb.notifier_seq || ta.livelock != tb.livelock ||
+          (!ta.livelock && ta.ret != tb.ret) || ta.checked != tb.checked ||
+          ta.check_passed != tb.check_passed)
+        return Difference{fmt::format("chunk {} try {}", c, i + 1), try_text(ta), try_text(tb), at};
+      for (size_t p = 0; p < std::max(ta.pfns.size(), tb.pfns.size()); ++p) {
+        u64 wa = p < ta.pfns.size() ? ta.pfns[p] : 0, wb = p < tb.pfns.size() ? tb.pfns[p] : 0;
+        if (wa == wb && p < ta.pfns.size() && p < tb.pfns.size()) continue;
+        const u64 addr = ca.start + (u64(p) << ps);
+        return Difference{
+            fmt::format("chunk {} try {} pfns[{}]", c, i + 1, ((addr - range.start) >> ps)),
+            fmt::format("{:#x} ({})", wa, describe_output(k, range, wa)),
+            fmt::format("{:#x} ({})", wb, describe_output(k, range, wb)), addr};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 } // namespace
 
 std::string describe(const KernelReport& r) {
@@ -137,6 +179,7 @@ std::optional<Difference> first_difference(const HmmRange& range, const Outcome&
     return Difference{"failure", failure_text(a.failure), failure_text(b.failure), std::nullopt};
   if (a.livelock != b.livelock || (!a.livelock && a.ret != b.ret))
     return Difference{"ret", ret_text(a), ret_text(b), std::nullopt};
+  if (auto d = chunk_difference(range, a, b)) return d;
   size_t n = std::max(a.pfns.size(), b.pfns.size());
   for (size_t i = 0; i < n; ++i) {
     u64 wa = i < a.pfns.size() ? a.pfns[i] : 0, wb = i < b.pfns.size() ? b.pfns[i] : 0;

@@ -49,6 +49,33 @@ struct PartyFailure {
 // the walk after 4104 page-table reads (...)".
 std::string describe(const PartyFailure& f);
 
+// One try of the driver loop (model/driver.h): what mmu_interval_read_begin read, what
+// hmm_range_fault returned, and the final mmu_interval_read_retry check when it was made.
+struct DriverTry {
+  u64 notifier_seq = 0;
+  bool livelock = false;
+  long ret = 0;
+  unsigned walks = 0;
+  // D-CHECK: made only when the call succeeded (ret >= 0); whether it passed (the sequence
+  // had not moved since the try read it).
+  bool checked = false;
+  bool check_passed = false;
+  std::vector<u64> pfns; // the chunk's outputs after the try
+  bool operator==(const DriverTry&) const = default;
+};
+
+// One chunk of the driver loop: its pages and its tries, in order. The loop ended in success
+// when its last try returned and passed the check.
+struct DriverChunk {
+  u64 start = 0;
+  u64 end = 0;
+  std::vector<DriverTry> tries;
+  bool succeeded() const {
+    return !tries.empty() && tries.back().checked && tries.back().check_passed;
+  }
+  bool operator==(const DriverChunk&) const = default;
+};
+
 struct Outcome {
   bool livelock = false; // the restart budget ran out: the seed would spin forever
   long ret = 0;          // the return value (meaningless when livelock)
@@ -61,6 +88,9 @@ struct Outcome {
   // Set when the party did not return (a kernel party only). ret, walks, pfns and reports are
   // then as the party left them, and world is the world it was given.
   std::optional<PartyFailure> failure;
+  // A call made by the driver loop (model/driver.h): its chunks in address order, the ones it
+  // reached. Empty for a call made directly.
+  std::vector<DriverChunk> chunks;
   bool operator==(const Outcome&) const = default;
 };
 // The result in a few words: the failure, "livelock", or the return value ("-EFAULT", "3").

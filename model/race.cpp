@@ -15,9 +15,10 @@ constexpr std::array<std::pair<RacePoint, std::string_view>, 3> kPoints{{
     {RacePoint::PmdReread, "pmd-reread"},
     {RacePoint::PudLocked, "pud-locked"},
 }};
-constexpr std::array<std::pair<RaceOp, std::string_view>, 2> kOps{{
+constexpr std::array<std::pair<RaceOp, std::string_view>, 3> kOps{{
     {RaceOp::Zap, "zap"},
     {RaceOp::Split, "split"},
+    {RaceOp::ZapSilent, "zap-silent"},
 }};
 
 // __split_huge_pmd_locked on the PMD at slot (base: the PMD's first address).
@@ -60,11 +61,12 @@ bool fire_race(World& w, RacePoint point, u64 addr) {
   const u64 base = addr & w.geom.mask(l);
   for (Race& r : w.races) {
     if (r.fired || r.point != point || r.addr != base) continue;
+    if (++r.reached < r.at) return false; // not this time
     r.fired = true;
-    w.invalidate(base, base + w.geom.size(l));
+    if (r.op != RaceOp::ZapSilent) w.invalidate(base, base + w.geom.size(l));
     u64* slot = w.find_slot_mut(l, base);
     if (!slot) return true; // the path to the entry is gone: nothing left to change
-    if (r.op == RaceOp::Zap)
+    if (r.op == RaceOp::Zap || r.op == RaceOp::ZapSilent)
       *slot = 0;
     else
       split_pmd(w, slot, base);

@@ -17,15 +17,18 @@ namespace hmmspec {
 Level race_level(RacePoint p);
 std::string_view race_point_name(RacePoint p); // "pmd-seen", "pmd-reread", "pud-locked"
 std::optional<RacePoint> race_point_from_name(std::string_view s);
-std::string_view race_op_name(RaceOp o); // "zap", "split"
+std::string_view race_op_name(RaceOp o); // "zap", "split", "zap-silent"
 std::optional<RaceOp> race_op_from_name(std::string_view s);
 
 // The walk reached `point` for the entry of the point's level holding addr. If an event of
-// the world waits there (same point, same entry, not fired yet), it fires: it is marked fired
+// the world waits there (same point, same entry, not fired yet), the reach is counted, and
+// at its `at`-th reach (the first, unless the line says at=K) it fires: it is marked fired
 // and its operation changes the world, under an invalidation of the entry's range (the
 // notifier sees it at the next mmu_interval_check_retry, hmm.c:588-590). Returns whether an
 // event fired (the caller then reads the entry again).
 //  - zap: the entry becomes none (zap_huge_pmd, zap_huge_pud, or a page table freed).
+//  - zap-silent: a planted fault, for testing the checkers (`hmmspec interleave --plant`): a
+//    zap with no invalidation, which no kernel does; a scenario must say `planted` to use it.
 //  - split: __split_huge_pmd (mm/huge_memory.c at v5.7) as the fault model splits (F-THP-SPLIT,
 //    F-THP-ZAP, docs/fault-model.md): a trans-huge PMD of a private anonymous VMA becomes a PTE
 //    table mapping the same pages with the same permissions (the huge zero page: zero-page

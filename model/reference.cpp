@@ -32,7 +32,8 @@ Outcome reference_hmm_range_fault(const World& w, const HmmRange& r, const RunOp
               .pfns = r.pfns,
               .world = w,
               .reports = {},
-              .failure = {}};
+              .failure = {},
+              .chunks = {}};
   const unsigned shift = w.geom.page_shift;
   const KernelVersion k = w.geom.kernel;
   if (trace) { // one entry per page that has a pfns[] entry

@@ -94,6 +94,37 @@ std::optional<std::string> check_reports(const Expectation& e, const Outcome& o)
   return std::nullopt;
 }
 
+// A Tries expectation against the driver loop's chunks.
+std::optional<std::string> check_tries(const Expectation& e, const Outcome& o) {
+  if (o.chunks.empty()) return "tries: the call was not made by the driver loop";
+  if (!e.chunk) {
+    u64 total = 0;
+    for (const DriverChunk& c : o.chunks) total += c.tries.size();
+    if (total != e.tries)
+      return fmt::format("tries: expected {} in all, got {} ({} chunks)", e.tries, total,
+                         o.chunks.size());
+    return std::nullopt;
+  }
+  if (*e.chunk >= o.chunks.size())
+    return fmt::format("chunk {}: not reached (the loop ended after {} chunks)", *e.chunk,
+                       o.chunks.size());
+  const DriverChunk& c = o.chunks[*e.chunk];
+  if (c.tries.size() != e.tries)
+    return fmt::format("chunk {}: expected {} tries, got {}", *e.chunk, e.tries, c.tries.size());
+  const DriverTry& last = c.tries.back();
+  if (e.chunk_livelock != last.livelock || (e.chunk_ret && *e.chunk_ret != last.ret))
+    return fmt::format("chunk {}: its last try returned {}, expected {}", *e.chunk,
+                       ret_text(last.livelock, last.ret),
+                       ret_text(e.chunk_livelock, e.chunk_ret.value_or(0)));
+  using C = Expectation::Check;
+  const C got = !last.checked ? C::None : last.check_passed ? C::Passed : C::Failed;
+  constexpr const char* kNames[] = {"any", "passed", "failed", "none"};
+  if (e.check != C::Any && e.check != got)
+    return fmt::format("chunk {}: the final check: expected {}, got {}", *e.chunk,
+                       kNames[static_cast<unsigned>(e.check)], kNames[static_cast<unsigned>(got)]);
+  return std::nullopt;
+}
+
 } // namespace
 
 std::optional<Failure> prepare_call(const Scenario& s, std::size_t k, World& w, HmmRange& r) {
@@ -106,6 +137,12 @@ std::optional<Failure> prepare_call(const Scenario& s, std::size_t k, World& w, 
   r = s.range;
   r.notifier_seq = w.notifier.seq;
   return std::nullopt;
+}
+
+Outcome make_scenario_call(const Scenario& s, const World& w, const HmmRange& r,
+                           const HmmRangeFaultCall& call) {
+  if (!s.driver_loop) return call(w, r, s.options);
+  return driver_hmm_range_fault(*s.driver_loop, w, r, s.options, call);
 }
 
 std::vector<Failure> check_expectations(const Scenario& s, const Outcome& o) {
@@ -156,6 +193,9 @@ std::vector<Failure> check_expectations(const Scenario& s, std::size_t k, const 
       break;
     case Expectation::Type::Reports:
       msg = check_reports(e, o);
+      break;
+    case Expectation::Type::Tries:
+      msg = check_tries(e, o);
       break;
     }
     if (msg) out.push_back(Failure{e.loc, *msg});

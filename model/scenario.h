@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "model/driver.h"
 #include "model/mm_ops.h"
 #include "model/outcome.h"
 #include "model/range.h"
@@ -29,6 +30,7 @@ struct Expectation {
     Log,      // the complete ordered log of faults and waits
     Notifier, // the final notifier sequence
     Reports,  // the complete ordered list of kernel reports: the call's own, then the world's
+    Tries,    // the driver loop's tries: of every chunk together, or of one chunk, with its end
   } type = Type::Ret;
   SourceLoc loc;
   // Ret
@@ -50,6 +52,13 @@ struct Expectation {
   u64 seq = 0;
   // Reports: Outcome::reports followed by the world's (World::reports, the fault model's)
   std::vector<KernelReport> reports;
+  // Tries: the chunk (0-based; nothing: every chunk's tries summed), the number of tries, and
+  // optionally what the chunk's last try returned and how its final check went.
+  std::optional<u64> chunk;
+  u64 tries = 0;
+  std::optional<long> chunk_ret; // the last try's return value
+  bool chunk_livelock = false;   // ... or livelock
+  enum class Check : std::uint8_t { Any, Passed, Failed, None } check = Check::Any;
 };
 
 // An mm operation of a later call, and its line.
@@ -76,6 +85,9 @@ struct Scenario {
   RunOptions options;
   std::vector<Expectation> expectations; // the first call's
   std::vector<Call> calls;               // the calls after the first, in order (most have none)
+  // Set by a `driver-loop` line: every call is made by the driver loop (model/driver.h).
+  std::optional<DriverLoop> driver_loop;
+  SourceLoc driver_loop_loc;
 };
 
 // A failed expectation: where it was written and what was seen instead.
@@ -89,6 +101,11 @@ struct Failure {
 // afresh (mmu_interval_read_begin before the call). Returns the operation that cannot be
 // applied, with its line, instead.
 std::optional<Failure> prepare_call(const Scenario& s, std::size_t k, World& w, HmmRange& r);
+
+// Call k of `s` as the scenario makes it: `call` (a party's hmm_range_fault) on w and r, or,
+// with a driver-loop line, the driver loop around it (model/driver.h).
+Outcome make_scenario_call(const Scenario& s, const World& w, const HmmRange& r,
+                           const HmmRangeFaultCall& call);
 
 // The expectations `o` does not meet. An outcome with a failure (Outcome::failure) meets none:
 // one Failure, at the first expectation, says so (none when the scenario expects nothing).

@@ -32,7 +32,8 @@ void Parser::call(std::span<const Token> t) {
   call_starts_.push_back(s_.expectations.size());
   s_.calls.push_back(Call{SourceLoc{file_, line_, t[0].col}, {}, {}});
   // the expectations allowed once are allowed once per call
-  for (const char* k : {"expect ret", "expect nofault", "expect noreport", "expect notifier_seq"})
+  for (const char* k :
+       {"expect ret", "expect nofault", "expect noreport", "expect notifier_seq", "expect tries"})
     once_.erase(k);
   log_index_.reset();
   reports_index_.reset();

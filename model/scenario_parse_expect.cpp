@@ -64,6 +64,7 @@ void Parser::expect(std::span<const Token> t) {
     return;
   }
   if (w == "fault" || w == "wait") return expect_event(t);
+  if (w == "tries" || w == "chunk") return expect_tries(t);
   if (w == "nofault") {
     once(what, "expect nofault");
     if (log_index_)
@@ -108,7 +109,7 @@ void Parser::expect(std::span<const Token> t) {
   }
   fail(what, "unknown expectation " + quote(w) +
                  " (expected ret, pfn, pte, pmd, pud, p4d, pgd, fault, wait, nofault, "
-                 "notifier_seq, report or noreport)");
+                 "notifier_seq, report, noreport, tries or chunk)");
 }
 
 // OUT of expect pfn: none, error, special (v5.7), a word (WORD+ increments), or

@@ -214,7 +214,11 @@ void Parser::race(std::span<const Token> t) {
   const Token& at = need(t, 1, "ADDR");
   const Token& pt = need(t, 2, "POINT");
   const Token& ot = need(t, 3, "OPERATION");
-  no_more(t, 4);
+  // at=K, then the word `planted` that zap-silent needs (a planted fault, model/race.h)
+  Opts o = options(t, 4, {"at"}, {"planted"});
+  const bool planted = o.has("planted");
+  unsigned reach = 1;
+  if (const Opt* k = o.get("at")) reach = between(k->value, k->col, 1, 1000, "at");
   if (kernel() != KernelVersion::V5_7)
     fail(t[0], fmt::format("race lines are modelled for the v5.7 walk only (this scenario says "
                            "kernel {})",
@@ -224,6 +228,12 @@ void Parser::race(std::span<const Token> t) {
     fail(pt, "unknown race point " + quote(pt.text) + " (pmd-seen, pmd-reread or pud-locked)");
   auto op = race_op_from_name(ot.text);
   if (!op) fail(ot, "unknown race operation " + quote(ot.text) + " (zap or split)");
+  if ((*op == RaceOp::ZapSilent) != planted)
+    fail(planted ? o.get("planted")->col : ot.col,
+         planted ? std::string("'planted' is for the planted fault zap-silent only")
+                 : std::string("zap-silent is a planted fault (the entry is cleared with no "
+                               "invalidation, which no kernel does): write 'planted' after it to "
+                               "say so"));
   const Level l = race_level(*point);
   u64 addr = address(at, s_.world.geom.page_size(), "race address");
   if (addr & ~s_.world.geom.mask(l))
@@ -236,7 +246,7 @@ void Parser::race(std::span<const Token> t) {
     if (r.point == *point && r.addr == addr)
       fail(at, fmt::format("duplicate race at {} {}: an event fires once per point and entry",
                            hex(addr), pt.text));
-  s_.world.races.push_back(Race{addr, *point, *op, false});
+  s_.world.races.push_back(Race{addr, *point, *op, false, reach, 0});
   race_lines_.push_back(RaceLine{line_, at.col});
 }
 

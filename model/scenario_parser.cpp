@@ -38,6 +38,7 @@ Scenario Parser::finish() {
   if (mask_) r.pfn_flags_mask = mask_->resolve(kernel(), r);
   paint_requests();
   check_races();
+  check_driver_loop();
   for (auto& [index, out] : outs_) s_.expectations[index].word = out.resolve(kernel(), r);
   split_calls();
   if (!notifier_line_) s_.world.notifier = Notifier{r.start, r.end, 0, 0};
@@ -101,6 +102,7 @@ void Parser::directive(std::span<const Token> t) {
   if (d == "notifier") return notifier(t);
   if (d == "range") return range(t);
   if (d == "driver") return driver(t);
+  if (d == "driver-loop") return driver_loop(t);
   if (d == "flags" || d == "values" || d == "pfn_shift" || d == "default_flags" ||
       d == "pfn_flags_mask")
     return encoding(t);

@@ -180,6 +180,12 @@ private:
   void paint_requests();
   void budget(std::span<const Token> t);
 
+  // ---- the driver loop (scenario_parse_driver.cpp) ----
+  void driver_loop(std::span<const Token> t);
+  long ret_value(const Token& v, bool& livelock) const;
+  void expect_tries(std::span<const Token> t);
+  void check_driver_loop() const;
+
   // ---- sequences of calls (scenario_parse_calls.cpp) ----
   void after_call(const Token& t) const;
   void call(std::span<const Token> t);

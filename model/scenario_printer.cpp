@@ -196,8 +196,10 @@ private:
     }
     for (const Race& r : w.races) // a fired event is spent, as a fired injection
       if (!r.fired)
-        emit(fmt::format("race {} {} {}", hex(r.addr), race_point_name(r.point),
-                         race_op_name(r.op)));
+        emit(fmt::format("race {} {} {}{}{}", hex(r.addr), race_point_name(r.point),
+                         race_op_name(r.op),
+                         r.at - r.reached > 1 ? fmt::format(" at={}", r.at - r.reached) : "",
+                         r.op == RaceOp::ZapSilent ? " planted" : ""));
     blank();
   }
 
@@ -361,6 +363,8 @@ private:
     if (r.notifier_seq != n.seq)
       emit(r.notifier_seq == n.seq - 1 ? std::string("notifier_seq stale")
                                        : fmt::format("notifier_seq {}", r.notifier_seq));
+    if (const auto& d = s_.driver_loop)
+      emit(fmt::format("driver-loop chunk {} tries {}", d->chunk_pages, d->tries));
     if (s_.options.restart_budget != RunOptions{}.restart_budget)
       emit(fmt::format("budget {}", s_.options.restart_budget));
     for (size_t i = 0; i < r.pfns.size();) {
@@ -431,6 +435,9 @@ private:
       case Expectation::Type::Notifier:
         emit(fmt::format("expect notifier_seq {}", e.seq));
         break;
+      case Expectation::Type::Tries:
+        emit(tries_text(e));
+        break;
       case Expectation::Type::Reports:
         if (e.reports.empty()) emit("expect noreport");
         for (const KernelReport& k : e.reports) {
@@ -446,6 +453,17 @@ private:
         break;
       }
     }
+  }
+
+  // expect tries N, or expect chunk K tries N [ret R] [check passed|failed|none]
+  static std::string tries_text(const Expectation& e) {
+    if (!e.chunk) return fmt::format("expect tries {}", e.tries);
+    std::string line = fmt::format("expect chunk {} tries {}", *e.chunk, e.tries);
+    if (e.chunk_livelock) line += " ret livelock";
+    if (e.chunk_ret) line += " ret " + errno_name(*e.chunk_ret);
+    constexpr const char* kChecks[] = {"", " check passed", " check failed", " check none"};
+    line += kChecks[static_cast<unsigned>(e.check)];
+    return line;
   }
 
   const Scenario& s_;

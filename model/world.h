@@ -74,16 +74,20 @@ enum class RacePoint : std::uint8_t {
   PmdReread, // between hmm.c:333 and hmm.c:361 reading a huge PMD
   PudLocked, // pud_trans_huge_lock took a huge or devmap PUD, before hmm.c:425 reads it
 };
-// What lands there: the entry cleared (zap), or a huge PMD split (__split_huge_pmd).
-enum class RaceOp : std::uint8_t { Zap, Split };
+// What lands there: the entry cleared (zap), or a huge PMD split (__split_huge_pmd). ZapSilent
+// is a planted fault, for testing the checkers only: a zap with no invalidation.
+enum class RaceOp : std::uint8_t { Zap, Split, ZapSilent };
 
-// One event of a `race` line: at the first time the walk reaches `point` for the entry at
-// `addr` (aligned to the point's level), `op` changes the world (model/race.h fire_race).
+// One event of a `race` line: the `at`-th time the walk reaches `point` for the entry at
+// `addr` (aligned to the point's level; every walk of every call counts), `op` changes the
+// world (model/race.h fire_race).
 struct Race {
   u64 addr = 0;
   RacePoint point = RacePoint::PmdSeen;
   RaceOp op = RaceOp::Zap;
   bool fired = false;
+  unsigned at = 1;      // the reach it fires at (1: the first)
+  unsigned reached = 0; // the reaches so far
   bool operator==(const Race&) const = default;
 };
 

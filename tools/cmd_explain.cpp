@@ -214,6 +214,14 @@ void add_explain_command(CLI::App& app, int& exit_code) {
       exit_code = kExitBadInput;
       return;
     }
+    if (s->driver_loop) { // the driver loop makes several calls
+      std::cerr << fmt::format("hmmspec explain: {} makes its call by the driver loop "
+                               "(driver-loop, line {}), and explain traces one "
+                               "hmm_range_fault; `hmmspec run {}` runs and checks the loop\n",
+                               *file, s->driver_loop_loc.line, *file);
+      exit_code = kExitBadInput;
+      return;
+    }
     if (*html && ncalls > 1 && *call == 0) { // a picture is of one call
       std::cerr << fmt::format("hmmspec explain: {} is a sequence of {} calls and a picture is of "
                                "one: name it with --call K\n",

@@ -140,6 +140,11 @@ void add_run_command(CLI::App& app, int& exit_code) {
         results += fmt::format("{}{}", c ? ", " : ", then ", result_text(truth.later[c]));
       std::cout << fmt::format("{} {}  ({}: {})\n", ok ? "PASS" : "FAIL", s->name, truth.party.name,
                                results);
+      // the driver loop: every call's chunks and tries, as the ground truth made them
+      for (std::size_t c = 1; s->driver_loop && c <= truth.later.size() + 1; ++c)
+        std::cout << (truth.later.empty() ? std::string("  driver loop:\n")
+                                          : fmt::format("  driver loop, call {}:\n", c))
+                  << driver_chunks_text(*truth.call(c));
       for (const PartyResult& r : run.results) {
         // a party that did not return, when no expectation already says so
         for (std::size_t c = 1; c <= r.later.size() + 1; ++c)

@@ -37,12 +37,15 @@ void add_show_command(CLI::App& app, int& exit_code) {
         }
         j["later_calls"] = calls;
       }
+      if (const auto& d = s->driver_loop)
+        j["driver_loop"] = {{"chunk_pages", d->chunk_pages}, {"tries", d->tries}};
       std::cout << json_text(j);
       return;
     }
     std::cout << "scenario " << s->name << "  (" << *file << ")\n";
     if (!s->text.empty()) std::cout << s->text << (s->text.ends_with('\n') ? "" : "\n");
     std::cout << "\n" << world_text(s->world) << "\n" << range_text(s->world, s->range);
+    std::cout << driver_loop_text(*s);
     // a sequence: each later call, the operations before it, and the same range again
     for (std::size_t k = 0; k < s->calls.size(); ++k) {
       const Call& c = s->calls[k];

@@ -45,6 +45,9 @@ void add_fuzz_command(CLI::App& app, int& exit_code);
 // `hmmspec versions FILE... | --builtin`: one logical scenario on every kernel version, the
 // differences named by group (harness/versions.h, docs/versions.md).
 void add_versions_command(CLI::App& app, int& exit_code);
+// `hmmspec interleave FILE... | --builtin [--plant] [--json]`: every reachable race point and
+// operation under the driver loop, checked for agreement and the driver contract.
+void add_interleave_command(CLI::App& app, int& exit_code);
 // `hmmspec reproduce CRASH_FILE [-o F]`: fuzzer bytes -> minimized scenario file.
 void add_reproduce_command(CLI::App& app, int& exit_code);
 // `hmmspec prove [--driver nouveau|amdgpu|FILE]... [--smt2 DIR] [--no-classifier] [-v]`: the

@@ -95,6 +95,7 @@ int main(int argc, char** argv) {
   add_exhaustive_command(app, exit_code);
   add_fuzz_command(app, exit_code);
   add_versions_command(app, exit_code);
+  add_interleave_command(app, exit_code);
   add_reproduce_command(app, exit_code);
 #ifdef HMMSPEC_HAVE_PROOFS
   add_prove_command(app, exit_code);

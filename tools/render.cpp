@@ -227,6 +227,39 @@ std::string range_text(const World& w, const HmmRange& r) {
   return s;
 }
 
+namespace {
+
+std::string try_text(const DriverTry& t) {
+  std::string s =
+      fmt::format("{} (seq {})", t.livelock ? "livelock" : errno_name(t.ret), t.notifier_seq);
+  if (t.checked) s += t.check_passed ? ", check passed" : ", check failed";
+  return s;
+}
+
+} // namespace
+
+std::string driver_chunks_text(const Outcome& o) {
+  std::string s;
+  for (std::size_t c = 0; c < o.chunks.size(); ++c) {
+    const DriverChunk& ch = o.chunks[c];
+    s += fmt::format("    chunk {} [{:#x}, {:#x}): {} {}:", c, ch.start, ch.end, ch.tries.size(),
+                     ch.tries.size() == 1 ? "try" : "tries");
+    for (std::size_t i = 0; i < ch.tries.size(); ++i) s += (i ? "; " : " ") + try_text(ch.tries[i]);
+    s += ch.succeeded() ? "\n" : "  (the loop failed)\n";
+  }
+  return s;
+}
+
+std::string driver_loop_text(const Scenario& s) {
+  if (!s.driver_loop) return "";
+  const DriverLoop& d = *s.driver_loop;
+  const u64 pages = s.range.pfns.size();
+  const u64 chunks = (pages + d.chunk_pages - 1) / d.chunk_pages;
+  return fmt::format("Driver loop: chunks of {} pages ({} {}), at most {} tries each "
+                     "(lib/test_hmm.c's dmirror_fault)\n",
+                     d.chunk_pages, chunks, chunks == 1 ? "chunk" : "chunks", d.tries);
+}
+
 json world_json(const World& w) {
   json j;
   const Geometry& g = w.geom;
@@ -333,6 +366,26 @@ json outcome_json(const HmmRange& r, const Outcome& o) {
   j["pfns"] = out;
   j["log"] = log_json(o.world.log);
   j["notifier_seq"] = o.world.notifier.seq;
+  if (!o.chunks.empty()) { // the driver loop (left out without one)
+    json chunks = json::array();
+    for (const DriverChunk& c : o.chunks) {
+      json tries = json::array();
+      for (const DriverTry& t : c.tries) {
+        json jt = {{"notifier_seq", t.notifier_seq},
+                   {"livelock", t.livelock},
+                   {"ret", t.ret},
+                   {"ret_text", t.livelock ? "livelock" : errno_name(t.ret)},
+                   {"walks", t.walks},
+                   {"check", !t.checked       ? "none"
+                             : t.check_passed ? "passed"
+                                              : "failed"}};
+        tries.push_back(jt);
+      }
+      chunks.push_back(
+          {{"start", c.start}, {"end", c.end}, {"tries", tries}, {"succeeded", c.succeeded()}});
+    }
+    j["driver_chunks"] = chunks;
+  }
   return j;
 }
 

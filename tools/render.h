@@ -17,6 +17,13 @@ std::string vma_flags_text(const Vma& v);
 std::string world_text(const World& w); // geometry, VMAs, entries per level, owners, ...
 std::string range_text(const World& w, const HmmRange& r); // fields and requests as V/W
 
+// The driver loop of a call (model/driver.h), one line per chunk: "    chunk 0
+// [0x0, 0x4000): 2 tries: -EBUSY (seq 0); 4 (seq 1), check passed". Empty for a direct call.
+std::string driver_chunks_text(const Outcome& o);
+// The driver-loop line of a scenario, for `show`: "Driver loop: chunks of 64 pages (1 chunk),
+// at most 8 tries each (lib/test_hmm.c)".
+std::string driver_loop_text(const Scenario& s);
+
 nlohmann::json world_json(const World& w);
 nlohmann::json range_json(const World& w, const HmmRange& r);
 nlohmann::json outcome_json(const HmmRange& r, const Outcome& o);

@@ -120,6 +120,7 @@ for c in $("$hmmspec" --help | sed -n '/^Subcommands:/,$p' | awk 'NR > 1 && NF {
     json 0 "$hmmspec" versions --json "$src/tests/scenarios/versions/V-RETURN-ZERO.hmm"
     json 0 "$hmmspec" fuzz --versions --json --runs 3 --artifacts ''
     ;;
+  interleave) json 0 "$hmmspec" interleave --json "$tmp/s.hmm" ;;
   prove) json 0 "$hmmspec" prove --json --driver nouveau --no-classifier ;;
   bench) json 0 "$hmmspec" bench --json --tables f --shrink 10 --min-time 0 --min-calls 1 ;;
   *)

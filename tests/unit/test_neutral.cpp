@@ -136,7 +136,8 @@ TEST(Neutral, OutcomeGathersEveryPart) {
             .pfns = {0, hmm6::VALID | 0x5},
             .world = w,
             .reports = {KernelReport{KernelReport::Kind::BadPte, "", 0x101000}},
-            .failure = {}};
+            .failure = {},
+            .chunks = {}};
   NeutralOutcome n = neutral_outcome(r, o);
   EXPECT_EQ(n.ret.cls, RetClass::Success);
   ASSERT_EQ(n.pfns.size(), 2u);

@@ -287,7 +287,8 @@ TEST(ScenarioReports, CheckComparesTheCallsReportsThenTheWorlds) {
             .pfns = {0},
             .world = s.world,
             .reports = {},
-            .failure = {}};
+            .failure = {},
+            .chunks = {}};
   o.reports.push_back(KernelReport{KernelReport::Kind::BadPte, "", 0});
   o.world.reports.push_back(KernelReport{KernelReport::Kind::Warn, "mm/memory.c:3757", 0});
   EXPECT_TRUE(check_expectations(s, o).empty());

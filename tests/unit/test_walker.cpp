@@ -79,14 +79,15 @@ TEST_P(WalkerSpecFile, MeetsExpectationsAndAgrees) {
   ParseResult parsed = load_scenario(GetParam());
   if (const auto* e = std::get_if<ParseError>(&parsed)) FAIL() << e->str();
   const Scenario& s = std::get<Scenario>(parsed);
-  Outcome walker = walker_hmm_range_fault(s.world, s.range, s.options);
+  // (with a driver-loop line, the call is the driver loop around each party's)
+  Outcome walker = make_scenario_call(s, s.world, s.range, walker_hmm_range_fault);
   std::vector<Failure> fs = check_expectations(s, walker);
   EXPECT_TRUE(fs.empty()) << "walker fails expectations of " << GetParam() << ":\n"
                           << failures_text(fs);
   for (PartyKind other : {PartyKind::Reference, PartyKind::Kernel}) {
     const Party* p = party_of(other);
     if (!p) continue;
-    Outcome o = p->run(s.world, s.range, s.options);
+    Outcome o = make_scenario_call(s, s.world, s.range, p->run);
     if (auto d = first_difference(s.range, o, walker))
       ADD_FAILURE() << GetParam() << ": " << difference_text(p->id.name, "walker", *d);
   }

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "harness/contract.h"
+
+#include <fmt/format.h>
+
+#include <array>
+
+namespace hmmspec {
+
+namespace {
+
+// The page of a leaf entry at `l` holding addr: its first pfn plus addr's page in it.
+CpuPage page_in(const Geometry& g, Level l, const Entry& e, u64 addr, bool write) {
+  const u64 offset = (addr & ~g.mask(l)) >> g.page_shift;
+  return CpuPage{e.pfn + offset, write};
+}
+
+std::string cpu_text(const std::optional<CpuPage>& p) {
+  if (!p) return "no page";
+  return fmt::format("pfn {:#x}{}", p->pfn, p->write ? " writable" : " read-only");
+}
+
+} // namespace
+
+std::optional<CpuPage> cpu_page_at(const World& w, u64 addr, u64 owner) {
+  if (!w.vmas.containing(addr)) return std::nullopt;
+  const Geometry& g = w.geom;
+  for (Level l : std::array{Level::Pud, Level::Pmd, Level::Pte}) {
+    const u64* slot = w.find_slot(l, addr);
+    if (!slot) return std::nullopt;
+    const Context ctx = w.context_at(l, addr);
+    const Entry e = classify(g, l, *slot, w.zero_pfn, ctx);
+    if (ctx == Context::HugetlbSlot || l == Level::Pte) {
+      switch (e.kind) {
+      case Kind::Page:
+      case Kind::Zero:
+        return page_in(g, l, e, addr, e.write);
+      case Kind::Protnone:
+        return page_in(g, l, e, addr, false);
+      case Kind::Huge: // a hugetlb page
+        return page_in(g, l, e, addr, e.write && !e.protnone);
+      case Kind::Device:
+        if (l == Level::Pte && w.owner_of(e.pfn) == owner) return CpuPage{e.pfn, e.write};
+        return std::nullopt;
+      default:
+        return std::nullopt;
+      }
+    }
+    if (e.kind == Kind::Huge) return page_in(g, l, e, addr, e.write && !e.protnone);
+    if (e.kind != Kind::Table) return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::optional<ContractViolation> check_driver_contract(const World& after, const HmmRange& requests,
+                                                       const std::vector<u64>& outputs, bool kept) {
+  if (after.geom.kernel != KernelVersion::V5_7) return std::nullopt;
+  const HmmRange& r = requests;
+  const u64 V = r.flags[HMM_PFN_VALID], W = r.flags[HMM_PFN_WRITE];
+  const unsigned ps = after.geom.page_shift;
+  for (std::size_t i = 0; i < outputs.size() && i < r.pfns.size(); ++i) {
+    const u64 addr = r.start + (u64(i) << ps);
+    const u64 out = outputs[i];
+    const std::optional<CpuPage> cpu = cpu_page_at(after, addr, r.dev_private_owner);
+    const bool valid = output_has_page(r, out);
+    auto violation = [&](const char* rule, std::string why) {
+      return ContractViolation{addr, i, 0, rule,
+                               fmt::format("the CPU gives {}, the output is {:#x} ({}): {}",
+                                           cpu_text(cpu), out, describe_output(r, out), why)};
+    };
+    if (valid && !cpu) return violation("C-NOPAGE", "a page where the CPU has none");
+    if (valid) {
+      const u64 want = device_entry_from_pfn(r, cpu->pfn) | V | (cpu->write ? W : 0);
+      // a mirror kept since its check may lack a WRITE the CPU gained without invalidating
+      // (a write fault that reuses the page, F-REUSE): less than the CPU gives is safe
+      const bool fewer = kept && cpu->write && out == (want & ~W);
+      if (out != want && !fewer)
+        return violation("C-VALID", fmt::format("the CPU's page is {:#x}", want));
+    }
+    const u64 request = (r.pfns[i] & r.pfn_flags_mask) | r.default_flags; // hmm.c:113
+    if ((request & V) && !valid) return violation("C-REQUESTED", "VALID was asked for");
+    const bool owners_device = cpu && [&] {
+      const u64* pte = after.find_slot(Level::Pte, addr);
+      return pte && classify(after.geom, Level::Pte, *pte, after.zero_pfn).kind == Kind::Device;
+    }();
+    if ((request & V) && (request & W) && !(out & W) && !owners_device)
+      return violation("C-REQUESTED", "WRITE was asked for");
+  }
+  return std::nullopt;
+}
+
+std::string describe(const ContractViolation& v) {
+  return fmt::format("driver contract {} at {:#x} (chunk {}, pfns[{}] of the chunk): {}", v.rule,
+                     v.addr, v.chunk, v.index, v.message);
+}
+
+void DriverContractCheck::chunk_done(const World& after, const HmmRange& requests,
+                                     const DriverChunk& c) {
+  const std::size_t chunk = chunks_++;
+  if (!c.succeeded()) return; // the driver mirrors nothing of a chunk that failed
+  const std::vector<u64>& outputs = c.tries.back().pfns;
+  if (auto v = check_driver_contract(after, requests, outputs)) {
+    v->chunk = chunk;
+    violations_.push_back(std::move(*v));
+    return;
+  }
+  mirrored_.push_back(Mirrored{chunk, requests, outputs, c.tries.back().notifier_seq});
+}
+
+void DriverContractCheck::call_done(const World& end) {
+  for (const Mirrored& m : mirrored_) {
+    if (m.seq != end.notifier.seq) continue; // invalidated since: the driver dropped it
+    if (auto v = check_driver_contract(end, m.requests, m.outputs, true)) {
+      v->chunk = m.chunk;
+      v->message = fmt::format("at the end of the call, no invalidation since the chunk's "
+                               "check, {} ({})",
+                               v->message, v->rule);
+      v->rule = "C-STILL";
+      violations_.push_back(std::move(*v));
+    }
+  }
+  mirrored_.clear();
+}
+
+} // namespace hmmspec

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The driver contract (docs/checking.md, "The driver contract"): what a device driver may
+// rely on once its loop around hmm_range_fault ended in success with the final
+// mmu_interval_read_retry check passing (lib/test_hmm.c:360-369 at 6.1): every output agrees
+// with the CPU page table at that moment. It is an oracle of its own, read straight off the
+// page tables and independent of the reference: a party that agrees with the others but
+// breaks it shows a wrong specification, not a wrong party. Stated for v5.7 outputs.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/outcome.h"
+#include "model/range.h"
+#include "model/world.h"
+
+namespace hmmspec {
+
+// What the CPU page table maps at an address, as a device may mirror it: the page's pfn and
+// whether the CPU may write it. Nothing when the CPU entry gives no page to the device.
+struct CpuPage {
+  u64 pfn = 0;
+  bool write = false;
+};
+// The page at addr in `w`, for a range whose device-private owner is `owner`: a present PTE
+// (a PROT_NONE one: its pfn, no write), a huge PMD or PUD (the page at addr's offset in it), a
+// hugetlb entry, or a device-private entry of that owner (the device pfn); outside every VMA,
+// or for any other entry, nothing.
+std::optional<CpuPage> cpu_page_at(const World& w, u64 addr, u64 owner);
+
+// A page whose output breaks the contract.
+struct ContractViolation {
+  u64 addr = 0;
+  std::size_t index = 0; // in the chunk's pfns[]
+  std::size_t chunk = 0; // the driver loop's chunk
+  std::string rule;      // C-VALID, C-NOPAGE, C-REQUESTED or C-STILL
+  std::string message;   // what the CPU entry gives and what the output says
+};
+
+// The contract over one chunk (v5.7 outputs; a 6.x world is not checked): `requests` is the
+// chunk's range with its requests, `outputs` its final pfns[], `after` the world when the loop
+// ended.
+//  C-VALID: an output that decodes to a page (hmm_device_entry_to_page) is exactly the word
+//    hmm_device_entry_from_pfn gives for the CPU's page, with WRITE iff the CPU may write it.
+//  C-NOPAGE: where the CPU entry gives no page, the output decodes to none (ERROR, NONE or
+//    SPECIAL).
+//  C-REQUESTED: a page whose request asked for VALID (after pfn_flags_mask and default_flags,
+//    hmm.c:113) decodes to a page, with WRITE if it asked for WRITE (but a device-private page
+//    of the owner, which hmm reports as it is, hmm.c:258-265).
+// With `kept` (C-STILL: outputs checked again at the end of the call), an output may lack a
+// WRITE the CPU gives: a mirror with less than the CPU allows is safe.
+std::optional<ContractViolation> check_driver_contract(const World& after, const HmmRange& requests,
+                                                       const std::vector<u64>& outputs,
+                                                       bool kept = false);
+
+// "driver contract C-VALID at 0x2000 (chunk 0): the CPU gives pfn 0x42 writable, ...".
+std::string describe(const ContractViolation& v);
+
+// The contract over one driver call (model/driver.h), fed as the loop goes: every chunk whose
+// loop ended in success is checked against the world at that moment (check_driver_contract);
+// at the end of the call, the device still mirrors the chunks no invalidation has touched
+// since their check (the notifier's sequence has not moved: the driver's invalidate callback
+// was not called), and those must still match the CPU page table (C-STILL). An invalidation
+// drops the mirrored chunks, as test_hmm's dmirror_interval_invalidate does
+// (lib/test_hmm.c:306-330 at 6.1, erasing with dmirror_do_update, :290-304); the notifier
+// tells not where, so all of them.
+class DriverContractCheck {
+public:
+  // A chunk's loop ended (a DriverChunkDone).
+  void chunk_done(const World& after, const HmmRange& requests, const DriverChunk& c);
+  // The call ended with `end` as its world.
+  void call_done(const World& end);
+  const std::vector<ContractViolation>& violations() const { return violations_; }
+
+private:
+  struct Mirrored {
+    std::size_t chunk = 0;
+    HmmRange requests;
+    std::vector<u64> outputs;
+    u64 seq = 0; // the sequence its check passed with
+  };
+  std::vector<Mirrored> mirrored_;
+  std::size_t chunks_ = 0;
+  std::vector<ContractViolation> violations_;
+};
+
+} // namespace hmmspec

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "harness/interleave.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+#include "model/race.h"
+#include "model/scenario_format.h"
+
+namespace hmmspec {
+
+namespace {
+
+struct Site {
+  RacePoint point;
+  u64 addr;
+  bool operator<(const Site& o) const { return std::tie(addr, point) < std::tie(o.addr, o.point); }
+};
+
+// Whether the walk can call pud_entry or pmd_entry for the entry at [addr, addr+size): some
+// VMA that is not hugetlb meets it (as the parser's check of race lines).
+bool walked(const World& w, u64 addr, u64 size) {
+  for (const Vma& v : w.vmas.all())
+    if (v.start < addr + size && addr < v.end && !v.hugetlb()) return true;
+  return false;
+}
+
+// The candidate sites in one world: every PMD and PUD entry over the range that is not none.
+void sites_in(const World& w, const HmmRange& r, std::set<Site>& out) {
+  const Geometry& g = w.geom;
+  if (r.start >= r.end) return;
+  for (Level l : {Level::Pud, Level::Pmd}) {
+    const u64 size = g.size(l);
+    for (u64 a = r.start & g.mask(l); a < r.end && a >= (r.start & g.mask(l)); a += size) {
+      const u64* slot = w.find_slot(l, a);
+      if (!slot || *slot == 0 || !walked(w, a, size)) continue;
+      if (l == Level::Pud) {
+        out.insert(Site{RacePoint::PudLocked, a});
+      } else {
+        out.insert(Site{RacePoint::PmdSeen, a});
+        out.insert(Site{RacePoint::PmdReread, a});
+      }
+    }
+  }
+}
+
+// Whether the page tables form a tree: no bad entry above the PTEs (outside hugetlb slots) and
+// no table reached twice. The events are specified for such worlds only (docs/spec.md, 6a:
+// elsewhere a lookup from the root and the kernel's held pointers see different tables).
+bool forms_a_tree(const World& w, Level l, u64 table, u64 base, std::set<u64>& seen) {
+  const Geometry& g = w.geom;
+  if (l == Level::P4d && g.p4d_folded()) l = Level::Pud;
+  if (!w.tables().contains(table)) return true;
+  if (!seen.insert(table).second) return false;
+  const u64* words = w.table_words(table);
+  for (unsigned i = 0; i < g.entries(l); ++i) {
+    const u64 addr = base + (u64(i) << g.shift(l));
+    if (l == Level::Pte || words[i] == 0 || w.context_at(l, addr) == Context::HugetlbSlot) continue;
+    const Kind k = classify(g, l, words[i], w.zero_pfn).kind;
+    if (k == Kind::Bad) return false;
+    if (k == Kind::Table && !forms_a_tree(w, below(l), table_pfn(g, words[i]), addr, seen))
+      return false;
+  }
+  return true;
+}
+
+// The scenario as interleave runs it: its driver loop (or the default), no expectations and
+// no events of its own (each variant adds one).
+Scenario base_of(const Scenario& s, const InterleaveOptions& o) {
+  Scenario b = s;
+  b.world.races.clear();
+  b.expectations.clear();
+  for (Call& c : b.calls) c.expectations.clear();
+  if (!b.driver_loop) {
+    b.driver_loop = o.loop;
+    b.driver_loop_loc = SourceLoc{s.name, 0, 0};
+  }
+  return b;
+}
+
+// What went wrong in a run, or nothing: a divergence, a party that did not return, a failure
+// (the driver contract, an operation that cannot be applied).
+std::optional<std::string> problem(const ScenarioRun& run) {
+  if (run.divergence) return "DIVERGENCE: " + divergence_text(*run.divergence);
+  for (const PartyResult& r : run.results) {
+    for (std::size_t c = 1; c <= r.later.size() + 1; ++c)
+      if (const Outcome* o = r.call(c); o && o->failure)
+        return fmt::format("{} did not return from call {}: {}", r.party.name, c,
+                           describe(*o->failure));
+    if (!r.failures.empty())
+      return fmt::format("VIOLATION ({}): {}", r.party.name, r.failures.front().message);
+  }
+  return std::nullopt;
+}
+
+// Whether the event added last fired in the ground truth's run.
+bool fired(const ScenarioRun& run, const Scenario& v) {
+  const PartyResult& truth = run.results.front();
+  const Outcome* last = truth.call(truth.later.size() + 1);
+  if (!last || last->world.races.size() != v.world.races.size()) return false;
+  return last->world.races.back().fired;
+}
+
+} // namespace
+
+InterleaveResult interleave(const Scenario& s, const std::vector<Party>& parties,
+                            const InterleaveOptions& o) {
+  InterleaveResult res;
+  if (s.world.geom.kernel != KernelVersion::V5_7) {
+    res.skipped = "the race points are modelled for v5.7 worlds only";
+    return res;
+  }
+  if (s.range.pfns.size() > o.max_pages) {
+    res.skipped =
+        fmt::format("the range has {} pages (more than {})", s.range.pfns.size(), o.max_pages);
+    return res;
+  }
+  std::set<u64> seen;
+  if (!forms_a_tree(s.world, Level::Pgd, s.world.root_pfn(), 0, seen)) {
+    res.skipped = "its page tables do not form a tree (docs/spec.md, 6a: events are specified "
+                  "for trees)";
+    return res;
+  }
+  const Scenario base = base_of(s, o);
+  ScenarioRun run = run_scenario(base, parties);
+  if (run.unsupported) {
+    res.skipped = *run.unsupported;
+    return res;
+  }
+  if (auto p = problem(run)) { // without any added event
+    Scenario v = base;
+    res.findings.push_back(InterleaveFinding{std::move(v), *p});
+    return res;
+  }
+  // the sites: in the first world and in the world each call of the ground truth left
+  std::set<Site> sites;
+  sites_in(s.world, s.range, sites);
+  const PartyResult& truth = run.results.front();
+  for (std::size_t c = 1; c <= truth.later.size() + 1; ++c)
+    if (const Outcome* out = truth.call(c)) sites_in(out->world, s.range, sites);
+  std::vector<Site> list(sites.begin(), sites.end());
+  if (list.size() > o.max_sites) {
+    res.capped = list.size() - o.max_sites;
+    list.resize(o.max_sites);
+  }
+  std::vector<RaceOp> ops{RaceOp::Zap, RaceOp::Split};
+  if (o.plant) ops.push_back(RaceOp::ZapSilent);
+  for (const Site& site : list) {
+    for (RaceOp op : ops) {
+      if (op == RaceOp::Split && race_level(site.point) != Level::Pmd) continue;
+      // the walk may reach the point for the entry in several walks (tries, chunks, calls):
+      // the event at each reach, up to max_reach, until one is not reached
+      for (unsigned at = 1; at <= o.max_reach; ++at) {
+        ++res.candidates;
+        Scenario v = base;
+        v.world.races.push_back(Race{site.addr, site.point, op, false, at, 0});
+        ScenarioRun vr = run_scenario(v, parties);
+        if (vr.results.empty() || !fired(vr, v)) break; // not reached
+        ++res.interleavings;
+        if (auto p = problem(vr)) res.findings.push_back(InterleaveFinding{std::move(v), *p});
+      }
+    }
+  }
+  return res;
+}
+
+std::string finding_text(const InterleaveFinding& f) {
+  Scenario v = f.variant;
+  std::string race;
+  if (!v.world.races.empty()) {
+    const Race& r = v.world.races.back();
+    race = fmt::format("race {:#x} {} {}{}", r.addr, race_point_name(r.point), race_op_name(r.op),
+                       r.at > 1 ? fmt::format(" at={}", r.at) : "");
+  }
+  v.text = fmt::format("Found by hmmspec interleave in {}{}, under the driver loop:\n{}",
+                       f.variant.name, race.empty() ? "" : " with " + race, f.what);
+  while (!v.text.empty() && v.text.back() == '\n') v.text.pop_back();
+  return print_scenario(v);
+}
+
+} // namespace hmmspec

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# `hmmspec interleave` (docs/checking.md, "Interleavings"): no finding on a world whose THP
+# spans two driver chunks; with --plant the silent zap is found, printed as a runnable
+# scenario whose `hmmspec run` reproduces the violation; bad input is exit 2 naming the line.
+#   check_interleave.sh HMMSPEC SOURCE_DIR
+set -u
+hmmspec=$(realpath "$1")
+src=$(realpath "$2")
+plant=$src/tests/cli/interleave_plant.hmm
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 1
+fail=0
+expect() { # EXIT MESSAGE-SUBSTRING command...
+  local want=$1 msg=$2
+  shift 2
+  timeout 120 "$@" >out 2>err
+  local rc=$?
+  if [ "$rc" -ne "$want" ] || ! grep -qF -- "$msg" out err; then
+    echo "FAIL $*: exit $rc (expected $want), '$msg' expected in: $(cat out err | head -c 1500)"
+    fail=1
+  else
+    echo "ok   $* -> $rc"
+  fi
+}
+expect 0 ", 0 findings" "$hmmspec" interleave "$plant"
+expect 1 "C-STILL at 0x14000" "$hmmspec" interleave --plant "$plant"
+expect 1 "race 0x14000 pmd-seen zap-silent at=2 planted" "$hmmspec" interleave --plant "$plant"
+# the first finding's scenario, as printed, reproduces it under `hmmspec run`
+"$hmmspec" interleave --plant "$plant" 2>/dev/null |
+  awk '/^--- scenario ---$/ {on=1; next} /^--- end of scenario ---$/ {exit} on' >found.hmm
+expect 1 "C-STILL at 0x14000" "$hmmspec" run found.hmm
+expect 1 '"findings": 2' "$hmmspec" interleave --plant --json "$plant"
+printf 'geometry tiny\nrange 0x0-0x1000\nbogus 1\n' >bad.hmm
+expect 2 "bad.hmm:3:1: unknown directive" "$hmmspec" interleave bad.hmm
+expect 2 "give scenario files or --builtin" "$hmmspec" interleave
+# explain traces one hmm_range_fault: a driver loop is refused, as a sequence is
+expect 2 "makes its call by the driver loop" "$hmmspec" explain "$plant"
+exit $fail

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The driver loop (model/driver.h, `driver-loop chunk N tries T`) and the driver contract
+// (harness/contract.h): the lines parse, print back and refuse what they cannot mean; the loop
+// tries again on -EBUSY and on a failed final check, gives up after T tries and on other
+// errors, and cuts the range into chunks; the contract fires on each planted mismatch.
+#include "harness/check.h"
+#include "harness/contract.h"
+#include "model/driver.h"
+#include "model/reference.h"
+#include "model/scenario_format.h"
+#include "tests/unit/scenario_parsing.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace hmmspec {
+namespace {
+
+const std::string kThp = "geometry tiny\n"
+                         "vma 0x10000-0x20000 read write anon\n"
+                         "pmd 0x14000 huge pfn=0x800 write\n"
+                         "range 0x14000-0x18000\n"
+                         "request [0-4] V\n";
+
+TEST(DriverLoop, LinesParseAndPrintBack) {
+  Scenario s = parse_ok(kThp + "driver-loop chunk 2 tries 5\n"
+                               "expect tries 3\n"
+                               "expect chunk 0 tries 2 ret 2 check passed\n"
+                               "expect chunk 1 tries 1 ret -EBUSY check none\n"
+                               "expect chunk 1 tries 1 ret livelock\n");
+  ASSERT_TRUE(s.driver_loop);
+  EXPECT_EQ(*s.driver_loop, (DriverLoop{2, 5}));
+  ASSERT_EQ(s.expectations.size(), 4u);
+  EXPECT_EQ(s.expectations[0].type, Expectation::Type::Tries);
+  EXPECT_FALSE(s.expectations[0].chunk);
+  EXPECT_EQ(s.expectations[0].tries, 3u);
+  EXPECT_EQ(s.expectations[1].chunk, 0u);
+  EXPECT_EQ(s.expectations[1].chunk_ret, 2);
+  EXPECT_EQ(s.expectations[1].check, Expectation::Check::Passed);
+  EXPECT_EQ(s.expectations[2].chunk_ret, -16);
+  EXPECT_EQ(s.expectations[2].check, Expectation::Check::None);
+  EXPECT_TRUE(s.expectations[3].chunk_livelock);
+  const std::string printed = print_scenario(s);
+  EXPECT_NE(printed.find("driver-loop chunk 2 tries 5\n"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("expect chunk 1 tries 1 ret -EBUSY check none\n"), std::string::npos)
+      << printed;
+  Scenario back = parse_ok(printed);
+  EXPECT_EQ(back.driver_loop, s.driver_loop);
+  EXPECT_EQ(print_scenario(back), printed);
+}
+
+TEST(DriverLoop, ParserRefusesWhatCannotBe) {
+  EXPECT_NE(parse_err(kThp + "expect tries 2\n").message.find("without a 'driver-loop'"),
+            std::string::npos);
+  EXPECT_NE(parse_err(kThp + "driver-loop chunk 64 tries 8\nnotifier_seq stale\n")
+                .message.find("reads the sequence afresh"),
+            std::string::npos);
+  EXPECT_NE(parse_err(kThp + "driver-loop chunk 2 tries 8\nexpect chunk 2 tries 1\n")
+                .message.find("the range has 2 chunks"),
+            std::string::npos);
+  EXPECT_NE(parse_err(kThp + "driver-loop chunk 0 tries 8\n").message.find("between 1"),
+            std::string::npos);
+  EXPECT_NE(parse_err(kThp + "driver-loop chunk 4 tries 0\n").message.find("between 1"),
+            std::string::npos);
+  EXPECT_NE(parse_err(kThp + "driver-loop tries 8 chunk 4\n").message.find("chunk N tries T"),
+            std::string::npos);
+  // the planted fault must say it is one
+  EXPECT_NE(parse_err(kThp + "race 0x14000 pmd-seen zap-silent\n").message.find("planted"),
+            std::string::npos);
+  EXPECT_NE(parse_err(kThp + "race 0x14000 pmd-seen zap planted\n").message.find("zap-silent"),
+            std::string::npos);
+  Scenario p = parse_ok(kThp + "race 0x14000 pmd-seen zap-silent planted\n");
+  ASSERT_EQ(p.world.races.size(), 1u);
+  EXPECT_EQ(p.world.races[0].op, RaceOp::ZapSilent);
+  EXPECT_NE(print_scenario(p).find("race 0x14000 pmd-seen zap-silent planted\n"),
+            std::string::npos);
+  Scenario k = parse_ok(kThp + "race 0x14000 pmd-reread zap at=3\n");
+  EXPECT_EQ(k.world.races[0].at, 3u);
+  EXPECT_NE(print_scenario(k).find("race 0x14000 pmd-reread zap at=3\n"), std::string::npos);
+}
+
+// A party that replays scripted outcomes, one per call: each ret, and whether the call moves
+// the notifier (an invalidation during the call).
+struct Script {
+  struct Step {
+    long ret;
+    bool invalidate;
+  };
+  std::vector<Step> steps;
+  std::size_t calls = 0;
+  Outcome operator()(const World& w, const HmmRange& r, const RunOptions&) {
+    const Step s = steps.at(std::min(calls++, steps.size() - 1));
+    Outcome o;
+    o.world = w;
+    if (s.invalidate) o.world.invalidate(o.world.notifier.start, o.world.notifier.end);
+    o.ret = s.ret;
+    o.walks = 1;
+    o.pfns.assign(r.pfns.size(), 0x42);
+    return o;
+  }
+};
+
+TEST(DriverLoop, TriesAgainOnEbusyAndOnAFailedCheck) {
+  Scenario s = parse_ok(kThp);
+  Script script{{{-16, true}, {4, true}, {4, false}}};
+  std::vector<u64> seqs;
+  Outcome o = driver_hmm_range_fault(DriverLoop{64, 8}, s.world, s.range, s.options,
+                                     [&](const World& w, const HmmRange& r, const RunOptions& opt) {
+                                       seqs.push_back(r.notifier_seq);
+                                       return script(w, r, opt);
+                                     });
+  EXPECT_EQ(o.ret, 0);
+  ASSERT_EQ(o.chunks.size(), 1u);
+  const DriverChunk& c = o.chunks[0];
+  ASSERT_EQ(c.tries.size(), 3u);
+  EXPECT_EQ(c.tries[0].ret, -16);
+  EXPECT_FALSE(c.tries[0].checked); // no check after an error
+  EXPECT_TRUE(c.tries[1].checked);
+  EXPECT_FALSE(c.tries[1].check_passed); // the sequence moved during the call
+  EXPECT_TRUE(c.tries[2].check_passed);
+  EXPECT_TRUE(c.succeeded());
+  EXPECT_EQ(seqs, (std::vector<u64>{0, 1, 2})); // read afresh before every try
+  EXPECT_EQ(o.walks, 3u);
+  EXPECT_EQ(o.pfns, std::vector<u64>(4, 0x42));
+}
+
+TEST(DriverLoop, GivesUpAfterItsTriesAndOnOtherErrors) {
+  Scenario s = parse_ok(kThp);
+  Script busy{{{-16, false}}};
+  Outcome o = driver_hmm_range_fault(DriverLoop{64, 3}, s.world, s.range, s.options, busy);
+  EXPECT_EQ(o.ret, -16);
+  ASSERT_EQ(o.chunks.size(), 1u);
+  EXPECT_EQ(o.chunks[0].tries.size(), 3u);
+  EXPECT_FALSE(o.chunks[0].succeeded());
+
+  Script efault{{{-14, false}}};
+  o = driver_hmm_range_fault(DriverLoop{1, 8}, s.world, s.range, s.options, efault);
+  EXPECT_EQ(o.ret, -14);
+  ASSERT_EQ(o.chunks.size(), 1u); // the first chunk's failure ends the call
+  EXPECT_EQ(o.chunks[0].tries.size(), 1u);
+  EXPECT_EQ(o.pfns[0], 0x42u);           // the failed chunk's outputs
+  EXPECT_EQ(o.pfns[1], s.range.pfns[1]); // a chunk not reached keeps its request
+}
+
+TEST(DriverLoop, CutsTheRangeIntoChunks) {
+  Scenario s = parse_ok(kThp);
+  std::vector<std::pair<u64, u64>> ranges;
+  Script ok{{{1, false}}};
+  Outcome o = driver_hmm_range_fault(DriverLoop{3, 8}, s.world, s.range, s.options,
+                                     [&](const World& w, const HmmRange& r, const RunOptions& x) {
+                                       ranges.emplace_back(r.start, r.end);
+                                       return ok(w, r, x);
+                                     });
+  EXPECT_EQ(o.ret, 0);
+  EXPECT_EQ(ranges, (std::vector<std::pair<u64, u64>>{{0x14000, 0x17000}, {0x17000, 0x18000}}));
+  EXPECT_EQ(o.chunks.size(), 2u);
+}
+
+// ---- the contract ----
+
+const std::string kPtes = "geometry tiny\n"
+                          "vma 0x10000-0x20000 read write anon\n"
+                          "pte 0x10000 page pfn=0x42 write\n"
+                          "pte 0x11000 page pfn=0x43\n"
+                          "range 0x10000-0x13000\n"
+                          "request [0-3] V\n";
+
+TEST(DriverContract, HoldsForTheTruth) {
+  Scenario s = parse_ok(kPtes + "request [2] 0\n");
+  const HmmRange& r = s.range;
+  std::vector<u64> out{device_entry_from_pfn(r, u64{0x42}) | r.flags[HMM_PFN_WRITE],
+                       device_entry_from_pfn(r, u64{0x43}), r.values[HMM_PFN_NONE]};
+  EXPECT_FALSE(check_driver_contract(s.world, r, out));
+}
+
+TEST(DriverContract, FiresOnEachPlantedMismatch) {
+  Scenario s = parse_ok(kPtes);
+  const HmmRange& r = s.range;
+  const u64 W = r.flags[HMM_PFN_WRITE];
+  const u64 good0 = device_entry_from_pfn(r, u64{0x42}) | W,
+            good1 = device_entry_from_pfn(r, u64{0x43});
+  // a wrong pfn
+  auto v = check_driver_contract(s.world, r, {device_entry_from_pfn(r, u64{0x44}) | W, good1, 0});
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->rule, "C-VALID");
+  EXPECT_EQ(v->addr, 0x10000u);
+  // WRITE the CPU does not give
+  v = check_driver_contract(s.world, r, {good0, good1 | W, r.values[HMM_PFN_ERROR]});
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->rule, "C-VALID");
+  EXPECT_EQ(v->addr, 0x11000u);
+  // a page where the CPU has none
+  v = check_driver_contract(s.world, r, {good0, good1, device_entry_from_pfn(r, u64{0x50})});
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->rule, "C-NOPAGE");
+  EXPECT_EQ(v->addr, 0x12000u);
+  // a requested page reported as none
+  v = check_driver_contract(s.world, r, {good0, r.values[HMM_PFN_NONE], r.values[HMM_PFN_NONE]});
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->rule, "C-REQUESTED");
+  EXPECT_EQ(v->addr, 0x11000u);
+  EXPECT_NE(describe(*v).find("0x11000"), std::string::npos);
+}
+
+TEST(DriverContract, StillHoldsAtTheEndUnlessInvalidated) {
+  Scenario s = parse_ok(kPtes + "request [2] 0\n");
+  const HmmRange& r = s.range;
+  DriverChunk c{r.start, r.end, {}};
+  DriverTry t;
+  t.checked = t.check_passed = true;
+  t.ret = 3;
+  t.pfns = {device_entry_from_pfn(r, u64{0x42}) | r.flags[HMM_PFN_WRITE],
+            device_entry_from_pfn(r, u64{0x43}), r.values[HMM_PFN_NONE]};
+  c.tries.push_back(t);
+  World zapped = s.world; // the PTE cleared behind the driver's back
+  *zapped.find_slot_mut(Level::Pte, 0x11000) = 0;
+  {
+    DriverContractCheck check;
+    check.chunk_done(s.world, r, c);
+    check.call_done(zapped);
+    ASSERT_EQ(check.violations().size(), 1u);
+    EXPECT_EQ(check.violations()[0].rule, "C-STILL");
+    EXPECT_EQ(check.violations()[0].addr, 0x11000u);
+  }
+  { // with an invalidation the driver drops its mirror: nothing to hold
+    zapped.invalidate(0x11000, 0x12000);
+    DriverContractCheck check;
+    check.chunk_done(s.world, r, c);
+    check.call_done(zapped);
+    EXPECT_TRUE(check.violations().empty());
+  }
+}
+
+TEST(DriverContract, RunScenarioReportsTheSilentZapAtTheDriverLine) {
+  // chunk 0 mirrors the THP's first two pages; the silent zap lands at the second reach of
+  // the PMD, while chunk 1 is walked
+  Scenario s = parse_ok(kThp + "race 0x14000 pmd-seen zap-silent at=2 planted\n"
+                               "driver-loop chunk 2 tries 8\n");
+  Party reference{{PartyKind::Reference, "reference", ""},
+                  [](const World& w, const HmmRange& r, const RunOptions& o) {
+                    return reference_hmm_range_fault(w, r, o);
+                  }};
+  s.world.races.clear(); // without the event the contract holds
+  EXPECT_TRUE(run_scenario(s, {reference}).ok());
+  s.world.races.push_back(Race{0x14000, RacePoint::PmdSeen, RaceOp::Zap, false, 2, 0});
+  EXPECT_TRUE(run_scenario(s, {reference}).ok()); // nor with a zap that invalidates
+  s = parse_ok(kThp + "race 0x14000 pmd-seen zap-silent at=2 planted\n"
+                      "driver-loop chunk 2 tries 8\n");
+  ScenarioRun run = run_scenario(s, {reference});
+  ASSERT_EQ(run.results.size(), 1u);
+  ASSERT_FALSE(run.results[0].failures.empty());
+  const Failure& f = run.results[0].failures.front();
+  EXPECT_EQ(f.loc.line, 7u); // the driver-loop line
+  EXPECT_NE(f.message.find("C-STILL at 0x14000"), std::string::npos) << f.message;
+}
+
+} // namespace
+} // namespace hmmspec
