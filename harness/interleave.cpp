@@ -96,6 +96,25 @@ std::optional<std::string> problem(const ScenarioRun& run) {
   return std::nullopt;
 }
 
+// Whether every failure of the run is an operation of a later call that cannot be applied to
+// the world the event left (prepare_call reports it at the operation's line): the variant is
+// not a history the model can run, and tells nothing about the contract.
+bool operation_inapplicable(const ScenarioRun& run, const Scenario& v) {
+  auto at_operation = [&](const Failure& f) {
+    for (const Call& c : v.calls)
+      for (const MmOpLine& op : c.ops)
+        if (op.loc.line == f.loc.line && op.loc.file == f.loc.file) return true;
+    return false;
+  };
+  bool any = false;
+  for (const PartyResult& r : run.results)
+    for (const Failure& f : r.failures) {
+      if (!at_operation(f)) return false;
+      any = true;
+    }
+  return any && !run.divergence;
+}
+
 // Whether the event added last fired in the ground truth's run.
 bool fired(const ScenarioRun& run, const Scenario& v) {
   const PartyResult& truth = run.results.front();
@@ -159,6 +178,10 @@ InterleaveResult interleave(const Scenario& s, const std::vector<Party>& parties
         v.world.races.push_back(Race{site.addr, site.point, op, false, at, 0});
         ScenarioRun vr = run_scenario(v, parties);
         if (vr.results.empty() || !fired(vr, v)) break; // not reached
+        if (operation_inapplicable(vr, v)) {
+          ++res.inapplicable;
+          continue;
+        }
         ++res.interleavings;
         if (auto p = problem(vr)) res.findings.push_back(InterleaveFinding{std::move(v), *p});
       }

@@ -38,6 +38,9 @@ struct InterleaveResult {
   std::size_t candidates = 0;         // (point, entry, operation) variants tried
   std::size_t capped = 0;             // candidate sites left out by max_sites
   std::size_t interleavings = 0;      // variants whose event fired: reached and checked
+  // variants whose event fired but left a world a later call's operation cannot be applied to
+  // (mm_op_unsupported: a history the model does not cover); not checked
+  std::size_t inapplicable = 0;
   std::vector<InterleaveFinding> findings;
 };
 

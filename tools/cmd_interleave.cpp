@@ -57,7 +57,7 @@ void add_interleave_command(CLI::App& app, int& exit_code) {
     std::vector<Party> parties = ground_truth_first(all_parties());
     const ScenarioInputs inputs(a->builtin, a->files);
     const std::size_t total = inputs.size();
-    std::size_t bad = 0, skipped = 0, checked = 0, candidates = 0, findings = 0;
+    std::size_t bad = 0, skipped = 0, checked = 0, candidates = 0, findings = 0, inapplicable = 0;
     nlohmann::json jruns = nlohmann::json::array();
     for (std::size_t k = 0; k < total; ++k) {
       auto s = inputs.load(k);
@@ -67,12 +67,15 @@ void add_interleave_command(CLI::App& app, int& exit_code) {
       }
       InterleaveResult r = interleave(*s, parties, a->options);
       checked += r.interleavings;
+      inapplicable += r.inapplicable;
       candidates += r.candidates;
       findings += r.findings.size();
       std::string line = r.skipped ? fmt::format("skipped: {}", *r.skipped)
                                    : fmt::format("{} interleavings of {} tried, {} findings",
                                                  r.interleavings, r.candidates, r.findings.size());
       if (r.capped) line += fmt::format(" ({} sites left out)", r.capped);
+      if (r.inapplicable)
+        line += fmt::format(" ({} where a later operation cannot be applied)", r.inapplicable);
       std::cerr << fmt::format("interleave [{}/{}] {}: {}\n", k + 1, total, s->name, line);
       if (r.skipped) ++skipped;
       if (a->json) {
@@ -81,6 +84,7 @@ void add_interleave_command(CLI::App& app, int& exit_code) {
         j["tried"] = r.candidates;
         j["interleavings"] = r.interleavings;
         j["capped"] = r.capped;
+        j["inapplicable"] = r.inapplicable;
         j["findings"] = nlohmann::json::array();
         for (const InterleaveFinding& f : r.findings)
           j["findings"].push_back({{"what", f.what}, {"scenario", finding_text(f)}});
@@ -102,15 +106,21 @@ void add_interleave_command(CLI::App& app, int& exit_code) {
                               {"bad_input", bad},
                               {"tried", candidates},
                               {"interleavings", checked},
+                              {"inapplicable", inapplicable},
                               {"findings", findings},
                               {"seconds", seconds},
                               {"runs", jruns}});
     } else {
       std::cout << fmt::format("summary: {} scenarios ({} skipped{}) on parties [{}]: {} "
-                               "interleavings checked ({} variants tried) in {:.1f} s, {} "
+                               "interleavings checked ({} variants tried{}) in {:.1f} s, {} "
                                "findings\n",
                                total, skipped, bad ? fmt::format(", {} bad input", bad) : "",
-                               party_names(parties), checked, candidates, seconds, findings);
+                               party_names(parties), checked, candidates,
+                               inapplicable ? fmt::format(", {} where a later operation cannot "
+                                                          "be applied",
+                                                          inapplicable)
+                                            : "",
+                               seconds, findings);
     }
     if (bad)
       exit_code = kExitBadInput;

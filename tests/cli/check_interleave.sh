@@ -35,6 +35,19 @@ expect 1 '"findings": 2' "$hmmspec" interleave --plant --json "$plant"
 printf 'geometry tiny\nrange 0x0-0x1000\nbogus 1\n' >bad.hmm
 expect 2 "bad.hmm:3:1: unknown directive" "$hmmspec" interleave bad.hmm
 expect 2 "give scenario files or --builtin" "$hmmspec" interleave
+# the built-in suite: exactly the four v5.7 hugetlb scenarios where the seed itself breaks the
+# contract (docs/checking.md, "Interleavings"), no divergence, no other finding
+"$hmmspec" interleave --builtin >builtin.out 2>/dev/null
+printf '%s\n' hugetlb-fill hugetlb-first-request-2m hugetlb-later-request-ignored \
+  hugetlb-pud-none-slot >want
+sed -n 's/^FINDING in \([^ ]*\) .*/\1/p' builtin.out | sort >got
+if ! cmp -s want got || grep -q DIVERGENCE builtin.out; then
+  echo "FAIL interleave --builtin: findings $(paste -sd ' ' got), expected $(paste -sd ' ' want)"
+  fail=1
+else
+  echo "ok   interleave --builtin -> the four known v5.7 hugetlb findings"
+fi
+expect 0 "VIOLATION (kernel-5.7): call 1: driver contract C-NOPAGE at 0x14000" cat builtin.out
 # explain traces one hmm_range_fault: a driver loop is refused, as a sequence is
 expect 2 "makes its call by the driver loop" "$hmmspec" explain "$plant"
 exit $fail
