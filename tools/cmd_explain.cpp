@@ -74,31 +74,8 @@ nlohmann::json trace_json(const Scenario& s, const Outcome& ref, const Trace& t)
   return {{"pages", pages}, {"walks", walks}, {"call", hits_json(t.call)}};
 }
 
-// Call `k` (1-based) of a sequence as a scenario of one call: the world the reference's calls
-// 1..k-1 left with call k's operations applied (prepare_call), the range as call k issues it,
-// and call k's expectations. The reference is deterministic and every party is compared with
-// it call by call, so this is the world each agreeing party makes call k on. On an operation
-// that cannot be applied, its failure.
-std::variant<Scenario, Failure> scenario_of_call(const Scenario& s, std::size_t k) {
-  Scenario one = s;
-  one.calls.clear();
-  if (k <= 1) return one;
-  World w = s.world;
-  HmmRange range = s.range;
-  for (std::size_t c = 1; c < k; ++c) {
-    if (c > 1)
-      if (auto f = prepare_call(s, c, w, range)) return *f;
-    w = reference_hmm_range_fault(w, range, s.options, nullptr).world; // it always returns
-  }
-  if (auto f = prepare_call(s, k, w, range)) return *f;
-  one.world = std::move(w);
-  one.range = std::move(range);
-  one.expectations = s.calls[k - 2].expectations;
-  return one;
-}
-
 // `explain` of a sequence: every call (or call `only`), each traced on the reference from the
-// world the reference's earlier calls left (scenario_of_call) with its parties' outcomes of that
+// world the reference's earlier calls left (call_scenario) with its parties' outcomes of that
 // call beside it, from one run of the whole sequence on every party, each on the worlds its own
 // calls left; then the expectations that failed and the first divergence. Returns the exit code.
 int explain_sequence(const Scenario& s, const std::string& file, std::size_t only, bool json) {
@@ -108,7 +85,7 @@ int explain_sequence(const Scenario& s, const std::string& file, std::size_t onl
   nlohmann::json j = {{"scenario", s.name}, {"file", file}, {"calls", nlohmann::json::array()}};
   if (!json) std::cout << "scenario " << s.name << "  (" << file << "), " << ncalls << " calls\n";
   for (std::size_t k = only ? only : 1; k <= (only ? only : ncalls); ++k) {
-    auto one = scenario_of_call(s, k);
+    auto one = call_scenario(s, k);
     if (auto* f = std::get_if<Failure>(&one)) {
       std::cerr << fmt::format("{}:{}:{}: call {}: {}\n", f->loc.file, f->loc.line, f->loc.col, k,
                                f->message);
@@ -234,7 +211,7 @@ void add_explain_command(CLI::App& app, int& exit_code) {
       return;
     }
     if (ncalls > 1) { // --html --call K: the picture of call K
-      auto one = scenario_of_call(*s, *call);
+      auto one = call_scenario(*s, *call);
       if (auto* f = std::get_if<Failure>(&one)) {
         std::cerr << fmt::format("{}:{}:{}: {}\n", f->loc.file, f->loc.line, f->loc.col,
                                  f->message);
