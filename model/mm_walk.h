@@ -29,10 +29,10 @@ inline u64 next_entry(const Geometry& g, Level l, u64 addr) {
   return (addr & g.mask(l)) + g.size(l);
 }
 
-// Calls f(addr, PTE slot) for every PTE slot a table holds in [start, end), skipping whole
-// entries of upper levels that are none. Upper entries are tables or none (upper_unsupported).
-template <typename WorldRef, typename F>
-void for_each_pte(WorldRef& w, u64 start, u64 end, F&& f) {
+// Calls f(addr) for every page in [start, end) whose upper entries are all tables, skipping
+// whole entries of upper levels that are not (upper_unsupported: they are none).
+template <typename F>
+void for_each_pte_address(const World& w, u64 start, u64 end, F&& f) {
   const Geometry& g = w.geom;
   const std::vector<Level> uppers = upper_levels(g);
   u64 addr = start;
@@ -49,33 +49,25 @@ void for_each_pte(WorldRef& w, u64 start, u64 end, F&& f) {
       addr = next;
       continue;
     }
-    if (auto* slot = w.find_slot_mut(Level::Pte, addr)) f(addr, slot);
+    f(addr);
     addr += g.page_size();
   }
+}
+
+// Calls f(addr, PTE slot) for every PTE slot a table holds in [start, end).
+template <typename F>
+void for_each_pte(World& w, u64 start, u64 end, F&& f) {
+  for_each_pte_address(w, start, end, [&](u64 addr) {
+    if (u64* slot = w.find_slot_mut(Level::Pte, addr)) f(addr, slot);
+  });
 }
 
 // The same, reading: f(addr, word) for every PTE word a table holds in [start, end).
 template <typename F>
 void for_each_pte_word(const World& w, u64 start, u64 end, F&& f) {
-  const Geometry& g = w.geom;
-  const std::vector<Level> uppers = upper_levels(g);
-  u64 addr = start;
-  while (addr < end) {
-    u64 next = 0;
-    for (Level l : uppers) {
-      if (w.entry_at(l, addr).kind != Kind::Table) {
-        next = next_entry(g, l, addr);
-        break;
-      }
-    }
-    if (next) {
-      if (next <= addr) return;
-      addr = next;
-      continue;
-    }
+  for_each_pte_address(w, start, end, [&](u64 addr) {
     if (const u64* slot = w.find_slot(Level::Pte, addr)) f(addr, *slot);
-    addr += g.page_size();
-  }
+  });
 }
 
 } // namespace hmmspec::mm_walk
