@@ -20,10 +20,6 @@ using mm_walk::for_each_pte_word;
 
 namespace {
 
-constexpr u64 kSoftDirty =
-    1ull << 11;                     // _PAGE_SOFT_DIRTY; on a swap PTE, _PAGE_SWP_SOFT_DIRTY is RW
-constexpr u64 kUffdWp = 1ull << 10; // _PAGE_UFFD_WP; on a swap PTE, _PAGE_SWP_UFFD_WP is USER
-
 // The page of a present PTE that migrate_vma_collect_pmd collects: vm_normal_page finds it
 // and it has a mapping (mm/migrate.c:2305-2314 at v5.7). Zero-page, special and devmap PTEs
 // are refused by migrate_unsupported before.
@@ -49,16 +45,16 @@ u64 new_pte(const World& w, const Vma& v, u64 pfn) {
 void migrate_page(World& w, const Vma& v, u64* slot, const Entry& e, bool to_device, u64 owner) {
   const u64 old = *slot;
   const bool write_entry = (e.kind == Kind::Device) ? e.write : (old & RW) != 0; // :2293, :2307
-  const bool soft_dirty = old & kSoftDirty;
-  const bool uffd_wp = old & kUffdWp;
+  const bool soft_dirty = old & SOFT_DIRTY;
+  const bool uffd_wp = old & UFFD_WP;
   const u64 pfn = w.alloc_pfns(1);
   if (w.shared_pfns.contains(e.pfn)) w.shared_pfns.insert(pfn); // mapped elsewhere too
   u64 pte = new_pte(w, v, pfn);
-  if (soft_dirty) pte |= kSoftDirty; // :237-238
+  if (soft_dirty) pte |= SOFT_DIRTY; // :237-238
   if (write_entry && (v.flags & vm::WRITE))
     pte |= RW; // :244-245, maybe_mkwrite
   else if (!write_entry && uffd_wp)
-    pte |= kUffdWp; // :246-247
+    pte |= UFFD_WP; // :246-247
   if (!to_device) {
     *slot = pte;
     return;
@@ -124,7 +120,7 @@ std::optional<std::string> migrate_unsupported(const World& w, const MmOp& op) {
       why = fmt::format("{:#x} is a special PTE in an anonymous VMA (vm_normal_page would report "
                         "a bad page map, mm/memory.c at v5.7): not modelled",
                         addr);
-    else if (collected_present(e) && (word & kUffdWp))
+    else if (collected_present(e) && (word & UFFD_WP))
       why = fmt::format("{:#x} has the uffd-wp bit: remove_migration_pte sets _PAGE_UFFD_WP on "
                         "the device-private entry it makes (mm/migrate.c:253-254 at v5.7), in "
                         "the entry's offset; not modelled",

@@ -35,12 +35,10 @@ constexpr std::array<std::pair<Prot, std::string_view>, 3> kProts{{
 
 // Bits of a present PTE that pte_modify keeps (_PAGE_CHG_MASK,
 // arch/x86/include/asm/pgtable_types.h:128-131 at v5.7): the pfn, PCD, PWT, SPECIAL,
-// ACCESSED, DIRTY, SOFT_DIRTY (bit 11), DEVMAP and UFFD_WP (bit 10); _PAGE_ENC is 0 here.
-constexpr u64 kSoftDirty = 1ull << 11;
-constexpr u64 kUffdWp = 1ull << 10;
+// ACCESSED, DIRTY, SOFT_DIRTY, DEVMAP and UFFD_WP; _PAGE_ENC is 0 here.
 u64 chg_mask(const Geometry& g) {
-  return pfn_mask(g.page_shift) | PCD | PWT | SPECIAL | ACCESSED | DIRTY | kSoftDirty | DEVMAP |
-         kUffdWp;
+  return pfn_mask(g.page_shift) | PCD | PWT | SPECIAL | ACCESSED | DIRTY | SOFT_DIRTY | DEVMAP |
+         UFFD_WP;
 }
 
 // vm_get_page_prot for a VMA's new flags (protection_map, arch/x86/include/asm/pgtable_types.h:

@@ -19,10 +19,6 @@ using mm_walk::pieces;
 
 namespace {
 
-constexpr u64 kSoftDirty =
-    1ull << 11;                     // _PAGE_SOFT_DIRTY; as a swap bit, _PAGE_SWP_SOFT_DIRTY is RW
-constexpr u64 kUffdWp = 1ull << 10; // _PAGE_UFFD_WP; as a swap bit, _PAGE_SWP_UFFD_WP is USER
-
 // A page madvise_cold_or_pageout_pte_range isolates for reclaim (mm/madvise.c:392-462 at
 // v5.7): a present PTE (protnone included) whose page vm_normal_page finds, mapped once.
 bool reclaimed(const World& w, const Entry& e) {
@@ -101,8 +97,8 @@ void apply_reclaim(World& w, const MmOp& op) {
       used.insert(next);
       const Entry s{.kind = Kind::Swap, .swap_type = 0, .offset = next};
       u64 swp = encode(w.geom, Level::Pte, s).word;
-      if (old & kSoftDirty) swp |= RW;
-      if (old & kUffdWp) swp |= USER;
+      if (old & SOFT_DIRTY) swp |= RW;
+      if (old & UFFD_WP) swp |= USER;
       *slot = swp;
     });
   }

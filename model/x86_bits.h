@@ -20,19 +20,21 @@ using u64 = std::uint64_t;
 namespace x86 {
 
 // --- Hardware and software bits of a page-table word -----------------------------------
-inline constexpr u64 PRESENT = 1ull << 0;  // the MMU may use the entry
-inline constexpr u64 RW = 1ull << 1;       // writable; in swap words: soft-dirty (stripped)
-inline constexpr u64 USER = 1ull << 2;     // user accessible; in swap words: uffd-wp (stripped)
-inline constexpr u64 PWT = 1ull << 3;      // write-through (unused by hmm)
-inline constexpr u64 PCD = 1ull << 4;      // cache disable (unused by hmm)
-inline constexpr u64 ACCESSED = 1ull << 5; // set by the CPU; ignored by the *_none tests
-inline constexpr u64 DIRTY = 1ull << 6;    // set by the CPU; ignored by the *_none tests
-inline constexpr u64 PSE = 1ull << 7;      // leaf at PMD/PUD level (huge page); PAT on PTEs
-inline constexpr u64 GLOBAL = 1ull << 8;   // global TLB entry when PRESENT ...
-inline constexpr u64 PROTNONE = GLOBAL;    // ... and the NUMA-hint "protnone" mark when not
-inline constexpr u64 SPECIAL = 1ull << 9;  // SOFTW1: no struct page behind it (or zero page)
-inline constexpr u64 DEVMAP = 1ull << 58;  // SOFTW4: ZONE_DEVICE (fsdax) mapping (v5.7, 6.1)
-inline constexpr u64 NX = 1ull << 63;      // no-execute
+inline constexpr u64 PRESENT = 1ull << 0;     // the MMU may use the entry
+inline constexpr u64 RW = 1ull << 1;          // writable; in swap words: soft-dirty (stripped)
+inline constexpr u64 USER = 1ull << 2;        // user accessible; in swap words: uffd-wp (stripped)
+inline constexpr u64 PWT = 1ull << 3;         // write-through (unused by hmm)
+inline constexpr u64 PCD = 1ull << 4;         // cache disable (unused by hmm)
+inline constexpr u64 ACCESSED = 1ull << 5;    // set by the CPU; ignored by the *_none tests
+inline constexpr u64 DIRTY = 1ull << 6;       // set by the CPU; ignored by the *_none tests
+inline constexpr u64 PSE = 1ull << 7;         // leaf at PMD/PUD level (huge page); PAT on PTEs
+inline constexpr u64 GLOBAL = 1ull << 8;      // global TLB entry when PRESENT ...
+inline constexpr u64 PROTNONE = GLOBAL;       // ... and the NUMA-hint "protnone" mark when not
+inline constexpr u64 SPECIAL = 1ull << 9;     // SOFTW1: no struct page behind it (or zero page)
+inline constexpr u64 UFFD_WP = 1ull << 10;    // SOFTW2: uffd write-protect (swap words: USER)
+inline constexpr u64 SOFT_DIRTY = 1ull << 11; // SOFTW3: soft-dirty (swap words: RW)
+inline constexpr u64 DEVMAP = 1ull << 58;     // SOFTW4: ZONE_DEVICE (fsdax) mapping (v5.7, 6.1)
+inline constexpr u64 NX = 1ull << 63;         // no-execute
 
 // 6.12 moved software bit 4, and _PAGE_DEVMAP with it, to bit 57; bit 58 became software bit 5,
 // _PAGE_SAVED_DIRTY (6.12 arch/x86/include/asm/pgtable_types.h:24-40), which hmm never reads
