@@ -9,6 +9,7 @@
 
 #include "model/race.h"
 #include "model/scenario_format.h"
+#include "model/table_tree.h"
 
 namespace hmmspec {
 
@@ -45,26 +46,6 @@ void sites_in(const World& w, const HmmRange& r, std::set<Site>& out) {
       }
     }
   }
-}
-
-// Whether the page tables form a tree: no bad entry above the PTEs (outside hugetlb slots) and
-// no table reached twice. The events are specified for such worlds only (docs/spec.md, 6a:
-// elsewhere a lookup from the root and the kernel's held pointers see different tables).
-bool forms_a_tree(const World& w, Level l, u64 table, u64 base, std::set<u64>& seen) {
-  const Geometry& g = w.geom;
-  if (l == Level::P4d && g.p4d_folded()) l = Level::Pud;
-  if (!w.tables().contains(table)) return true;
-  if (!seen.insert(table).second) return false;
-  const u64* words = w.table_words(table);
-  for (unsigned i = 0; i < g.entries(l); ++i) {
-    const u64 addr = base + (u64(i) << g.shift(l));
-    if (l == Level::Pte || words[i] == 0 || w.context_at(l, addr) == Context::HugetlbSlot) continue;
-    const Kind k = classify(g, l, words[i], w.zero_pfn).kind;
-    if (k == Kind::Bad) return false;
-    if (k == Kind::Table && !forms_a_tree(w, below(l), table_pfn(g, words[i]), addr, seen))
-      return false;
-  }
-  return true;
 }
 
 // The scenario as interleave runs it: its driver loop (or the default), no expectations and
@@ -137,8 +118,7 @@ InterleaveResult interleave(const Scenario& s, const std::vector<Party>& parties
         fmt::format("the range has {} pages (more than {})", s.range.pfns.size(), o.max_pages);
     return res;
   }
-  std::set<u64> seen;
-  if (!forms_a_tree(s.world, Level::Pgd, s.world.root_pfn(), 0, seen)) {
+  if (!tables_form_a_tree(s.world)) {
     res.skipped = "its page tables do not form a tree (docs/spec.md, 6a: events are specified "
                   "for trees)";
     return res;
