@@ -758,7 +758,7 @@ void io_case(Io& s, FuzzCase& c) {
     page(s, in.page, c.start_page, pages_in_range, f.va_pages - 1, f);
     u64 error = in.what.error, np = in.what.no_progress;
     pick(s, error,
-         {0, 0, 0, 0, 0, 0, 0, 0, fault::OOM, fault::SIGBUS, fault::HWPOISON, fault::SIGSEGV,
+         {0, 0, 0, 0, 0, 0, 0, 0, fault::OOM, fault::VM_SIGBUS, fault::HWPOISON, fault::VM_SIGSEGV,
           fault::MAJOR, fault::RETRY, fault::HWPOISON_LARGE},
          0, 0xffffffff);
     flag(s, in.what.invalidate);

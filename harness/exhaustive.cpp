@@ -370,10 +370,10 @@ void ExhaustiveSpace::build_world(Scenario& s, const Layout& l, unsigned injecti
   const u64 last_page = end_ - geom_.page_size();
   switch (injection) {
   case 1:
-    w.injections[start_] = Injection{.error = fault::SIGBUS};
+    w.injections[start_] = Injection{.error = fault::VM_SIGBUS};
     break;
   case 2:
-    w.injections[last_page] = Injection{.error = fault::SIGBUS};
+    w.injections[last_page] = Injection{.error = fault::VM_SIGBUS};
     break;
   case 3:
     w.injections[start_] = Injection{.invalidate = true};

@@ -96,12 +96,12 @@ unsigned fault_pte_marker(Ctx& c, u64* slot, const Entry& e) {
     // SIGBUS (6.1 mm/memory.c:3757-3758).
     if (private_anon(c.vma) || !e.marker) {
       warn_once(c, "mm/memory.c:3757");
-      return fault::SIGBUS;
+      return fault::VM_SIGBUS;
     }
   } else {
     if (!e.marker) { // F-MARKER-ANON in 6.12: only an empty marker (6.12 mm/memory.c:4003)
       warn_once(c, "mm/memory.c:4003");
-      return fault::SIGBUS;
+      return fault::VM_SIGBUS;
     }
     if (e.marker & kMarkerPoisoned) return fault::HWPOISON; // F-MARKER-POISONED (:4007-4008)
   }
@@ -173,7 +173,7 @@ unsigned fault_pte(Ctx& c, u64* slot) {
   case Kind::Marker:
     return fault_pte_marker(c, slot, e);
   case Kind::SwapinError: // F-SWAPIN-ERROR: 6.1 do_swap_page (6.1 mm/memory.c:3820-3821)
-    return fault::SIGBUS;
+    return fault::VM_SIGBUS;
   case Kind::Hwpoison: // F-HWPOISON
     return fault::HWPOISON;
   default:
@@ -309,7 +309,7 @@ unsigned fault_pmd(Ctx& c, u64* slot) {
     return 0;
   case Kind::Table: {
     u64* ptes = c.w.table_words_mut(table_pfn(g, *slot));
-    if (!ptes) return fault::SIGBUS; // F-NO-TABLE
+    if (!ptes) return fault::VM_SIGBUS; // F-NO-TABLE
     return fault_pte(c, ptes + g.index(Level::Pte, c.addr));
   }
   default:
@@ -333,13 +333,13 @@ unsigned fault_pud(Ctx& c, u64* slot) {
     // VMA. Anonymous PUD THPs do not exist in v5.7: the kernel would walk the leaf as a table,
     // the model refuses with SIGBUS.
     if (!c.write || (e.write && !e.protnone && (*slot & PRESENT))) return 0;
-    if (c.vma.anonymous) return fault::SIGBUS;
+    if (c.vma.anonymous) return fault::VM_SIGBUS;
     *slot = enc(c.w, Level::Pud,
                 Entry{.kind = Kind::Huge, .pfn = e.pfn, .write = true, .devmap = e.devmap});
     return 0;
   default: {
     u64* pmds = c.w.table_words_mut(table_pfn(g, *slot));
-    if (!pmds) return fault::SIGBUS; // F-NO-TABLE
+    if (!pmds) return fault::VM_SIGBUS; // F-NO-TABLE
     return fault_pmd(c, pmds + g.index(Level::Pmd, c.addr));
   }
   }
@@ -360,7 +360,7 @@ unsigned fault_hugetlb(Ctx& c) {
   Level l = c.vma.hugetlb_size == g.size(Level::Pud) ? Level::Pud : Level::Pmd;
   u64 base = c.addr & ~(c.vma.hugetlb_size - 1);
   u64* slot = c.w.ensure_slot(l, base);
-  if (!slot) return fault::SIGBUS; // F-NO-TABLE
+  if (!slot) return fault::VM_SIGBUS; // F-NO-TABLE
   Entry e = classify(g, l, *slot, c.w.zero_pfn, Context::HugetlbSlot);
   u64 pages = c.vma.hugetlb_size >> g.page_shift;
   auto put = [&](u64 pfn, bool write) {
@@ -430,7 +430,7 @@ unsigned fault_body(Ctx& c) {
   for (Level l = Level::Pgd; l != Level::Pud; l = below(l)) {
     if (l == Level::P4d && g.p4d_folded()) continue;
     u64* words = c.w.table_words_mut(table);
-    if (!words) return fault::SIGBUS; // F-NO-TABLE
+    if (!words) return fault::VM_SIGBUS; // F-NO-TABLE
     u64* slot = words + g.index(l, c.addr);
     if (word_none(l, g.levels, *slot)) {
       Level next = below(l);
@@ -442,7 +442,7 @@ unsigned fault_body(Ctx& c) {
     table = table_pfn(g, *slot);
   }
   u64* puds = c.w.table_words_mut(table);
-  if (!puds) return fault::SIGBUS;
+  if (!puds) return fault::VM_SIGBUS;
   return fault_pud(c, puds + g.index(Level::Pud, c.addr));
 }
 

@@ -24,22 +24,24 @@
 
 namespace hmmspec {
 
-// handle_mm_fault flags (FAULT_FLAG_*) and result bits (VM_FAULT_*), kernel values.
+// handle_mm_fault flags (FAULT_FLAG_*) and result bits (VM_FAULT_*), kernel values. The two
+// signal bits keep their VM_ prefix: SIGBUS and SIGSEGV are <signal.h> macros.
 namespace fault {
 inline constexpr unsigned FLAG_WRITE = 0x01;
 inline constexpr unsigned FLAG_REMOTE = 0x80;
 inline constexpr unsigned OOM = 0x1;
-inline constexpr unsigned SIGBUS = 0x2;
+inline constexpr unsigned VM_SIGBUS = 0x2;
 inline constexpr unsigned MAJOR = 0x4;
 inline constexpr unsigned WRITE = 0x8;
 inline constexpr unsigned HWPOISON = 0x10;
 inline constexpr unsigned HWPOISON_LARGE = 0x20;
-inline constexpr unsigned SIGSEGV = 0x40;
+inline constexpr unsigned VM_SIGSEGV = 0x40;
 inline constexpr unsigned NOPAGE = 0x100;
 inline constexpr unsigned LOCKED = 0x200;
 inline constexpr unsigned RETRY = 0x400;
 inline constexpr unsigned FALLBACK = 0x800;
-inline constexpr unsigned ERROR = OOM | SIGBUS | SIGSEGV | HWPOISON | HWPOISON_LARGE | FALLBACK;
+inline constexpr unsigned ERROR =
+    OOM | VM_SIGBUS | VM_SIGSEGV | HWPOISON | HWPOISON_LARGE | FALLBACK;
 } // namespace fault
 
 struct Table {

@@ -2,7 +2,6 @@
 // The benchmark tables at every --shrink a quick run uses: pfns[] has one entry per page of
 // the range, every entry a table writes lies in its range (the PTE loops once wrote a whole
 // PMD chunk of requests past a shrunk pfns[]), and every built party agrees on the table.
-// Before GoogleTest: its <signal.h> defines SIGBUS and SIGSEGV as macros (see world.h).
 #include "bench/measure.h"
 #include "bench/tables.h"
 

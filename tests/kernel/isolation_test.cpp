@@ -13,8 +13,6 @@
 #include "kernel/session.h"
 #include "tests/kernel/world_fixture.h"
 
-// After the model: <signal.h> defines SIGBUS and SIGSEGV as macros, which model/world.h also
-// uses as names inside namespace hmmspec::fault.
 #include <csetjmp>
 #include <csignal>
 

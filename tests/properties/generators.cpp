@@ -200,8 +200,8 @@ Gen<InjectionDesc> gen_injection(u64 first, u64 pages) {
     switch (*gen::inRange(0, 3)) {
     case 0:
       i.error = *gen::elementOf(std::vector<unsigned>{
-          fault::SIGBUS, fault::OOM, fault::HWPOISON, fault::SIGSEGV, fault::HWPOISON_LARGE,
-          fault::FALLBACK, fault::MAJOR, fault::SIGBUS | fault::MAJOR});
+          fault::VM_SIGBUS, fault::OOM, fault::HWPOISON, fault::VM_SIGSEGV, fault::HWPOISON_LARGE,
+          fault::FALLBACK, fault::MAJOR, fault::VM_SIGBUS | fault::MAJOR});
       break;
     case 1:
       i.invalidate = true;

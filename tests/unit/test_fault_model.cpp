@@ -6,11 +6,6 @@
 
 #include <csignal>
 
-// <csignal>, which GoogleTest pulls in, defines SIGBUS and SIGSEGV as macros; they would
-// rewrite fault::SIGBUS and fault::SIGSEGV in model/world.h.
-#undef SIGBUS
-#undef SIGSEGV
-
 #include "model/fault.h"
 
 #include <array>
@@ -701,13 +696,13 @@ TEST(FaultPmdTable, PointerToMemoryWithoutATableIsSigbus) { // F-NO-TABLE
   f.vma(0x100000, 0x200000, RW_);
   f.put(Level::Pmd, 0x100000, Entry{.kind = Kind::Table, .pfn = 0x777});
   World before = f.w;
-  EXPECT_EQ(f.fault(0x100000, R), fault::SIGBUS);
+  EXPECT_EQ(f.fault(0x100000, R), fault::VM_SIGBUS);
   EXPECT_EQ(without_log(f.w), before);
   // Also at the root.
   Fx g;
   g.vma(0x100000, 0x200000, RW_);
   g.put(Level::Pgd, 0x100000, Entry{.kind = Kind::Table, .pfn = 0x777});
-  EXPECT_EQ(g.fault(0x100000, R), fault::SIGBUS);
+  EXPECT_EQ(g.fault(0x100000, R), fault::VM_SIGBUS);
 }
 
 // --- PUD level --------------------------------------------------------------------------------
@@ -745,7 +740,7 @@ TEST(FaultHugePud, WriteToReadOnlyAnonPudIsSigbus) { // F-HUGE-PUD
   f.vma(GiB, 2 * GiB, RW_);
   f.put(Level::Pud, GiB, Entry{.kind = Kind::Huge, .pfn = 0x40000});
   World before = f.w;
-  EXPECT_EQ(f.fault(GiB, W), fault::SIGBUS);
+  EXPECT_EQ(f.fault(GiB, W), fault::VM_SIGBUS);
   EXPECT_EQ(without_log(f.w), before);
 }
 
@@ -897,7 +892,7 @@ TEST(FaultHugetlb, BlockedSlotIsSigbus) { // F-NO-TABLE
   Fx f;
   f.vma(kHuge2m, kHuge2m + 4 * MiB, RW_ | vm::HUGETLB, true, 2 * MiB);
   f.put(Level::Pud, kHuge2m, Entry{.kind = Kind::Huge, .pfn = 0x80000});
-  EXPECT_EQ(f.fault(kHuge2m, R), fault::SIGBUS);
+  EXPECT_EQ(f.fault(kHuge2m, R), fault::VM_SIGBUS);
 }
 
 // --- injections -----------------------------------------------------------------------------
@@ -905,12 +900,12 @@ TEST(FaultHugetlb, BlockedSlotIsSigbus) { // F-NO-TABLE
 TEST(FaultInjection, ErrorBitsAreReturnedWithNoChange) { // F-INJECT-ERROR
   Fx f;
   f.vma(0x100000, 0x200000, RW_);
-  f.w.injections[0x101000] = Injection{.error = fault::SIGBUS | fault::MAJOR, .no_progress = 3};
+  f.w.injections[0x101000] = Injection{.error = fault::VM_SIGBUS | fault::MAJOR, .no_progress = 3};
   World before = f.w;
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(f.fault(0x101234, W), fault::SIGBUS | fault::MAJOR);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(f.fault(0x101234, W), fault::VM_SIGBUS | fault::MAJOR);
   EXPECT_EQ(without_log(f.w), before); // the injection stays, nothing is consumed
   ASSERT_EQ(f.w.log.size(), 3u);
-  EXPECT_EQ(f.w.log[2].result, fault::SIGBUS | fault::MAJOR);
+  EXPECT_EQ(f.w.log[2].result, fault::VM_SIGBUS | fault::MAJOR);
   // Another page is not affected.
   EXPECT_EQ(f.fault(0x102000, W), 0u);
   EXPECT_EQ(f.at(Level::Pte, 0x102000).kind, Kind::Page);
@@ -1222,11 +1217,11 @@ TEST(Fault6x, UffdWpMarkerIn6_1AnonVmaWarnsAndIsSigbus) { // F-MARKER-ANON
   f.put(Level::Pte, 0x100000, Entry{.kind = Kind::Marker, .marker = kMarkerUffdWp});
   f.put(Level::Pte, 0x101000, Entry{.kind = Kind::Marker, .marker = kMarkerUffdWp});
   u64 before = f.word(Level::Pte, 0x100000);
-  EXPECT_EQ(f.fault(0x100000, W), fault::SIGBUS);
+  EXPECT_EQ(f.fault(0x100000, W), fault::VM_SIGBUS);
   EXPECT_EQ(f.word(Level::Pte, 0x100000), before);
   ASSERT_EQ(f.w.reports.size(), 1u);
   EXPECT_EQ(f.w.reports[0], (KernelReport{KernelReport::Kind::Warn, "mm/memory.c:3757", 0x100000}));
-  EXPECT_EQ(f.fault(0x101000, R), fault::SIGBUS);
+  EXPECT_EQ(f.fault(0x101000, R), fault::VM_SIGBUS);
   EXPECT_EQ(f.w.reports.size(), 1u) << "WARN_ON_ONCE";
   EXPECT_EQ(f.hits(), 0u);
 }
@@ -1275,7 +1270,7 @@ TEST(Fault6x, EmptyMarkerWarnsAndIsSigbus) { // F-MARKER-ANON (an empty marker)
         f.w.put_entry(Level::Pte, 0x100000, Entry{.kind = Kind::Page, .pfn = 1}, Context::Normal));
     *f.w.find_slot_mut(Level::Pte, 0x100000) = swp_word(marker_type, 0);
     ASSERT_EQ(f.at(Level::Pte, 0x100000).kind, Kind::Marker);
-    EXPECT_EQ(f.fault(0x100000, R), fault::SIGBUS);
+    EXPECT_EQ(f.fault(0x100000, R), fault::VM_SIGBUS);
     ASSERT_EQ(f.w.reports.size(), 1u);
     EXPECT_EQ(f.w.reports[0].where, where);
   }
@@ -1286,7 +1281,7 @@ TEST(Fault6x, SwapinErrorIsSigbusIn6_1) { // F-SWAPIN-ERROR
   f.vma(0x100000, 0x200000, RW_);
   f.put(Level::Pte, 0x100000, Entry{.kind = Kind::SwapinError, .pfn = 0x55});
   World before = f.w;
-  EXPECT_EQ(f.fault(0x100000, W), fault::SIGBUS);
+  EXPECT_EQ(f.fault(0x100000, W), fault::VM_SIGBUS);
   EXPECT_EQ(without_log(f.w), before);
 }
 

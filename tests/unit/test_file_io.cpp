@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // model/file_io.h: every input is read with one size limit and fails with the OS's reason.
-// Before GoogleTest: its <signal.h> defines SIGBUS and SIGSEGV as macros (see world.h).
 #include "model/file_io.h"
 #include "model/scenario_format.h"
 

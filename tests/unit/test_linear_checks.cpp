@@ -2,7 +2,6 @@
 // Parsing and checking in time proportional to the input: duplicate rule lines are found
 // with a set, and `expect pfn` lines are checked run by run (model/word_runs.h) against the
 // outcome, with the same verdict and message as a page-by-page check.
-// Before GoogleTest: its <signal.h> defines SIGBUS and SIGSEGV as macros (see world.h).
 #include "model/scenario_format.h"
 #include "model/word_runs.h"
 

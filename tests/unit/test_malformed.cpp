@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Every file in tests/malformed/ must fail to parse at exactly the position its first line
 // names: `# error: LINE:COL: SUBSTRING-OF-MESSAGE`.
-// Before GoogleTest: its <signal.h> defines SIGBUS and SIGSEGV as macros (see world.h).
 #include "model/scenario_format.h"
 
 #include <algorithm>

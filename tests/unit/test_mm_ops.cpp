@@ -6,11 +6,6 @@
 
 #include <csignal>
 
-// <csignal>, which GoogleTest pulls in, defines SIGBUS and SIGSEGV as macros; they would
-// rewrite fault::SIGBUS and fault::SIGSEGV in model/world.h.
-#undef SIGBUS
-#undef SIGSEGV
-
 #include "model/fault.h"
 #include "model/mm_ops.h"
 #include "tests/unit/scenario_parsing.h"

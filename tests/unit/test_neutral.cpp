@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The version-neutral outcome (model/neutral.h) and the translation of worlds and ranges
 // between kernel versions (model/translate.h).
-// (the model's headers first, and the macros undefined after GoogleTest: model/world.h names
-// fault::SIGBUS and fault::SIGSEGV, which <signal.h>, pulled in by GoogleTest, defines)
 #include "model/neutral.h"
 #include "model/range_v6.h"
 #include "model/swap_layout.h"
@@ -13,9 +11,6 @@
 
 #include <string>
 #include <variant>
-
-#undef SIGBUS
-#undef SIGSEGV
 
 namespace hmmspec {
 namespace {
@@ -124,7 +119,7 @@ TEST(Neutral, EntriesAreLogicalWhateverTheWordsAndTablePfns) {
 
 TEST(Neutral, OutcomeGathersEveryPart) {
   World w = world(V61);
-  w.log.push_back(Event{Event::Type::Fault, 0x100000, fault::FLAG_REMOTE, fault::SIGBUS});
+  w.log.push_back(Event{Event::Type::Fault, 0x100000, fault::FLAG_REMOTE, fault::VM_SIGBUS});
   w.notifier.seq = 4;
   w.reports.push_back(KernelReport{KernelReport::Kind::Warn, "mm/memory.c:3757", 0x100000});
   HmmRange r;

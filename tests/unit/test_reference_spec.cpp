@@ -11,11 +11,6 @@
 
 #include <csignal>
 
-// <csignal>, which GoogleTest pulls in, defines SIGBUS and SIGSEGV as macros; they would
-// rewrite fault::SIGBUS and fault::SIGSEGV in model/world.h.
-#undef SIGBUS
-#undef SIGSEGV
-
 #include <algorithm>
 #include <deque>
 #include <filesystem>

@@ -2,7 +2,6 @@
 // The run-length containers of the outcome and the trace are lossless: RunLog (the fault log)
 // reads and compares as the vector of its entries, and the Trace's page runs give every page
 // the rules, in order, that a per-page list would hold.
-// Before GoogleTest: its <signal.h> defines SIGBUS and SIGSEGV as macros (see world.h).
 #include "model/reference.h"
 #include "model/trace.h"
 #include "model/world.h"

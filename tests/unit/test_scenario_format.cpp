@@ -4,9 +4,8 @@
 // is canonical, and check_expectations reports exactly the unmet expectations.
 #include "model/scenario_format.h"
 
-// GoogleTest pulls in <signal.h>, whose SIGBUS macro hides fault::SIGBUS: take it first.
 namespace {
-constexpr unsigned kFaultSigbus = hmmspec::fault::SIGBUS;
+constexpr unsigned kFaultSigbus = hmmspec::fault::VM_SIGBUS;
 } // namespace
 
 #include <fmt/format.h>

@@ -8,11 +8,6 @@
 #include <csignal>
 #include <utility>
 
-// <csignal>, which GoogleTest pulls in, defines SIGBUS and SIGSEGV as macros; they would
-// rewrite fault::SIGBUS and fault::SIGSEGV in model/world.h.
-#undef SIGBUS
-#undef SIGSEGV
-
 #include "model/world.h"
 
 namespace hmmspec {

@@ -196,7 +196,7 @@ Scenario random_scenario(u64 seed) {
     Injection inj;
     switch (g.below(4)) {
     case 0:
-      inj.error = g.pick<unsigned>({0x2 /* SIGBUS */, fault::HWPOISON, fault::OOM, fault::MAJOR});
+      inj.error = g.pick<unsigned>({fault::VM_SIGBUS, fault::HWPOISON, fault::OOM, fault::MAJOR});
       break;
     case 1:
       inj.invalidate = true;
