@@ -3,8 +3,6 @@
 // and merging"): K/N parses or is refused, the shards of any bound are disjoint and cover it,
 // a shard runs exactly its cases, a summary is read back or refused with the field named, and
 // the merge of summaries finds gaps, overlaps, mismatches and the first divergence by case.
-// (the model's headers first: model/world.h names fault::VM_SIGBUS and fault::VM_SIGSEGV, which
-// <signal.h>, pulled in by GoogleTest, defines as macros)
 #include "harness/exhaustive.h"
 #include "harness/exhaustive_shards.h"
 #include "model/reference.h"

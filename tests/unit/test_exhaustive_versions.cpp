@@ -3,8 +3,6 @@
 // makes worlds of that version with the 6.x API's request bits, and its PTE palette holds the
 // kinds only 6.x words and worlds can (device-exclusive, read-exclusive migration, PTE markers,
 // 6.1 swapin errors or 6.12 poisoned markers, device-coherent pages); v5.7's space is as it was.
-// (the model's headers first: model/world.h names fault::VM_SIGBUS and fault::VM_SIGSEGV, which
-// <signal.h>, pulled in by GoogleTest, defines as macros)
 #include "harness/exhaustive.h"
 #include "model/range_v6.h"
 #include "model/swap_layout.h"

@@ -5,8 +5,6 @@
 // inputs exactly, a broken party is caught and shrunk, and the corpus in fuzz/corpus/ still
 // decodes under the current encoding (its manifest) and replays on every built party with no
 // divergence.
-// (the model's headers first: model/world.h names fault::VM_SIGBUS and fault::VM_SIGSEGV, which
-// <signal.h>, pulled in by GoogleTest, defines as macros)
 #include "fuzz/byte_source.h"
 #include "fuzz/campaign.h"
 #include "fuzz/case_io.h"

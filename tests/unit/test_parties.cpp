@@ -3,8 +3,6 @@
 // harness/divergence.h): names given on the command line parse to the built entries, the
 // ground truth comes first by kind, a run names the party that departs and the ground truth,
 // and a divergence reads the same wherever it is printed.
-// (the model's headers first: model/world.h names fault::SIGBUS and fault::SIGSEGV, which
-// <signal.h>, pulled in by GoogleTest, defines as macros)
 #include "harness/check.h"
 #include "harness/divergence.h"
 #include "harness/parties.h"

@@ -2,8 +2,6 @@
 // The picture of a walk (harness/picture.h): its cells cover the range once, in order, cut
 // where a party differs and named by it; the tree shows the tables over the range with runs of
 // none slots; the VMAs and gaps tile the range; the caps bound what is gathered.
-// (the model's headers first: model/world.h names fault::SIGBUS and fault::SIGSEGV, which
-// <signal.h>, pulled in by GoogleTest, defines as macros)
 #include "harness/check.h"
 #include "harness/picture.h"
 #include "model/reference.h"

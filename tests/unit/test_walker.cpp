@@ -3,8 +3,6 @@
 // reference (and the kernel party when built) on those scenarios and on seeded random tiny
 // worlds holding every entry kind at every level, the in-place API, and the bit-level
 // shortcuts of impl/shortcuts.h against the formulas they replace.
-// The model headers come first: model/world.h names fault::SIGBUS and fault::SIGSEGV, which
-// <signal.h> (pulled in by GoogleTest) defines as macros.
 #include "harness/parties.h"
 #include "impl/shortcuts.h"
 #include "impl/walker.h"

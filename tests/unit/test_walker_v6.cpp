@@ -4,8 +4,6 @@
 // its version; seeded random worlds (those of tests/unit/walker_worlds.h translated to each 6.x
 // version, with the entries only 6.x has added) against the reference and the kernel party of
 // that version; the in-place API; unaligned ranges; and the paths only 6.x has, one by one.
-// The model headers come first: model/world.h names fault::SIGBUS and fault::SIGSEGV, which
-// <signal.h> (pulled in by GoogleTest) defines as macros.
 #include "harness/parties.h"
 #include "impl/walker_v6.h"
 #include "model/range_v6.h"
