@@ -53,10 +53,6 @@ constexpr double kTreeRow = 20;    // one row of the tree
 constexpr double kCellHeight = 30; // one cell of pages
 constexpr std::size_t kMaxRegions = 200;
 
-std::string hex(u64 v) {
-  return fmt::format("{:#x}", v);
-}
-
 // Where a UTF-8 sequence starting at s[i] ends, or i when it is not one.
 std::size_t utf8_end(std::string_view s, std::size_t i) {
   const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };

@@ -14,10 +14,6 @@ namespace hmmspec {
 
 using nlohmann::json;
 
-std::string hex(u64 v) {
-  return fmt::format("{:#x}", v);
-}
-
 std::string json_text(const json& j) {
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }

@@ -10,6 +10,7 @@
 #include "harness/divergence.h"
 #include "model/outcome.h"
 #include "model/scenario.h"
+#include "model/scenario_lexer.h"
 
 namespace hmmspec {
 
@@ -31,7 +32,7 @@ nlohmann::json outcome_json(const HmmRange& r, const Outcome& o);
 nlohmann::json divergence_json(const Divergence& d);
 // {executions, rules: {R-...: executions in which it fired}, never_hit: [...]}
 nlohmann::json coverage_json(const RuleCoverage& c);
-std::string hex(u64 v);
+using scenario_text::hex; // 0x2a (model/scenario_lexer.h)
 
 // The one way JSON is written: indented, with a final newline. Bytes of strings that are not
 // UTF-8 (a scenario name, a file name, a geometry name are the user's bytes) are replaced by

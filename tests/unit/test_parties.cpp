@@ -9,6 +9,7 @@
 #include "model/reference.h"
 #include "model/scenario_format.h"
 #include "model/translate.h"
+#include "tests/unit/stub_party.h"
 
 #include <gtest/gtest.h>
 
@@ -18,15 +19,6 @@
 
 namespace hmmspec {
 namespace {
-
-// A party of `kind` that runs the reference and then applies `change` to its outcome.
-Party stub(PartyKind kind, const std::string& name, void (*change)(Outcome&) = nullptr) {
-  return Party{{kind, name, ""}, [change](const World& w, const HmmRange& r, const RunOptions& o) {
-                 Outcome out = reference_hmm_range_fault(w, r, o);
-                 if (change) change(out);
-                 return out;
-               }};
-}
 
 Scenario two_pages() {
   ParseResult r = parse_scenario("vma 0x200000-0x202000 read write anon\n"

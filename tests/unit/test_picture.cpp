@@ -6,6 +6,7 @@
 #include "harness/picture.h"
 #include "model/reference.h"
 #include "model/scenario_format.h"
+#include "tests/unit/stub_party.h"
 
 #include <gtest/gtest.h>
 
@@ -14,15 +15,6 @@
 
 namespace hmmspec {
 namespace {
-
-// A party of `kind` that runs the reference and then applies `change` to its outcome.
-Party stub(PartyKind kind, const std::string& name, void (*change)(Outcome&) = nullptr) {
-  return Party{{kind, name, ""}, [change](const World& w, const HmmRange& r, const RunOptions& o) {
-                 Outcome out = reference_hmm_range_fault(w, r, o);
-                 if (change) change(out);
-                 return out;
-               }};
-}
 
 Scenario parse(const std::string& text) {
   ParseResult r = parse_scenario(text, "picture.hmm");

@@ -27,7 +27,7 @@ void expect_error(const std::string& text, unsigned line, unsigned col, const st
 }
 
 // print -> parse gives the same scenario; printing that again gives the same text.
-std::string round_trip(const Scenario& s) {
+std::string versions_round_trip(const Scenario& s) {
   std::string p = print_scenario(s);
   ParseResult r = parse_scenario(p, "printed.hmm");
   if (auto* e = std::get_if<ParseError>(&r)) {
@@ -79,7 +79,7 @@ TEST(ScenarioVersions, RequestsUseTheFixedBitsIn6x) {
   EXPECT_EQ(s.range.pfns[3], 5u);
   EXPECT_EQ(s.range.default_flags, 1ull << 63);
   EXPECT_EQ(s.range.pfn_flags_mask, 3ull << 62);
-  round_trip(s);
+  versions_round_trip(s);
   // The same lines in v5.7 mean the range's flags[].
   Scenario v = parse_ok("range 0x0-0x1000\nrequest [0] VW\n");
   EXPECT_EQ(v.range.pfns[0], 3u);
@@ -100,7 +100,7 @@ TEST(ScenarioVersions, OutputsUseTheFixedBitsIn6x) {
   EXPECT_EQ(s.expectations[3].word, (1ull << 63) | 0x100);
   EXPECT_TRUE(s.expectations[3].pfn_increments);
   EXPECT_EQ(s.expectations[5].word, (31ull << 56) | 7);
-  std::string p = round_trip(s);
+  std::string p = versions_round_trip(s);
   EXPECT_NE(p.find("expect pfn 0x2000 pfn=0x42 V W order=9"), std::string::npos) << p;
   EXPECT_NE(p.find("expect pfn 0x5000 pfn=0x123 W"), std::string::npos) << p;
   // With `+` the pfn grows by one per page: the pfn sits at bit 0.
@@ -187,7 +187,7 @@ TEST(ScenarioVersions, EveryNewKindAndWorldLineRoundTrips) {
   EXPECT_EQ(s.world.entry_at(Level::Pte, 0x102000).kind, Kind::Migration);
   EXPECT_TRUE(s.world.entry_at(Level::Pte, 0x102000).exclusive);
   EXPECT_EQ(s.world.entry_at(Level::Pte, 0x107000).kind, Kind::Marker);
-  std::string p = round_trip(s);
+  std::string p = versions_round_trip(s);
   for (const char* line :
        {"kernel 6.1\n", "highest_memmap_pfn 0xfffff\n", "owner 0x5000-0x5004 0x7\n",
         "owner 0x5004-0x5008 0x7 coherent\n", "owner 0x5008 null coherent\n",
@@ -211,17 +211,18 @@ TEST(ScenarioVersions, PoisonedMarkersAndCustomGeometriesRoundTripIn6_12) {
                         "pte 0x6000 migration pfn=0x9 exclusive\n"
                         "range 0x0-0x8000\nrequest [1] VW\nexpect pfn [1] error\n");
   EXPECT_EQ(s.world.entry_at(Level::Pte, 0x4000).marker, kMarkerUffdWp | kMarkerPoisoned);
-  std::string p = round_trip(s);
+  std::string p = versions_round_trip(s);
   EXPECT_NE(p.find("geometry custom page_shift=13 levels=5 bits=3,4,5,6,7 name=odd\nkernel 6.12"),
             std::string::npos)
       << p;
   // The built-in geometry is printed by name whatever the kernel.
-  std::string q = round_trip(parse_ok("geometry tiny\nkernel 6.12\nrange 0+4K\n"));
+  std::string q = versions_round_trip(parse_ok("geometry tiny\nkernel 6.12\nrange 0+4K\n"));
   EXPECT_NE(q.find("geometry tiny\nkernel 6.12\n"), std::string::npos) << q;
 }
 
 TEST(ScenarioVersions, V5_7PrintoutsHaveNoKernelLine) {
-  std::string p = round_trip(parse_ok("geometry tiny\nrange 0+4K\nhighest_memmap_pfn 0x55\n"));
+  std::string p =
+      versions_round_trip(parse_ok("geometry tiny\nrange 0+4K\nhighest_memmap_pfn 0x55\n"));
   EXPECT_EQ(p.find("kernel"), std::string::npos) << p;
   EXPECT_NE(p.find("highest_memmap_pfn 0x55"), std::string::npos) << p;
 }
@@ -240,13 +241,14 @@ TEST(ScenarioReports, ExpectReportListsTheReportsInOrder) {
   EXPECT_EQ(e.reports[0], (KernelReport{KernelReport::Kind::BadPte, "", 0x1000}));
   EXPECT_EQ(e.reports[1], (KernelReport{KernelReport::Kind::Warn, "mm/memory.c:3757", 0x1000}));
   EXPECT_EQ(e.reports[2], (KernelReport{KernelReport::Kind::Bug, "mm/huge_memory.c:2005", 0}));
-  std::string p = round_trip(s);
+  std::string p = versions_round_trip(s);
   EXPECT_NE(p.find("expect report warn mm/memory.c:3757 0x1000\n"), std::string::npos) << p;
   Scenario back = parse_ok(p);
   ASSERT_EQ(back.expectations.size(), 1u);
   EXPECT_EQ(back.expectations[0].reports, e.reports);
-  EXPECT_NE(round_trip(parse_ok("range 0+4K\nexpect noreport\n")).find("expect noreport\n"),
-            std::string::npos);
+  EXPECT_NE(
+      versions_round_trip(parse_ok("range 0+4K\nexpect noreport\n")).find("expect noreport\n"),
+      std::string::npos);
 }
 
 // The report of a fault under the hugetlb VMA lock (model/kernel_report.h) is written and read
@@ -257,7 +259,7 @@ TEST(ScenarioReports, TheHugetlbLockRecursionRoundTrips) {
   ASSERT_EQ(s.expectations.size(), 1u);
   ASSERT_EQ(s.expectations[0].reports.size(), 1u);
   EXPECT_EQ(s.expectations[0].reports[0], hugetlb_vma_lock_recursion(0x11000));
-  std::string p = round_trip(s);
+  std::string p = versions_round_trip(s);
   EXPECT_NE(p.find("expect report bug mm/hugetlb.c:6439 0x11000\n"), std::string::npos) << p;
   EXPECT_EQ(parse_ok(p).expectations[0].reports, s.expectations[0].reports);
   EXPECT_EQ(describe(hugetlb_vma_lock_recursion(0x11000)),

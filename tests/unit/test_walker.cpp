@@ -9,6 +9,7 @@
 #include "impl/walker_in_place.h"
 #include "model/fault.h"
 #include "model/scenario_format.h"
+#include "tests/unit/failures_text.h"
 #include "tests/unit/walker_worlds.h"
 #if __has_include("model/reference.h")
 #include "model/reference.h"
@@ -50,13 +51,6 @@ const Party* party_of(PartyKind kind) {
   for (const Party& p : parties)
     if (p.id.kind == kind) return &p;
   return nullptr;
-}
-
-std::string failures_text(const std::vector<Failure>& fs) {
-  std::string s;
-  for (const Failure& f : fs)
-    s += fmt::format("  {}:{}:{}: {}\n", f.loc.file, f.loc.line, f.loc.col, f.message);
-  return s;
 }
 
 std::string difference_text(const std::string& left, const std::string& right,

@@ -11,6 +11,7 @@
 #include "model/scenario_format.h"
 #include "model/swap_layout.h"
 #include "model/translate.h"
+#include "tests/unit/failures_text.h"
 #include "tests/unit/walker_worlds.h"
 
 #include <gtest/gtest.h>
@@ -28,13 +29,6 @@ using namespace x86;
 using walker_test::Gen;
 
 constexpr std::array<KernelVersion, 2> kV6{KernelVersion::V6_1, KernelVersion::V6_12};
-
-std::string failures_text(const std::vector<Failure>& fs) {
-  std::string s;
-  for (const Failure& f : fs)
-    s += fmt::format("  {}:{}:{}: {}\n", f.loc.file, f.loc.line, f.loc.col, f.message);
-  return s;
-}
 
 // The first difference between the walker's outcome and every other party of the world's
 // version (the reference always, the kernel party when built), as text; "" when none.
@@ -93,7 +87,7 @@ TEST_P(WalkerV6SpecFile, MeetsExpectationsAndAgreesWithItsVersion) {
   EXPECT_TRUE(d.empty()) << GetParam() << ":\n" << d;
 }
 
-std::string file_test_name(const ::testing::TestParamInfo<std::string>& info) {
+std::string version_file_test_name(const ::testing::TestParamInfo<std::string>& info) {
   std::filesystem::path p(info.param);
   std::string n = p.parent_path().filename().string() + "_" + p.stem().string();
   for (char& c : n)
@@ -101,7 +95,7 @@ std::string file_test_name(const ::testing::TestParamInfo<std::string>& info) {
   return n;
 }
 INSTANTIATE_TEST_SUITE_P(Spec, WalkerV6SpecFile, ::testing::ValuesIn(v6_scenario_files()),
-                         file_test_name);
+                         version_file_test_name);
 
 // ---- seeded random worlds --------------------------------------------------------------
 
@@ -161,12 +155,12 @@ std::optional<Scenario> random_v6_scenario(u64 seed, KernelVersion v, bool large
   return s;
 }
 
-constexpr u64 kRandomWorlds = 600;
+constexpr u64 kRandomWorldsPerVersion = 600;
 
 TEST(WalkerV6Random, AgreesWithItsVersionOnSeededTinyWorlds) {
   for (KernelVersion v : kV6) {
     unsigned reported = 0, differing = 0, ran = 0;
-    for (u64 seed = 1; seed <= kRandomWorlds; ++seed) {
+    for (u64 seed = 1; seed <= kRandomWorldsPerVersion; ++seed) {
       std::optional<Scenario> s = random_v6_scenario(seed, v);
       if (!s) continue;
       ++ran;
@@ -176,7 +170,7 @@ TEST(WalkerV6Random, AgreesWithItsVersionOnSeededTinyWorlds) {
       if (reported++ < 4) ADD_FAILURE() << "seed " << seed << ":\n" << d << print_scenario(*s);
     }
     EXPECT_EQ(differing, 0u) << version_name(v) << ", of " << ran << " random worlds";
-    EXPECT_GT(ran, kRandomWorlds / 2) << version_name(v);
+    EXPECT_GT(ran, kRandomWorldsPerVersion / 2) << version_name(v);
   }
 }
 
@@ -202,7 +196,7 @@ TEST(WalkerV6Random, AgreesWithItsVersionOnLargerWorlds) {
 TEST(WalkerV6Random, WorldsCoverTheVersionsPaths) {
   for (KernelVersion v : kV6) {
     unsigned success = 0, efault = 0, ebusy = 0, livelock = 0, restarts = 0, bad_pte = 0, warn = 0;
-    for (u64 seed = 1; seed <= kRandomWorlds; ++seed) {
+    for (u64 seed = 1; seed <= kRandomWorldsPerVersion; ++seed) {
       std::optional<Scenario> s = random_v6_scenario(seed, v);
       if (!s) continue;
       Outcome o = walker_v6_hmm_range_fault(s->world, s->range, s->options);
