@@ -13,31 +13,10 @@
 #include <string>
 #include <string_view>
 
+#include "model/mm_op.h"
 #include "model/world.h"
 
 namespace hmmspec {
-
-enum class MmOpKind : std::uint8_t {
-  Mprotect,        // mprotect(ADDR, LEN, PROT): M-MPROTECT
-  Munmap,          // munmap(ADDR, LEN): M-MUNMAP
-  MadviseDontneed, // madvise(ADDR, LEN, MADV_DONTNEED): M-MADVISE-DONTNEED
-  Fork,            // fork(), the calls after it mirroring the parent: M-FORK
-  MigrateToDevice, // migrate_vma_setup/pages/finalize to device memory: M-MIGRATE-TO-DEVICE
-  MigrateToRam,    // the same from the device back to system memory: M-MIGRATE-TO-RAM
-  Reclaim,         // madvise(ADDR, LEN, MADV_PAGEOUT): reclaim of the range now: M-RECLAIM
-};
-// The protections of mprotect: PROT_NONE, PROT_READ, PROT_READ|PROT_WRITE.
-enum class Prot : std::uint8_t { None, Read, ReadWrite };
-
-struct MmOp {
-  MmOpKind kind = MmOpKind::Munmap;
-  u64 start = 0;          // ADDR, page aligned (0 for Fork, which has no range)
-  u64 end = 0;            // ADDR+LEN, page aligned, above start (0 for Fork)
-  Prot prot = Prot::Read; // Mprotect only
-  u64 owner = 0;          // MigrateToDevice, MigrateToRam: the device's pgmap->owner (the
-                          // scenario's dev_private_owner), not written on the operation's line
-  bool operator==(const MmOp&) const = default;
-};
 
 // "mprotect", "munmap", "madvise-dontneed", "fork", "migrate-to-device", "migrate-to-ram",
 // "reclaim"
