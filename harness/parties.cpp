@@ -40,7 +40,8 @@ Party kernel_party(const KernelEntry& k) {
                              .world = w,
                              .reports = {},
                              .failure = {},
-                             .chunks = {}};
+                             .chunks = {},
+                             .refused_event = {}};
                  out.reports.push_back(KernelReport{
                      KernelReport::Kind::Bug,
                      fmt::format("harness: a world of kernel {} given to a kernel-{} party",

@@ -1,11 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "model/driver.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <array>
+
+#include "model/mm_ops.h"
+#include "model/name_table.h"
 
 namespace hmmspec {
 
 namespace {
+
+constexpr std::array<std::pair<DriverPoint, std::string_view>, 2> kDriverPoints{{
+    {DriverPoint::BeforeCall, "before-call"},
+    {DriverPoint::AfterCall, "after-call"},
+}};
 
 // The range of chunk [first, first+count) of `range`'s pages, with its requests.
 HmmRange chunk_range(const HmmRange& range, unsigned page_shift, u64 first, u64 count) {
@@ -18,6 +29,32 @@ HmmRange chunk_range(const HmmRange& range, unsigned page_shift, u64 first, u64 
 }
 
 } // namespace
+
+std::string_view driver_point_name(DriverPoint p) {
+  return name_in(kDriverPoints, p);
+}
+
+std::optional<DriverPoint> driver_point_from_name(std::string_view s) {
+  return value_in(kDriverPoints, s);
+}
+
+std::string describe(const DriverEvent& e) {
+  return fmt::format("during {} {}{}", driver_point_name(e.point), describe(e.op),
+                     e.at > 1 ? fmt::format(" at={}", e.at) : "");
+}
+
+std::optional<RefusedEvent> fire_driver_events(World& w, DriverPoint point,
+                                               std::vector<std::string>& fired) {
+  for (std::size_t i = 0; i < w.driver_events.size(); ++i) {
+    DriverEvent& e = w.driver_events[i];
+    if (e.fired || e.point != point || ++e.reached < e.at) continue;
+    e.fired = true;
+    const DriverEvent event = e; // apply_mm_op may not be handed a part of the world it changes
+    if (auto why = apply_mm_op(w, event.op)) return RefusedEvent{i, *why};
+    fired.push_back(describe(event));
+  }
+  return std::nullopt;
+}
 
 Outcome driver_hmm_range_fault(const DriverLoop& loop, const World& w, const HmmRange& range,
                                const RunOptions& options, const HmmRangeFaultCall& call,
@@ -42,8 +79,16 @@ Outcome driver_hmm_range_fault(const DriverLoop& loop, const World& w, const Hmm
       // so the words an earlier try left in its array do not matter to it).
       HmmRange r = requests;
       r.notifier_seq = out.world.notifier.seq; // mmu_interval_read_begin
-      Outcome o = call(out.world, r, options);
       DriverTry t;
+      // D-EVENT: before mmap_read_lock (lib/test_hmm.c:350-351)
+      if (auto refused = fire_driver_events(out.world, DriverPoint::BeforeCall, t.events_before)) {
+        out.refused_event = std::move(refused);
+        out.ret = -err::kEBUSY;
+        chunk.tries.push_back(std::move(t));
+        out.chunks.push_back(std::move(chunk));
+        return out;
+      }
+      Outcome o = call(out.world, r, options);
       t.notifier_seq = r.notifier_seq;
       t.livelock = o.livelock;
       t.ret = o.ret;
@@ -60,6 +105,15 @@ Outcome driver_hmm_range_fault(const DriverLoop& loop, const World& w, const Hmm
       }
       out.world = std::move(o.world);
       last.pfns = o.pfns;
+      // D-EVENT: after mmap_read_unlock, before the driver lock (lib/test_hmm.c:353-360)
+      if (!o.livelock)
+        if (auto refused = fire_driver_events(out.world, DriverPoint::AfterCall, t.events_after)) {
+          out.refused_event = std::move(refused);
+          out.ret = o.ret;
+          chunk.tries.push_back(std::move(t));
+          out.chunks.push_back(std::move(chunk));
+          return out;
+        }
       if (o.livelock) { // the call never returns: neither does the driver
         out.livelock = true;
         chunk.tries.push_back(std::move(t));

@@ -9,6 +9,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "model/outcome.h"
 #include "model/range.h"
@@ -30,13 +34,27 @@ using HmmRangeFaultCall = std::function<Outcome(const World&, const HmmRange&, c
 using DriverChunkDone =
     std::function<void(const World& after, const HmmRange& requests, const DriverChunk& c)>;
 
+std::string_view driver_point_name(DriverPoint p); // "before-call", "after-call"
+std::optional<DriverPoint> driver_point_from_name(std::string_view s);
+// The line that writes the event: "during after-call munmap 0x10000+0x4000 at=2".
+std::string describe(const DriverEvent& e);
+
+// D-EVENT: the loop reached `point`. Each event of the world waiting there (not fired yet)
+// counts the reach, and at its `at`-th it fires: it is marked fired and its operation applied
+// to the world with the invalidations the operation makes (model/mm_ops.h); `fired` gets its
+// line. Returns the first event the model cannot apply (the world then is as that event found
+// it), with why.
+std::optional<RefusedEvent> fire_driver_events(World& w, DriverPoint point,
+                                               std::vector<std::string>& fired);
+
 // dmirror_fault over `range` (its pfns[] holding the requests): the range cut into chunks
 // (D-CHUNKS), each run to its end by the loop of dmirror_range_fault (D-TRY, D-EBUSY, D-CHECK,
 // D-TRIES, D-ERROR), stopping at the first chunk that fails (D-RESULT). The outcome's ret is
 // the driver's (0, or the failing chunk's error), its pfns the chunks' final outputs in place
 // (a chunk not reached keeps its requests), its world the world after the last try, its
 // reports every try's in order, its walks the sum, its chunks every try; a party that fails
-// (Outcome::failure) ends it there.
+// (Outcome::failure) ends it there, and so does a `during` event the model cannot apply
+// (Outcome::refused_event).
 Outcome driver_hmm_range_fault(const DriverLoop& loop, const World& w, const HmmRange& range,
                                const RunOptions& options, const HmmRangeFaultCall& call,
                                const DriverChunkDone& done = {});

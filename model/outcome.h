@@ -61,7 +61,19 @@ struct DriverTry {
   bool checked = false;
   bool check_passed = false;
   std::vector<u64> pfns; // the chunk's outputs after the try
+  // The `during` events that fired in this try (D-EVENT), as their lines would write them:
+  // before its call, and after it (before the check).
+  std::vector<std::string> events_before;
+  std::vector<std::string> events_after;
   bool operator==(const DriverTry&) const = default;
+};
+
+// A `during` event the model could not apply to the world the loop had reached (mm_op_unsupported):
+// the loop stopped there. `index` is the event's place in World::driver_events.
+struct RefusedEvent {
+  std::size_t index = 0;
+  std::string why;
+  bool operator==(const RefusedEvent&) const = default;
 };
 
 // One chunk of the driver loop: its pages and its tries, in order. The loop ended in success
@@ -91,6 +103,8 @@ struct Outcome {
   // A call made by the driver loop (model/driver.h): its chunks in address order, the ones it
   // reached. Empty for a call made directly.
   std::vector<DriverChunk> chunks;
+  // Set when the driver loop met a `during` event it could not apply: the call ended there.
+  std::optional<RefusedEvent> refused_event;
   bool operator==(const Outcome&) const = default;
 };
 // The result in a few words: the failure, "livelock", or the return value ("-EFAULT", "3").

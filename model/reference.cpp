@@ -33,7 +33,8 @@ Outcome reference_hmm_range_fault(const World& w, const HmmRange& r, const RunOp
               .world = w,
               .reports = {},
               .failure = {},
-              .chunks = {}};
+              .chunks = {},
+              .refused_event = {}};
   const unsigned shift = w.geom.page_shift;
   const KernelVersion k = w.geom.kernel;
   if (trace) { // one entry per page that has a pfns[] entry

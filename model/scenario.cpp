@@ -153,6 +153,14 @@ std::vector<Failure> check_expectations(const Scenario& s, std::size_t k, const 
   const std::vector<Expectation>& expectations =
       k <= 1 ? s.expectations : s.calls.at(k - 2).expectations;
   std::vector<Failure> out;
+  if (const auto& r = o.refused_event) { // D-EVENT: an operation the world had moved past
+    const SourceLoc loc =
+        r->index < s.driver_event_locs.size() ? s.driver_event_locs[r->index] : s.driver_loop_loc;
+    out.push_back(Failure{loc, fmt::format("the operation cannot be applied to the world at its "
+                                           "point (call {}): {}",
+                                           k, r->why)});
+    return out;
+  }
   if (o.failure && !expectations.empty()) { // the call did not return: none is met
     out.push_back(Failure{expectations.front().loc,
                           fmt::format("the call did not return: {}", describe(*o.failure))});

@@ -88,6 +88,7 @@ struct Scenario {
   // Set by a `driver-loop` line: every call is made by the driver loop (model/driver.h).
   std::optional<DriverLoop> driver_loop;
   SourceLoc driver_loop_loc;
+  std::vector<SourceLoc> driver_event_locs; // the `during` lines of world.driver_events
 };
 
 // A failed expectation: where it was written and what was seen instead.

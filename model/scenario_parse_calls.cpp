@@ -53,26 +53,33 @@ void Parser::mm_op(std::span<const Token> t, MmOpKind kind) {
     fail(t[0], fmt::format("{} after an expect line of its call: the operations of a call come "
                            "before its expectations",
                            quote(name)));
-  MmOp op;
-  op.kind = kind;
   size_t next = 1;
-  if (mm_op_has_range(kind)) {
-    std::tie(op.start, op.end) = address_span(need(t, 1, "ADDR+LEN"), name);
-    next = 2;
-  }
+  MmOp op = mm_op_fields(t, 0, kind, next);
   if (kind == MmOpKind::MigrateToDevice || kind == MmOpKind::MigrateToRam)
     op.owner = s_.range.dev_private_owner;
-  if (kind == MmOpKind::Mprotect) {
-    const Token& p = need(t, 2, "PROT (none, r or rw)");
-    auto prot = prot_from_name(p.text);
-    if (!prot) fail(p, fmt::format("unknown PROT {} (expected none, r or rw)", quote(p.text)));
-    op.prot = *prot;
-    next = 3;
-  }
   no_more(t, next);
   if (auto why = apply_mm_op(*ops_world_, op))
     fail(t[next > 1 ? 1 : 0], fmt::format("{}: {}", name, *why));
   c.ops.push_back(MmOpLine{op, SourceLoc{file_, line_, t[0].col}});
+}
+
+MmOp Parser::mm_op_fields(std::span<const Token> t, size_t first, MmOpKind kind,
+                          size_t& next) const {
+  MmOp op;
+  op.kind = kind;
+  next = first + 1;
+  if (mm_op_has_range(kind)) {
+    std::tie(op.start, op.end) = address_span(need(t, first + 1, "ADDR+LEN"), mm_op_name(kind));
+    next = first + 2;
+  }
+  if (kind == MmOpKind::Mprotect) {
+    const Token& p = need(t, first + 2, "PROT (none, r or rw)");
+    auto prot = prot_from_name(p.text);
+    if (!prot) fail(p, fmt::format("unknown PROT {} (expected none, r or rw)", quote(p.text)));
+    op.prot = *prot;
+    next = first + 3;
+  }
+  return op;
 }
 
 // The expectations after each `call` line move to their call (after finish() resolved them).

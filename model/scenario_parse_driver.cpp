@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "model/mm_ops.h"
+
 namespace hmmspec::scenario_text {
 
 namespace {
@@ -35,6 +37,51 @@ void Parser::driver_loop(std::span<const Token> t) {
   d.tries = unsigned(tries);
   s_.driver_loop = d;
   s_.driver_loop_loc = SourceLoc{file_, line_, t[0].col};
+}
+
+// during POINT OP [ADDR+LEN] [PROT] [at=K]: an mm operation at a point of the driver loop
+// (model/driver.h fire_driver_events).
+void Parser::during(std::span<const Token> t) {
+  if (kernel() != KernelVersion::V5_7)
+    fail(t[0], fmt::format("'during': the mm operations are modelled for v5.7 worlds only, and "
+                           "this is kernel {}",
+                           version_name(kernel())));
+  const Token& pt = need(t, 1, "POINT (before-call or after-call)");
+  auto point = driver_point_from_name(pt.text);
+  if (!point) fail(pt, "unknown driver point " + quote(pt.text) + " (before-call or after-call)");
+  const Token& ot = need(t, 2, "OPERATION");
+  auto kind = mm_op_from_name(ot.text);
+  if (!kind)
+    fail(ot, "unknown operation " + quote(ot.text) +
+                 " (mprotect, munmap, madvise-dontneed, fork, migrate-to-device, "
+                 "migrate-to-ram or reclaim)");
+  size_t next = 0;
+  DriverEvent e;
+  e.point = *point;
+  e.op = mm_op_fields(t, 2, *kind, next);
+  Opts o = options(t, next, {"at"}, {});
+  if (const Opt* k = o.get("at")) e.at = between(k->value, k->col, 1, 1000, "at");
+  s_.world.driver_events.push_back(e);
+  s_.driver_event_locs.push_back(SourceLoc{file_, line_, t[0].col});
+}
+
+// At the end: events need the loop, and each must be an operation the model can apply to the
+// first world (at the point it fires, the world may have moved on: the run reports that).
+void Parser::check_driver_events() {
+  std::vector<DriverEvent>& events = s_.world.driver_events;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const SourceLoc& loc = s_.driver_event_locs[i];
+    if (!s_.driver_loop)
+      fail_at(loc.line, loc.col,
+              "'during' without a 'driver-loop' line: its points are the driver loop's");
+    MmOp& op = events[i].op;
+    if (op.kind == MmOpKind::MigrateToDevice || op.kind == MmOpKind::MigrateToRam)
+      op.owner = s_.range.dev_private_owner;
+    World w = s_.world;
+    w.driver_events.clear();
+    if (auto why = apply_mm_op(w, op))
+      fail_at(loc.line, loc.col, fmt::format("{}: {}", mm_op_name(op.kind), *why));
+  }
 }
 
 // A return value: N, -N, an error name (-EBUSY) or livelock (then `livelock` is set).

@@ -39,6 +39,7 @@ Scenario Parser::finish() {
   paint_requests();
   check_races();
   check_driver_loop();
+  check_driver_events();
   for (auto& [index, out] : outs_) s_.expectations[index].word = out.resolve(kernel(), r);
   split_calls();
   if (!notifier_line_) s_.world.notifier = Notifier{r.start, r.end, 0, 0};
@@ -103,6 +104,7 @@ void Parser::directive(std::span<const Token> t) {
   if (d == "range") return range(t);
   if (d == "driver") return driver(t);
   if (d == "driver-loop") return driver_loop(t);
+  if (d == "during") return during(t);
   if (d == "flags" || d == "values" || d == "pfn_shift" || d == "default_flags" ||
       d == "pfn_flags_mask")
     return encoding(t);

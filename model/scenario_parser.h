@@ -185,11 +185,16 @@ private:
   long ret_value(const Token& v, bool& livelock) const;
   void expect_tries(std::span<const Token> t);
   void check_driver_loop() const;
+  void during(std::span<const Token> t);
+  void check_driver_events();
 
   // ---- sequences of calls (scenario_parse_calls.cpp) ----
   void after_call(const Token& t) const;
   void call(std::span<const Token> t);
   void mm_op(std::span<const Token> t, MmOpKind kind);
+  // The operation written from t[first] (its name) on; `next` is the index after it. A
+  // migration's owner is left to the caller.
+  MmOp mm_op_fields(std::span<const Token> t, size_t first, MmOpKind kind, size_t& next) const;
   void split_calls();
 
   // ---- expectations (scenario_parse_expect.cpp) ----

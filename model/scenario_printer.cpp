@@ -3,6 +3,7 @@
 // the tables by address and drives a shadow Parser over the lines it writes, so it can tell
 // whether a table the parser would create implicitly lands on the pfn the world has; it then
 // checks its output by parsing it and falls back to writing every table word explicitly.
+#include "model/driver.h"
 #include "model/race.h"
 #include "model/scenario_format.h"
 
@@ -365,6 +366,8 @@ private:
                                        : fmt::format("notifier_seq {}", r.notifier_seq));
     if (const auto& d = s_.driver_loop)
       emit(fmt::format("driver-loop chunk {} tries {}", d->chunk_pages, d->tries));
+    for (const DriverEvent& e : s_.world.driver_events) // a fired event is spent
+      if (!e.fired) emit(describe(e));
     if (s_.options.restart_budget != RunOptions{}.restart_budget)
       emit(fmt::format("budget {}", s_.options.restart_budget));
     for (size_t i = 0; i < r.pfns.size();) {

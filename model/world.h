@@ -19,6 +19,7 @@
 #include "model/entry.h"
 #include "model/geometry.h"
 #include "model/kernel_report.h"
+#include "model/mm_op.h"
 #include "model/run_log.h"
 #include "model/vma.h"
 
@@ -93,6 +94,26 @@ struct Race {
   bool operator==(const Race&) const = default;
 };
 
+// A point of the driver loop where the driver holds neither the mmap lock nor its own lock, so
+// that another thread's mm operation of any kind can land there (lib/test_hmm.c:350-360 at
+// 6.1; docs/spec.md, D-EVENT).
+enum class DriverPoint : std::uint8_t {
+  BeforeCall, // after mmu_interval_read_begin, before mmap_read_lock (lib/test_hmm.c:350-351)
+  AfterCall,  // after mmap_read_unlock, before the driver lock and its mmu_interval_read_retry
+              // (lib/test_hmm.c:353-361); reached only by a try whose call returned
+};
+
+// One event of a `during` line: the `at`-th time the driver loop reaches `point` (every try of
+// every chunk of every call counts), `op` is applied to the world (model/driver.h).
+struct DriverEvent {
+  DriverPoint point = DriverPoint::AfterCall;
+  MmOp op;
+  unsigned at = 1;
+  unsigned reached = 0;
+  bool fired = false;
+  bool operator==(const DriverEvent&) const = default;
+};
+
 // One line of the log of what the parties asked of the world.
 struct Event {
   enum class Type : std::uint8_t { Fault, Wait } type = Type::Fault;
@@ -119,9 +140,10 @@ public:
   // The highest pfn with a struct page (6.x vm_normal_page: a PTE mapping a pfn above it is a
   // bad page map). The default gives every pfn a struct page.
   u64 highest_memmap_pfn = ~0ull;
-  std::set<u64> shared_pfns;           // pages mapped more than once: a write fault copies them
-  std::map<u64, Injection> injections; // page address -> injection
-  std::vector<Race> races;             // events at interleaving points, in line order
+  std::set<u64> shared_pfns;              // pages mapped more than once: a write fault copies them
+  std::map<u64, Injection> injections;    // page address -> injection
+  std::vector<Race> races;                // events at interleaving points, in line order
+  std::vector<DriverEvent> driver_events; // events at the driver loop's points, in line order
   Notifier notifier;
   RunLog<Event> log; // as runs (model/run_log.h): a fault per page of a span is one run
   // What the kernel services (the fault model, model/fault.h) printed, in order: like the

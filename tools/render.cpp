@@ -5,6 +5,7 @@
 
 #include <functional>
 
+#include "model/driver.h"
 #include "model/race.h"
 #include "model/range_v6.h"
 #include "model/scenario_symbols.h"
@@ -226,8 +227,10 @@ std::string range_text(const World& w, const HmmRange& r) {
 namespace {
 
 std::string try_text(const DriverTry& t) {
-  std::string s =
-      fmt::format("{} (seq {})", t.livelock ? "livelock" : errno_name(t.ret), t.notifier_seq);
+  std::string s;
+  for (const std::string& e : t.events_before) s += e + " + "; // D-EVENT: what landed, in order
+  s += fmt::format("{} (seq {})", t.livelock ? "livelock" : errno_name(t.ret), t.notifier_seq);
+  for (const std::string& e : t.events_after) s += " + " + e;
   if (t.checked) s += t.check_passed ? ", check passed" : ", check failed";
   return s;
 }
@@ -251,9 +254,12 @@ std::string driver_loop_text(const Scenario& s) {
   const DriverLoop& d = *s.driver_loop;
   const u64 pages = s.range.pfns.size();
   const u64 chunks = (pages + d.chunk_pages - 1) / d.chunk_pages;
-  return fmt::format("Driver loop: chunks of {} pages ({} {}), at most {} tries each "
-                     "(lib/test_hmm.c's dmirror_fault)\n",
-                     d.chunk_pages, chunks, chunks == 1 ? "chunk" : "chunks", d.tries);
+  std::string text = fmt::format("Driver loop: chunks of {} pages ({} {}), at most {} tries each "
+                                 "(lib/test_hmm.c's dmirror_fault)\n",
+                                 d.chunk_pages, chunks, chunks == 1 ? "chunk" : "chunks", d.tries);
+  for (const DriverEvent& e : s.world.driver_events)
+    text += fmt::format("  {}{}\n", describe(e), e.fired ? " (fired)" : "");
+  return text;
 }
 
 json world_json(const World& w) {
@@ -374,7 +380,9 @@ json outcome_json(const HmmRange& r, const Outcome& o) {
                    {"walks", t.walks},
                    {"check", !t.checked       ? "none"
                              : t.check_passed ? "passed"
-                                              : "failed"}};
+                                              : "failed"},
+                   {"events_before_call", t.events_before},
+                   {"events_after_call", t.events_after}};
         tries.push_back(jt);
       }
       chunks.push_back(

@@ -166,6 +166,99 @@ const std::string kPtes = "geometry tiny\n"
                           "range 0x10000-0x13000\n"
                           "request [0-3] V\n";
 
+// ---- events at the driver's points (`during`, D-EVENT) ----------------------------------
+
+const std::string kPages = "geometry tiny\n"
+                           "vma 0x10000-0x18000 read write anon\n"
+                           "pte 0x10000 page pfn=0x500 write\n"
+                           "pte 0x14000 page pfn=0x504 write\n"
+                           "range 0x10000-0x18000\n"
+                           "request [0-8] V\n"
+                           "driver-loop chunk 4 tries 8\n";
+
+Outcome reference_call(const World& w, const HmmRange& r, const RunOptions& o) {
+  return reference_hmm_range_fault(w, r, o);
+}
+
+TEST(DriverEvents, LinesParseAndPrintBack) {
+  Scenario s = parse_ok(kPages + "during before-call mprotect 0x10000+0x4000 r at=2\n"
+                                 "during after-call munmap 0x14000-0x18000\n");
+  ASSERT_EQ(s.world.driver_events.size(), 2u);
+  const DriverEvent& a = s.world.driver_events[0];
+  EXPECT_EQ(a.point, DriverPoint::BeforeCall);
+  EXPECT_EQ(a.op, (MmOp{MmOpKind::Mprotect, 0x10000, 0x14000, Prot::Read, 0}));
+  EXPECT_EQ(a.at, 2u);
+  EXPECT_EQ(s.world.driver_events[1].point, DriverPoint::AfterCall);
+  EXPECT_EQ(s.world.driver_events[1].at, 1u);
+  ASSERT_EQ(s.driver_event_locs.size(), 2u);
+  EXPECT_EQ(s.driver_event_locs[1].line, 9u);
+  const std::string printed = print_scenario(s);
+  EXPECT_NE(printed.find("during before-call mprotect 0x10000+0x4000 r at=2\n"), std::string::npos)
+      << printed;
+  EXPECT_NE(printed.find("during after-call munmap 0x14000+0x4000\n"), std::string::npos)
+      << printed;
+  Scenario back = parse_ok(printed);
+  EXPECT_EQ(back.world.driver_events, s.world.driver_events);
+  EXPECT_EQ(print_scenario(back), printed);
+}
+
+TEST(DriverEvents, ParserRefusesWhatCannotBe) {
+  const std::string no_loop = kPages.substr(0, kPages.find("driver-loop"));
+  EXPECT_NE(parse_err(no_loop + "during after-call munmap 0x14000+0x4000\n")
+                .message.find("without a 'driver-loop' line"),
+            std::string::npos);
+  EXPECT_NE(parse_err(kPages + "during inside munmap 0x14000+0x4000\n")
+                .message.find("unknown driver point 'inside'"),
+            std::string::npos);
+  EXPECT_NE(parse_err(kPages + "during after-call zap 0x14000+0x4000\n")
+                .message.find("unknown operation 'zap'"),
+            std::string::npos);
+  EXPECT_NE(
+      parse_err(kPages + "during after-call munmap 0x40000+0x4000\n").message.find("meets no VMA"),
+      std::string::npos);
+  EXPECT_NE(parse_err(kPages + "during after-call fork at=0\n").message.find("at must be"),
+            std::string::npos);
+  EXPECT_NE(parse_err("kernel 6.1\n" + kPages + "during after-call fork\n")
+                .message.find("v5.7 worlds only"),
+            std::string::npos);
+  EXPECT_NE(parse_err(kPages + "call\nduring after-call fork\n").message.find("after the 'call'"),
+            std::string::npos);
+}
+
+// The reach counts every try: an event at=2 lands in the second try of the first chunk whose
+// first try it made fail its check (at=1 would be the first try).
+TEST(DriverEvents, FireAtTheirReachAndMakeTheCheckFail) {
+  Scenario s = parse_ok(kPages + "during after-call mprotect 0x10000+0x8000 r at=2\n");
+  Outcome o = make_scenario_call(s, s.world, s.range, reference_call);
+  ASSERT_EQ(o.chunks.size(), 2u);
+  const DriverChunk& c0 = o.chunks[0];
+  ASSERT_EQ(c0.tries.size(), 1u); // reach 1: nothing fires
+  EXPECT_TRUE(c0.tries[0].events_after.empty());
+  const DriverChunk& c1 = o.chunks[1];
+  ASSERT_EQ(c1.tries.size(), 2u);
+  EXPECT_EQ(c1.tries[0].events_after,
+            std::vector<std::string>{"during after-call mprotect 0x10000+0x8000 r at=2"});
+  EXPECT_FALSE(c1.tries[0].check_passed);
+  EXPECT_TRUE(c1.tries[1].check_passed);
+  EXPECT_EQ(o.ret, 0);
+  EXPECT_TRUE(o.world.driver_events[0].fired);
+  // the second chunk's retry sees the page read-only; the first chunk kept what it mirrored
+  EXPECT_EQ(o.pfns[4] & s.range.flags[HMM_PFN_WRITE], 0u);
+  EXPECT_NE(o.pfns[0] & s.range.flags[HMM_PFN_WRITE], 0u);
+}
+
+TEST(DriverEvents, AnEventTheWorldHasMovedPastIsReportedAtItsLine) {
+  Scenario s = parse_ok(kPages + "during after-call munmap 0x14000+0x4000\n"
+                                 "during after-call munmap 0x14000+0x4000 at=2\n");
+  Outcome o = make_scenario_call(s, s.world, s.range, reference_call);
+  ASSERT_TRUE(o.refused_event);
+  EXPECT_EQ(o.refused_event->index, 1u);
+  std::vector<Failure> fs = check_expectations(s, o);
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].loc.line, 9u);
+  EXPECT_NE(fs[0].message.find("meets no VMA"), std::string::npos) << fs[0].message;
+}
+
 TEST(DriverContract, HoldsForTheTruth) {
   Scenario s = parse_ok(kPtes + "request [2] 0\n");
   const HmmRange& r = s.range;

@@ -132,7 +132,8 @@ TEST(Neutral, OutcomeGathersEveryPart) {
             .world = w,
             .reports = {KernelReport{KernelReport::Kind::BadPte, "", 0x101000}},
             .failure = {},
-            .chunks = {}};
+            .chunks = {},
+            .refused_event = {}};
   NeutralOutcome n = neutral_outcome(r, o);
   EXPECT_EQ(n.ret.cls, RetClass::Success);
   ASSERT_EQ(n.pfns.size(), 2u);

@@ -290,7 +290,8 @@ TEST(ScenarioReports, CheckComparesTheCallsReportsThenTheWorlds) {
             .world = s.world,
             .reports = {},
             .failure = {},
-            .chunks = {}};
+            .chunks = {},
+            .refused_event = {}};
   o.reports.push_back(KernelReport{KernelReport::Kind::BadPte, "", 0});
   o.world.reports.push_back(KernelReport{KernelReport::Kind::Warn, "mm/memory.c:3757", 0});
   EXPECT_TRUE(check_expectations(s, o).empty());
