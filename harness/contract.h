@@ -45,6 +45,7 @@ struct ContractViolation {
 //    hmm_device_entry_from_pfn gives for the CPU's page, with WRITE iff the CPU may write it.
 //  C-NOPAGE: where the CPU entry gives no page, the output decodes to none (ERROR, NONE or
 //    SPECIAL).
+//  Both only inside the notifier's interval: the driver hears of no change outside it.
 //  C-REQUESTED: a page whose request asked for VALID (after pfn_flags_mask and default_flags,
 //    hmm.c:113) decodes to a page, with WRITE if it asked for WRITE (but a device-private page
 //    of the owner, which hmm reports as it is, hmm.c:258-265).

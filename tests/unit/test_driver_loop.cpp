@@ -296,6 +296,30 @@ TEST(DriverContract, FiresOnEachPlantedMismatch) {
   EXPECT_NE(describe(*v).find("0x11000"), std::string::npos);
 }
 
+// The driver hears of no change outside its notifier's interval: the CPU's view is promised
+// inside it only (C-VALID, C-NOPAGE); C-REQUESTED is about the outputs alone and holds anywhere.
+TEST(DriverContract, PromisesTheCpuViewInsideTheNotifierOnly) {
+  Scenario s = parse_ok(kPtes);
+  const HmmRange& r = s.range;
+  const u64 W = r.flags[HMM_PFN_WRITE];
+  const std::vector<u64> wrong{device_entry_from_pfn(r, u64{0x42}) | W,
+                               device_entry_from_pfn(r, u64{0x43}) | W,
+                               device_entry_from_pfn(r, u64{0x50})};
+  World w = s.world;
+  w.notifier.start = 0x11000;
+  w.notifier.end = 0x12000; // only the second page
+  auto v = check_driver_contract(w, r, wrong);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->rule, "C-VALID");
+  EXPECT_EQ(v->addr, 0x11000u);
+  w.notifier.start = 0x40000;
+  w.notifier.end = 0x50000; // none of them
+  EXPECT_FALSE(check_driver_contract(w, r, wrong));
+  v = check_driver_contract(w, r, {wrong[0], r.values[HMM_PFN_NONE], wrong[2]});
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->rule, "C-REQUESTED");
+}
+
 TEST(DriverContract, StillHoldsAtTheEndUnlessInvalidated) {
   Scenario s = parse_ok(kPtes + "request [2] 0\n");
   const HmmRange& r = s.range;
