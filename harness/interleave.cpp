@@ -7,6 +7,8 @@
 #include <set>
 #include <tuple>
 
+#include "model/driver.h"
+#include "model/mm_ops.h"
 #include "model/race.h"
 #include "model/scenario_format.h"
 #include "model/table_tree.h"
@@ -53,6 +55,8 @@ void sites_in(const World& w, const HmmRange& r, std::set<Site>& out) {
 Scenario base_of(const Scenario& s, const InterleaveOptions& o) {
   Scenario b = s;
   b.world.races.clear();
+  b.world.driver_events.clear();
+  b.driver_event_locs.clear();
   b.expectations.clear();
   for (Call& c : b.calls) c.expectations.clear();
   if (!b.driver_loop) {
@@ -96,11 +100,49 @@ bool operation_inapplicable(const ScenarioRun& run, const Scenario& v) {
   return any && !run.divergence;
 }
 
+// The operations tried at the driver's points: each kind over the part of the range the first
+// VMA meeting it covers (fork: the whole mm), those the model can apply to the first world.
+std::vector<MmOp> driver_ops(const Scenario& s) {
+  std::vector<MmOp> ops;
+  const HmmRange& r = s.range;
+  const Vma* vma = nullptr;
+  for (const Vma& v : s.world.vmas.all())
+    if (v.start < r.end && r.start < v.end) {
+      vma = &v;
+      break;
+    }
+  std::vector<MmOp> all{MmOp{MmOpKind::Fork, 0, 0, Prot::Read, 0}};
+  if (vma) {
+    const u64 a = std::max(r.start, vma->start), b = std::min(r.end, vma->end);
+    for (Prot p : {Prot::None, Prot::Read}) all.push_back(MmOp{MmOpKind::Mprotect, a, b, p, 0});
+    for (MmOpKind k : {MmOpKind::Munmap, MmOpKind::MadviseDontneed, MmOpKind::Reclaim,
+                       MmOpKind::MigrateToDevice, MmOpKind::MigrateToRam})
+      all.push_back(MmOp{k, a, b, Prot::Read, r.dev_private_owner});
+  }
+  for (const MmOp& op : all) {
+    World w = s.world;
+    if (!apply_mm_op(w, op)) ops.push_back(op);
+  }
+  return ops;
+}
+
+// Whether a driver event the model cannot apply ended a call of the ground truth's run.
+bool event_refused(const ScenarioRun& run) {
+  const PartyResult& truth = run.results.front();
+  for (std::size_t c = 1; c <= truth.later.size() + 1; ++c)
+    if (const Outcome* o = truth.call(c); o && o->refused_event) return true;
+  return false;
+}
+
 // Whether the event added last fired in the ground truth's run.
 bool fired(const ScenarioRun& run, const Scenario& v) {
   const PartyResult& truth = run.results.front();
   const Outcome* last = truth.call(truth.later.size() + 1);
-  if (!last || last->world.races.size() != v.world.races.size()) return false;
+  if (!last) return false;
+  if (!v.world.driver_events.empty())
+    return last->world.driver_events.size() == v.world.driver_events.size() &&
+           last->world.driver_events.back().fired;
+  if (last->world.races.size() != v.world.races.size()) return false;
   return last->world.races.back().fired;
 }
 
@@ -167,13 +209,34 @@ InterleaveResult interleave(const Scenario& s, const std::vector<Party>& parties
       }
     }
   }
+  // D-EVENT: every mm operation at each point of the driver loop, at each reach
+  for (DriverPoint point : {DriverPoint::BeforeCall, DriverPoint::AfterCall}) {
+    for (const MmOp& op : driver_ops(s)) {
+      for (unsigned at = 1; at <= o.max_reach; ++at) {
+        ++res.candidates;
+        Scenario v = base;
+        v.world.driver_events.push_back(DriverEvent{point, op, at, 0, false});
+        v.driver_event_locs.push_back(SourceLoc{s.name, 0, 0});
+        ScenarioRun vr = run_scenario(v, parties);
+        if (vr.results.empty() || !fired(vr, v)) break; // not reached
+        if (event_refused(vr) || operation_inapplicable(vr, v)) {
+          ++res.inapplicable;
+          continue;
+        }
+        ++res.interleavings;
+        if (auto p = problem(vr)) res.findings.push_back(InterleaveFinding{std::move(v), *p});
+      }
+    }
+  }
   return res;
 }
 
 std::string finding_text(const InterleaveFinding& f) {
   Scenario v = f.variant;
   std::string race;
-  if (!v.world.races.empty()) {
+  if (!v.world.driver_events.empty()) {
+    race = describe(v.world.driver_events.back());
+  } else if (!v.world.races.empty()) {
     const Race& r = v.world.races.back();
     race = fmt::format("race {:#x} {} {}{}", r.addr, race_point_name(r.point), race_op_name(r.op),
                        r.at > 1 ? fmt::format(" at={}", r.at) : "");
