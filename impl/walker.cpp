@@ -211,8 +211,11 @@ private:
       if (!(vma.flags & vm::WRITE)) return kEPERM;
       flags |= fault::FLAG_WRITE;
     }
-    for (; addr < end; addr += page_)
-      if (handle_mm_fault(w_, vma, addr, flags) & fault::ERROR) return kEFAULT;
+    for (; addr < end; addr += page_) {
+      const unsigned result = handle_mm_fault(w_, vma, addr, flags);
+      if (!w_.races.empty()) fire_race(w_, RacePoint::FaultReturned, addr); // the fault returned
+      if (result & fault::ERROR) return kEFAULT;
+    }
     return kEBUSY;
   }
 

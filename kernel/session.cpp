@@ -288,7 +288,9 @@ vm_fault_t handle_mm_fault(struct vm_area_struct* vma, unsigned long address, un
   // mm/pagewalk.c:294-305), does not (R-HUGETLB-HOLE-LOCKED).
   if (vma->hmmspec_hugetlb_lock_readers > 0) s.report(hmmspec::hugetlb_vma_lock_recursion(address));
   const auto& model_vma = *static_cast<const hmmspec::Vma*>(vma->hmmspec_vma);
-  return hmmspec::handle_mm_fault(s.world(), model_vma, address, flags);
+  const vm_fault_t result = hmmspec::handle_mm_fault(s.world(), model_vma, address, flags);
+  s.race_point(hmmspec::RacePoint::FaultReturned, address); // back in hmm_vma_fault (hmm.c:92-93)
+  return result;
 }
 
 void migration_entry_wait(struct mm_struct* mm, pmd_t* pmd, unsigned long address) {

@@ -10,10 +10,11 @@ namespace hmmspec {
 
 namespace {
 
-constexpr std::array<std::pair<RacePoint, std::string_view>, 3> kPoints{{
+constexpr std::array<std::pair<RacePoint, std::string_view>, 4> kPoints{{
     {RacePoint::PmdSeen, "pmd-seen"},
     {RacePoint::PmdReread, "pmd-reread"},
     {RacePoint::PudLocked, "pud-locked"},
+    {RacePoint::FaultReturned, "fault-returned"},
 }};
 constexpr std::array<std::pair<RaceOp, std::string_view>, 3> kOps{{
     {RaceOp::Zap, "zap"},
@@ -34,10 +35,26 @@ void split_pmd(World& w, u64* slot, u64 base) {
   split_huge_pmd_to_table(w, slot, e); // F-THP-SPLIT (left as it was without a table)
 }
 
+// The level of the entry that maps the page at addr: a huge PUD or PMD, else the PTE.
+Level leaf_level(const World& w, u64 addr) {
+  for (Level l : {Level::Pud, Level::Pmd}) {
+    const u64* slot = w.find_slot(l, addr);
+    if (slot && classify(w.geom, l, *slot, w.zero_pfn).kind == Kind::Huge) return l;
+  }
+  return Level::Pte;
+}
+
 } // namespace
 
 Level race_level(RacePoint p) {
-  return p == RacePoint::PudLocked ? Level::Pud : Level::Pmd;
+  switch (p) {
+  case RacePoint::PudLocked:
+    return Level::Pud;
+  case RacePoint::FaultReturned:
+    return Level::Pte;
+  default:
+    return Level::Pmd;
+  }
 }
 
 std::string_view race_point_name(RacePoint p) {
@@ -63,13 +80,19 @@ bool fire_race(World& w, RacePoint point, u64 addr) {
     if (r.fired || r.point != point || r.addr != base) continue;
     if (++r.reached < r.at) return false; // not this time
     r.fired = true;
-    if (r.op != RaceOp::ZapSilent) w.invalidate(base, base + w.geom.size(l));
-    u64* slot = w.find_slot_mut(l, base);
+    // After a fault the event is about the entry mapping the page: the leaf for a zap, the
+    // PMD for a split.
+    Level at = l;
+    if (point == RacePoint::FaultReturned)
+      at = r.op == RaceOp::Split ? Level::Pmd : leaf_level(w, base);
+    const u64 from = base & w.geom.mask(at);
+    if (r.op != RaceOp::ZapSilent) w.invalidate(from, from + w.geom.size(at));
+    u64* slot = w.find_slot_mut(at, from);
     if (!slot) return true; // the path to the entry is gone: nothing left to change
     if (r.op == RaceOp::Zap || r.op == RaceOp::ZapSilent)
       *slot = 0;
     else
-      split_pmd(w, slot, base);
+      split_pmd(w, slot, from);
     return true;
   }
   return false;

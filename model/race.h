@@ -13,9 +13,11 @@
 
 namespace hmmspec {
 
-// The level whose entry a point is about: PMD for pmd-seen and pmd-reread, PUD for pud-locked.
+// The level whose entry a point is about: PMD for pmd-seen and pmd-reread, PUD for pud-locked,
+// the page for fault-returned (its event changes the entry that maps the page: the leaf for a
+// zap, a huge PMD for a split).
 Level race_level(RacePoint p);
-std::string_view race_point_name(RacePoint p); // "pmd-seen", "pmd-reread", "pud-locked"
+std::string_view race_point_name(RacePoint p); // "pmd-seen", ..., "fault-returned"
 std::optional<RacePoint> race_point_from_name(std::string_view s);
 std::string_view race_op_name(RaceOp o); // "zap", "split", "zap-silent"
 std::optional<RaceOp> race_op_from_name(std::string_view s);

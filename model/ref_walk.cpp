@@ -183,6 +183,8 @@ void note_output_write(RefCall& c, u64 addr, u64 req, u64 cpu) {
 // mm/hmm.c:495-505) and 6.1 takes none.
 enum class VmaLock : std::uint8_t { None, HugetlbHeld };
 
+bool fire_at(RefCall& c, RacePoint point, u64 addr);
+
 // hmm_vma_fault (hmm.c:76-96): last = start of the span; -EPERM for a write fault on a VMA
 // without VM_WRITE; else handle_mm_fault on every page of [start, end) in order, -EFAULT at the
 // first VM_FAULT_ERROR, -EBUSY when all succeed. The notifier is not looked at in between.
@@ -217,6 +219,7 @@ long vma_fault(RefCall& c, const Vma& vma, u64 start, u64 end, unsigned need,
         text += fmt::format("; notifier seq {} -> {}", seq, c.world.notifier.seq);
       event(c, std::move(text));
     }
+    if (!c.world.races.empty()) fire_at(c, RacePoint::FaultReturned, a); // hmm.c:92-93
     if (result & fault::ERROR) {
       note(c, a, RuleId::FaultEfault);
       return kFault;

@@ -225,7 +225,8 @@ void Parser::race(std::span<const Token> t) {
                            version_name(kernel())));
   auto point = race_point_from_name(pt.text);
   if (!point)
-    fail(pt, "unknown race point " + quote(pt.text) + " (pmd-seen, pmd-reread or pud-locked)");
+    fail(pt, "unknown race point " + quote(pt.text) +
+                 " (pmd-seen, pmd-reread, pud-locked or fault-returned)");
   auto op = race_op_from_name(ot.text);
   if (!op) fail(ot, "unknown race operation " + quote(ot.text) + " (zap or split)");
   if ((*op == RaceOp::ZapSilent) != planted)
@@ -240,7 +241,7 @@ void Parser::race(std::span<const Token> t) {
     fail(at, fmt::format("race address {} is not aligned to the {} size {} (the point is about "
                          "the {} entry at that address)",
                          hex(addr), level_name(l), hex(s_.world.geom.size(l)), level_name(l)));
-  if (*op == RaceOp::Split && l != Level::Pmd)
+  if (*op == RaceOp::Split && *point == RacePoint::PudLocked)
     fail(ot, fmt::format("split applies to a huge PMD; a {} race can only zap", pt.text));
   for (const Race& r : s_.world.races)
     if (r.point == *point && r.addr == addr)

@@ -76,6 +76,9 @@ enum class RacePoint : std::uint8_t {
   PmdSeen,   // walk_pmd_range saw the PMD not none, before hmm.c:333 reads it
   PmdReread, // between hmm.c:333 and hmm.c:361 reading a huge PMD
   PudLocked, // pud_trans_huge_lock took a huge or devmap PUD, before hmm.c:425 reads it
+  // handle_mm_fault returned for the page at ADDR inside hmm_vma_fault (hmm.c:92-93), before
+  // the walk ends with -EBUSY and hmm_range_fault checks the notifier again (hmm.c:586-590)
+  FaultReturned,
 };
 // What lands there: the entry cleared (zap), or a huge PMD split (__split_huge_pmd). ZapSilent
 // is a planted fault, for testing the checkers only: a zap with no invalidation.

@@ -137,6 +137,29 @@ TEST(Races, SplitOfAFileThpClearsItAndOfATableChangesNothing) {
   EXPECT_EQ(w.notifier.seq, 2u); // __split_huge_pmd invalidates before it looks
 }
 
+// After a fault, a zap clears the entry that maps the page (the PTE, or the huge PMD), and a
+// split splits the huge PMD over it; each under an invalidation of what it changes.
+TEST(Races, AfterAFaultTheEventIsAboutTheEntryThatMapsThePage) {
+  Scenario s = parse_ok(kWorld + "pte 0x10000 page pfn=0x500\n"
+                                 "race 0x10000 fault-returned zap\n"
+                                 "race 0x15000 fault-returned zap\n"
+                                 "race 0x1c000 fault-returned split\n");
+  EXPECT_EQ(s.world.races[0], (Race{0x10000, RacePoint::FaultReturned, RaceOp::Zap, false}));
+  EXPECT_NE(print_scenario(s).find("race 0x15000 fault-returned zap\n"), std::string::npos);
+  World w = s.world;
+  EXPECT_FALSE(fire_race(w, RacePoint::FaultReturned, 0x11000)); // another page
+  ASSERT_TRUE(fire_race(w, RacePoint::FaultReturned, 0x10000));
+  EXPECT_EQ(w.entry_at(Level::Pte, 0x10000).kind, Kind::None);
+  EXPECT_EQ(w.notifier.seq, 1u);
+  ASSERT_TRUE(fire_race(w, RacePoint::FaultReturned, 0x15000)); // inside the THP at 0x14000
+  EXPECT_EQ(w.entry_at(Level::Pmd, 0x14000).kind, Kind::None);
+  EXPECT_EQ(w.notifier.seq, 2u);
+  ASSERT_TRUE(fire_race(w, RacePoint::FaultReturned, 0x1c000)); // no huge PMD: nothing to split
+  EXPECT_EQ(w.notifier.seq, 3u);
+  EXPECT_NE(parse_err(kWorld + "race 0x10800 fault-returned zap\n").message.find("0x1000"),
+            std::string::npos);
+}
+
 // --- the reference and the walker on the race paths ----------------------------------------
 
 struct RacePath {
