@@ -455,6 +455,16 @@ u64 scenario_digest(const Scenario& s) {
             d.add(static_cast<u64>(l.op.prot));
     }
   }
+  // what the encoding does not carry: the driver loop, its events, a race's reach
+  if (s.driver_loop || !w.driver_events.empty()) {
+    d.add(0xd21e1009);
+    if (s.driver_loop) d.add(s.driver_loop->chunk_pages), d.add(s.driver_loop->tries);
+    for (const DriverEvent& e : w.driver_events)
+      d.add(static_cast<u64>(e.point)), d.add(static_cast<u64>(e.op.kind)), d.add(e.op.start),
+          d.add(e.op.end), d.add(static_cast<u64>(e.op.prot)), d.add(e.at), d.add(e.fired);
+  }
+  for (const Race& r : w.races)
+    if (r.at != 1) d.add(0xa7), d.add(r.at);
   return d.h;
 }
 
