@@ -50,6 +50,13 @@ void sites_in(const World& w, const HmmRange& r, std::set<Site>& out) {
   }
 }
 
+// The pages the walk faults in a run: the fault-returned point of each (outside hugetlb VMAs).
+void fault_sites_in(const World& w, std::set<Site>& out) {
+  for (const Event& e : w.log)
+    if (e.type == Event::Type::Fault && walked(w, e.addr, w.geom.page_size()))
+      out.insert(Site{RacePoint::FaultReturned, e.addr});
+}
+
 // The scenario as interleave runs it: its driver loop (or the default), no expectations and
 // no events of its own (each variant adds one).
 Scenario base_of(const Scenario& s, const InterleaveOptions& o) {
@@ -181,7 +188,10 @@ InterleaveResult interleave(const Scenario& s, const std::vector<Party>& parties
   sites_in(s.world, s.range, sites);
   const PartyResult& truth = run.results.front();
   for (std::size_t c = 1; c <= truth.later.size() + 1; ++c)
-    if (const Outcome* out = truth.call(c)) sites_in(out->world, s.range, sites);
+    if (const Outcome* out = truth.call(c)) {
+      sites_in(out->world, s.range, sites);
+      fault_sites_in(out->world, sites);
+    }
   std::vector<Site> list(sites.begin(), sites.end());
   if (list.size() > o.max_sites) {
     res.capped = list.size() - o.max_sites;
@@ -191,7 +201,7 @@ InterleaveResult interleave(const Scenario& s, const std::vector<Party>& parties
   if (o.plant) ops.push_back(RaceOp::ZapSilent);
   for (const Site& site : list) {
     for (RaceOp op : ops) {
-      if (op == RaceOp::Split && race_level(site.point) != Level::Pmd) continue;
+      if (op == RaceOp::Split && site.point == RacePoint::PudLocked) continue;
       // the walk may reach the point for the entry in several walks (tries, chunks, calls):
       // the event at each reach, up to max_reach, until one is not reached
       for (unsigned at = 1; at <= o.max_reach; ++at) {
