@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // `hmmspec interleave` (docs/checking.md, "Interleavings"): every interleaving point the v5.7
-// walk of a scenario reaches (the race points of model/race.h, at each entry the walk reaches
-// them for, at each reach: `race ... at=K`) times every race operation, each run under the driver
+// walk of a scenario reaches (the race points of model/race.h, at each entry or faulted page the
+// walk reaches them for, at each reach: `race ... at=K`) times every race operation, and every
+// mm operation at the driver loop's points (`during`, model/driver.h), each run under the driver
 // loop (model/driver.h) on every party, checking that the parties agree and that the driver
 // contract holds (harness/contract.h). A variant whose event never fires is not a point the walk
 // reaches, and is not counted.
