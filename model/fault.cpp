@@ -484,6 +484,18 @@ void pmd_migration_entry_wait(World& w, u64 addr) {
                       .write = e.write});
 }
 
+void split_huge_pmd(World& w, u64* slot, u64 base) {
+  Entry e = classify(w.geom, Level::Pmd, *slot, w.zero_pfn);
+  if (e.kind != Kind::Huge) return; // not trans-huge or devmap: nothing to split
+  const Vma* vma = w.vmas.containing(base);
+  const bool private_anon = vma && vma->anonymous && !(vma->flags & vm::SHARED);
+  if (!private_anon || e.devmap) { // F-THP-ZAP: not an anonymous VMA
+    *slot = 0;
+    return;
+  }
+  split_huge_pmd_to_table(w, slot, e); // F-THP-SPLIT (left as it was without a table)
+}
+
 u64* split_huge_pmd_to_table(World& w, u64* pmd_slot, const Entry& e) {
   const Geometry& g = w.geom;
   auto t = w.alloc_table(Level::Pte); // (the kernel uses the table deposited with the THP)

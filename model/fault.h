@@ -30,6 +30,11 @@ void pmd_migration_entry_wait(World& w, u64 addr);
 // the PMD is cleared instead: F-THP-ZAP.)
 u64* split_huge_pmd_to_table(World& w, u64* pmd_slot, const Entry& e);
 
+// __split_huge_pmd on the PMD at slot (base: its first address): F-THP-SPLIT for a trans-huge
+// PMD of a private anonymous VMA, F-THP-ZAP (cleared) for any other huge PMD, devmap ones too
+// (mm/huge_memory.c:2236-2255 at v5.7); any other PMD is left as it is. The caller invalidates.
+void split_huge_pmd(World& w, u64* slot, u64 base);
+
 // split_huge_pud(vma, pud, addr): a trans-huge or devmap PUD is cleared under an invalidation
 // of its whole range (there is no lower table to split into). Other PUDs are left alone.
 void split_huge_pud(World& w, u64 addr);

@@ -22,19 +22,6 @@ constexpr std::array<std::pair<RaceOp, std::string_view>, 3> kOps{{
     {RaceOp::ZapSilent, "zap-silent"},
 }};
 
-// __split_huge_pmd_locked on the PMD at slot (base: the PMD's first address).
-void split_pmd(World& w, u64* slot, u64 base) {
-  Entry e = classify(w.geom, Level::Pmd, *slot, w.zero_pfn);
-  if (e.kind != Kind::Huge) return; // not trans-huge or devmap: nothing to split
-  const Vma* vma = w.vmas.containing(base);
-  const bool private_anon = vma && vma->anonymous && !(vma->flags & vm::SHARED);
-  if (!private_anon || e.devmap) { // F-THP-ZAP: not an anonymous VMA
-    *slot = 0;
-    return;
-  }
-  split_huge_pmd_to_table(w, slot, e); // F-THP-SPLIT (left as it was without a table)
-}
-
 // The level of the entry that maps the page at addr: a huge PUD or PMD, else the PTE.
 Level leaf_level(const World& w, u64 addr) {
   for (Level l : {Level::Pud, Level::Pmd}) {
@@ -92,7 +79,7 @@ bool fire_race(World& w, RacePoint point, u64 addr) {
     if (r.op == RaceOp::Zap || r.op == RaceOp::ZapSilent)
       *slot = 0;
     else
-      split_pmd(w, slot, from);
+      split_huge_pmd(w, slot, from);
     return true;
   }
   return false;
