@@ -18,7 +18,7 @@ using mm_walk::pieces;
 
 namespace {
 
-constexpr std::array<std::pair<MmOpKind, std::string_view>, 7> kKinds{{
+constexpr std::array<std::pair<MmOpKind, std::string_view>, 8> kKinds{{
     {MmOpKind::Mprotect, "mprotect"},
     {MmOpKind::Munmap, "munmap"},
     {MmOpKind::MadviseDontneed, "madvise-dontneed"},
@@ -26,6 +26,7 @@ constexpr std::array<std::pair<MmOpKind, std::string_view>, 7> kKinds{{
     {MmOpKind::MigrateToDevice, "migrate-to-device"},
     {MmOpKind::MigrateToRam, "migrate-to-ram"},
     {MmOpKind::Reclaim, "reclaim"},
+    {MmOpKind::ThpSplit, "thp-split"},
 }};
 constexpr std::array<std::pair<Prot, std::string_view>, 3> kProts{{
     {Prot::None, "none"},
@@ -153,6 +154,7 @@ std::optional<std::string> mm_op_unsupported(const World& w, const MmOp& op) {
   if (op.kind == MmOpKind::MigrateToDevice || op.kind == MmOpKind::MigrateToRam)
     return migrate_unsupported(w, op);
   if (op.kind == MmOpKind::Reclaim) return reclaim_unsupported(w, op);
+  if (op.kind == MmOpKind::ThpSplit) return thp_split_unsupported(w, op);
   const std::string what(mm_op_name(op.kind));
   const std::vector<Vma> ps = pieces(w, op.start, op.end);
   if (op.kind == MmOpKind::Munmap) {
@@ -242,6 +244,9 @@ std::optional<std::string> apply_mm_op(World& w, const MmOp& op) {
     return std::nullopt;
   case MmOpKind::Reclaim:
     apply_reclaim(w, op);
+    return std::nullopt;
+  case MmOpKind::ThpSplit:
+    apply_thp_split(w, op);
     return std::nullopt;
   }
   return std::nullopt;

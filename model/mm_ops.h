@@ -2,10 +2,10 @@
 // TRUSTED: part of the specification. The mm operations a process makes between two
 // hmm_range_fault calls of a scenario (docs/scenario-format.md, "Sequences of calls"):
 // mprotect, munmap, madvise(MADV_DONTNEED), fork, a driver's migrations of pages to its
-// device and back, and reclaim (MADV_PAGEOUT), applied to the world the previous call left, as the
-// v5.7 kernel changes the VMAs and the page tables (docs/spec.md, section 12). They are implemented
-// once, here and in model/mm_fork.cpp, model/mm_migrate.cpp and model/mm_reclaim.cpp: every party
-// is given the world they leave (harness/check.h).
+// device and back, reclaim (MADV_PAGEOUT) and THP splits, applied to the world the previous call
+// left, as the v5.7 kernel changes the VMAs and the page tables (docs/spec.md, section 12). They
+// are implemented once, here and in model/mm_fork.cpp, mm_migrate.cpp, mm_reclaim.cpp and
+// mm_thp.cpp: every party is given the world they leave (harness/check.h).
 #pragma once
 
 #include <cstdint>

@@ -22,4 +22,8 @@ void apply_migrate(World& w, const MmOp& op);
 std::optional<std::string> reclaim_unsupported(const World& w, const MmOp& op);
 void apply_reclaim(World& w, const MmOp& op);
 
+// M-THP-SPLIT (model/mm_thp.cpp).
+std::optional<std::string> thp_split_unsupported(const World& w, const MmOp& op);
+void apply_thp_split(World& w, const MmOp& op);
+
 } // namespace hmmspec

@@ -54,7 +54,7 @@ void Parser::during(std::span<const Token> t) {
   if (!kind)
     fail(ot, "unknown operation " + quote(ot.text) +
                  " (mprotect, munmap, madvise-dontneed, fork, migrate-to-device, "
-                 "migrate-to-ram or reclaim)");
+                 "migrate-to-ram, reclaim or thp-split)");
   size_t next = 0;
   DriverEvent e;
   e.point = *point;

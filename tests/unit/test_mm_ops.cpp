@@ -368,5 +368,39 @@ TEST(MmOpsReclaim, WhatTheModelRefuses) {
   EXPECT_EQ(w, before);
 }
 
+// ---- M-THP-SPLIT -----------------------------------------------------------------------
+
+TEST(MmOpsThpSplit, AnAnonymousThpBecomesPtesAFileOneIsCleared) {
+  World w = world("vma 0x10000-0x18000 read write anon\n"
+                  "vma 0x18000-0x20000 read write shared file\n"
+                  "pmd 0x14000 huge pfn=0x800 write\n"
+                  "pmd 0x18000 huge pfn=0x900\n");
+  ASSERT_FALSE(apply_mm_op(w, op(MmOpKind::ThpSplit, 0x15000, 0x19000)));
+  EXPECT_EQ(w.entry_at(Level::Pmd, 0x14000).kind, Kind::Table);
+  for (u64 i = 0; i < 4; ++i) {
+    const Entry e = w.entry_at(Level::Pte, 0x14000 + i * 0x1000);
+    EXPECT_EQ(e.kind, Kind::Page);
+    EXPECT_EQ(e.pfn, 0x800 + i);
+    EXPECT_TRUE(e.write);
+  }
+  EXPECT_EQ(w.entry_at(Level::Pmd, 0x18000).kind, Kind::None); // F-THP-ZAP
+  EXPECT_EQ(w.notifier.invalidations, 2u);                     // one per PMD split
+  EXPECT_EQ(describe(op(MmOpKind::ThpSplit, 0x14000, 0x18000)), "thp-split 0x14000+0x4000");
+}
+
+TEST(MmOpsThpSplit, WhatTheModelRefuses) {
+  World w = world("vma 0x10000-0x18000 read write anon\n"
+                  "vma 0x1c000-0x20000 read write hugetlb=16K\n"
+                  "pmd 0x14000 huge pfn=0x800 write\n"
+                  "pte 0x10000 page pfn=0x500\n");
+  const World before = w;
+  auto why = [&](const MmOp& o) { return apply_mm_op(w, o).value_or(""); };
+  EXPECT_NE(why(op(MmOpKind::ThpSplit, 0x10000, 0x14000)).find("meets no huge PMD"),
+            std::string::npos);
+  EXPECT_NE(why(op(MmOpKind::ThpSplit, 0x14000, 0x19000)).find("in no VMA"), std::string::npos);
+  EXPECT_NE(why(op(MmOpKind::ThpSplit, 0x1c000, 0x20000)).find("hugetlb"), std::string::npos);
+  EXPECT_EQ(w, before);
+}
+
 } // namespace
 } // namespace hmmspec
