@@ -123,7 +123,7 @@ std::vector<MmOp> driver_ops(const Scenario& s) {
     const u64 a = std::max(r.start, vma->start), b = std::min(r.end, vma->end);
     for (Prot p : {Prot::None, Prot::Read}) all.push_back(MmOp{MmOpKind::Mprotect, a, b, p, 0});
     for (MmOpKind k : {MmOpKind::Munmap, MmOpKind::MadviseDontneed, MmOpKind::Reclaim,
-                       MmOpKind::MigrateToDevice, MmOpKind::MigrateToRam})
+                       MmOpKind::MigrateToDevice, MmOpKind::MigrateToRam, MmOpKind::ThpSplit})
       all.push_back(MmOp{k, a, b, Prot::Read, r.dev_private_owner});
   }
   for (const MmOp& op : all) {
