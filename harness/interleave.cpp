@@ -197,6 +197,20 @@ InterleaveResult interleave(const Scenario& s, const std::vector<Party>& parties
     res.capped = list.size() - o.max_sites;
     list.resize(o.max_sites);
   }
+  // One variant (the base and one event): false when the event is not reached; else counted
+  // apart when the operation could not apply there, or checked.
+  auto try_variant = [&](Scenario v) {
+    ++res.candidates;
+    ScenarioRun vr = run_scenario(v, parties);
+    if (vr.results.empty() || !fired(vr, v)) return false;
+    if (event_refused(vr) || operation_inapplicable(vr, v)) {
+      ++res.inapplicable;
+      return true;
+    }
+    ++res.interleavings;
+    if (auto p = problem(vr)) res.findings.push_back(InterleaveFinding{std::move(v), *p});
+    return true;
+  };
   std::vector<RaceOp> ops{RaceOp::Zap, RaceOp::Split};
   if (o.plant) ops.push_back(RaceOp::ZapSilent);
   for (const Site& site : list) {
@@ -205,17 +219,9 @@ InterleaveResult interleave(const Scenario& s, const std::vector<Party>& parties
       // the walk may reach the point for the entry in several walks (tries, chunks, calls):
       // the event at each reach, up to max_reach, until one is not reached
       for (unsigned at = 1; at <= o.max_reach; ++at) {
-        ++res.candidates;
         Scenario v = base;
         v.world.races.push_back(Race{site.addr, site.point, op, false, at, 0});
-        ScenarioRun vr = run_scenario(v, parties);
-        if (vr.results.empty() || !fired(vr, v)) break; // not reached
-        if (operation_inapplicable(vr, v)) {
-          ++res.inapplicable;
-          continue;
-        }
-        ++res.interleavings;
-        if (auto p = problem(vr)) res.findings.push_back(InterleaveFinding{std::move(v), *p});
+        if (!try_variant(std::move(v))) break;
       }
     }
   }
@@ -223,18 +229,10 @@ InterleaveResult interleave(const Scenario& s, const std::vector<Party>& parties
   for (DriverPoint point : {DriverPoint::BeforeCall, DriverPoint::AfterCall}) {
     for (const MmOp& op : driver_ops(s)) {
       for (unsigned at = 1; at <= o.max_reach; ++at) {
-        ++res.candidates;
         Scenario v = base;
         v.world.driver_events.push_back(DriverEvent{point, op, at, 0, false});
         v.driver_event_locs.push_back(SourceLoc{s.name, 0, 0});
-        ScenarioRun vr = run_scenario(v, parties);
-        if (vr.results.empty() || !fired(vr, v)) break; // not reached
-        if (event_refused(vr) || operation_inapplicable(vr, v)) {
-          ++res.inapplicable;
-          continue;
-        }
-        ++res.interleavings;
-        if (auto p = problem(vr)) res.findings.push_back(InterleaveFinding{std::move(v), *p});
+        if (!try_variant(std::move(v))) break;
       }
     }
   }

@@ -38,6 +38,10 @@ std::optional<DriverPoint> driver_point_from_name(std::string_view s) {
   return value_in(kDriverPoints, s);
 }
 
+std::string driver_point_names() {
+  return names_in(kDriverPoints);
+}
+
 std::string describe(const DriverEvent& e) {
   return fmt::format("during {} {}{}", driver_point_name(e.point), describe(e.op),
                      e.at > 1 ? fmt::format(" at={}", e.at) : "");
@@ -64,6 +68,12 @@ Outcome driver_hmm_range_fault(const DriverLoop& loop, const World& w, const Hmm
   out.pfns = range.pfns;
   const unsigned ps = w.geom.page_shift;
   const u64 pages = range.pfns.size();
+  // The call ends inside a try: the try and its chunk kept as they stand, nothing after them.
+  auto end_in_try = [&out](DriverChunk& chunk, DriverTry& t) {
+    chunk.tries.push_back(std::move(t));
+    out.chunks.push_back(std::move(chunk));
+    return std::move(out);
+  };
   // D-CHUNKS (lib/test_hmm.c:396-403 at 6.1): [start, end) in chunks of chunk_pages pages, the
   // last one shorter; one chunk's failure ends the call.
   for (u64 first = 0; first < pages; first += loop.chunk_pages) {
@@ -84,9 +94,7 @@ Outcome driver_hmm_range_fault(const DriverLoop& loop, const World& w, const Hmm
       if (auto refused = fire_driver_events(out.world, DriverPoint::BeforeCall, t.events_before)) {
         out.refused_event = std::move(refused);
         out.ret = -err::kEBUSY;
-        chunk.tries.push_back(std::move(t));
-        out.chunks.push_back(std::move(chunk));
-        return out;
+        return end_in_try(chunk, t);
       }
       Outcome o = call(out.world, r, options);
       t.notifier_seq = r.notifier_seq;
@@ -99,9 +107,7 @@ Outcome driver_hmm_range_fault(const DriverLoop& loop, const World& w, const Hmm
       if (o.failure) { // the party did not return: nothing after this try
         out.failure = o.failure;
         out.ret = o.ret;
-        chunk.tries.push_back(std::move(t));
-        out.chunks.push_back(std::move(chunk));
-        return out;
+        return end_in_try(chunk, t);
       }
       out.world = std::move(o.world);
       last.pfns = o.pfns;
@@ -110,9 +116,7 @@ Outcome driver_hmm_range_fault(const DriverLoop& loop, const World& w, const Hmm
         if (auto refused = fire_driver_events(out.world, DriverPoint::AfterCall, t.events_after)) {
           out.refused_event = std::move(refused);
           out.ret = o.ret;
-          chunk.tries.push_back(std::move(t));
-          out.chunks.push_back(std::move(chunk));
-          return out;
+          return end_in_try(chunk, t);
         }
       if (o.livelock) { // the call never returns: neither does the driver
         out.livelock = true;

@@ -36,6 +36,7 @@ using DriverChunkDone =
 
 std::string_view driver_point_name(DriverPoint p); // "before-call", "after-call"
 std::optional<DriverPoint> driver_point_from_name(std::string_view s);
+std::string driver_point_names(); // "before-call or after-call"
 // The line that writes the event: "during after-call munmap 0x10000+0x4000 at=2".
 std::string describe(const DriverEvent& e);
 

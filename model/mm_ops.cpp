@@ -130,6 +130,10 @@ std::optional<MmOpKind> mm_op_from_name(std::string_view s) {
   return value_in(kKinds, s);
 }
 
+std::string mm_op_names() {
+  return names_in(kKinds);
+}
+
 bool mm_op_has_range(MmOpKind k) {
   return k != MmOpKind::Fork;
 }
@@ -164,13 +168,9 @@ std::optional<std::string> mm_op_unsupported(const World& w, const MmOp& op) {
   } else {
     // do_mprotect_pkey (mm/mprotect.c:553-566, 625) and madvise (mm/madvise.c:1115-1133) at
     // v5.7: a hole in the range makes the call fail with -ENOMEM
-    u64 at = op.start;
-    for (const Vma& p : ps) {
-      if (p.start != at) break;
-      at = p.end;
-    }
-    if (at != op.end)
-      return fmt::format("{:#x} is in no VMA: the kernel's {} would fail with -ENOMEM", at, what);
+    if (auto hole = mm_walk::first_hole(ps, op.start, op.end))
+      return fmt::format("{:#x} is in no VMA: the kernel's {} would fail with -ENOMEM", *hole,
+                         what);
   }
   for (const Vma& p : ps) {
     if (p.hugetlb())

@@ -19,9 +19,10 @@
 namespace hmmspec {
 
 // "mprotect", "munmap", "madvise-dontneed", "fork", "migrate-to-device", "migrate-to-ram",
-// "reclaim"
+// "reclaim", "thp-split", "thp-collapse"
 std::string_view mm_op_name(MmOpKind k);
 std::optional<MmOpKind> mm_op_from_name(std::string_view s);
+std::string mm_op_names(); // all of them, for a message: "mprotect, munmap, ... or thp-split"
 std::string_view prot_name(Prot p); // "none", "r", "rw"
 std::optional<Prot> prot_from_name(std::string_view s);
 // Whether the operation's line has ADDR+LEN (all but fork).

@@ -26,8 +26,18 @@ std::vector<Level> upper_levels(const Geometry& g) {
   return out;
 }
 
+std::optional<u64> first_hole(const std::vector<Vma>& ps, u64 start, u64 end) {
+  u64 at = start;
+  for (const Vma& p : ps) {
+    if (p.start != at) break;
+    at = p.end;
+  }
+  if (at == end) return std::nullopt;
+  return at;
+}
+
 std::optional<std::string> upper_unsupported(const World& w, u64 start, u64 end,
-                                             std::string_view what) {
+                                             std::string_view what, HugePmds huge) {
   const Geometry& g = w.geom;
   const std::vector<Level> uppers = upper_levels(g);
   for (u64 a = start; a < end;) {
@@ -35,7 +45,8 @@ std::optional<std::string> upper_unsupported(const World& w, u64 start, u64 end,
     for (Level l : uppers) {
       Entry e = w.entry_at(l, a);
       if (e.kind == Kind::Table) continue;
-      if (e.kind != Kind::None)
+      const bool fine_huge = l == Level::Pmd && e.kind == Kind::Huge && huge == HugePmds::Allowed;
+      if (e.kind != Kind::None && !fine_huge)
         return fmt::format("the {} at {:#x} is {}: {} over huge or bad entries is not modelled",
                            level_name(l), a & g.mask(l), describe(e), what);
       next = next_entry(g, l, a);

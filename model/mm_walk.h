@@ -19,10 +19,19 @@ std::vector<Vma> pieces(const World& w, u64 start, u64 end);
 // The levels from the root down to the PMD, in the geometry.
 std::vector<Level> upper_levels(const Geometry& g);
 
+// The first address of [start, end) that no VMA of `ps` (pieces(w, start, end)) covers, when
+// the VMAs leave a hole there.
+std::optional<u64> first_hole(const std::vector<Vma>& ps, u64 start, u64 end);
+
+// Whether an operation may meet huge PMDs (thp-split: they are what it works on).
+enum class HugePmds : bool { Refused, Allowed };
+
 // Why an operation `what` cannot run over [start, end): an upper entry there (PMD, PUD, P4D,
-// PGD) that is neither none nor a table (a huge, migration, bad... entry). Nothing when none is.
+// PGD) that is neither none nor a table (a huge, migration, bad... entry; a huge PMD is fine
+// when `huge` allows it). Nothing when none is.
 std::optional<std::string> upper_unsupported(const World& w, u64 start, u64 end,
-                                             std::string_view what);
+                                             std::string_view what,
+                                             HugePmds huge = HugePmds::Refused);
 
 // The first address of the next entry of `l` after addr (0 past the top of the address space).
 inline u64 next_entry(const Geometry& g, Level l, u64 addr) {

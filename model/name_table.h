@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -24,6 +25,17 @@ constexpr auto value_in(const Table& table, std::string_view s)
   for (const auto& [value, name] : table)
     if (name == s) return value;
   return std::nullopt;
+}
+
+// Every name in `table`, for an error message: "a, b or c".
+template <typename Table>
+std::string names_in(const Table& table) {
+  std::string out;
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    if (i) out += i + 1 == table.size() ? " or " : ", ";
+    out += table[i].second;
+  }
+  return out;
 }
 
 } // namespace hmmspec

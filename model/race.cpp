@@ -52,6 +52,10 @@ std::optional<RacePoint> race_point_from_name(std::string_view s) {
   return value_in(kPoints, s);
 }
 
+std::string race_point_names() {
+  return names_in(kPoints);
+}
+
 std::string_view race_op_name(RaceOp o) {
   return name_in(kOps, o);
 }

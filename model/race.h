@@ -19,6 +19,7 @@ namespace hmmspec {
 Level race_level(RacePoint p);
 std::string_view race_point_name(RacePoint p); // "pmd-seen", ..., "fault-returned"
 std::optional<RacePoint> race_point_from_name(std::string_view s);
+std::string race_point_names(); // all of them, for a message: "pmd-seen, ... or fault-returned"
 std::string_view race_op_name(RaceOp o); // "zap", "split", "zap-silent"
 std::optional<RaceOp> race_op_from_name(std::string_view s);
 

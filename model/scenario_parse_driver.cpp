@@ -46,15 +46,13 @@ void Parser::during(std::span<const Token> t) {
     fail(t[0], fmt::format("'during': the mm operations are modelled for v5.7 worlds only, and "
                            "this is kernel {}",
                            version_name(kernel())));
-  const Token& pt = need(t, 1, "POINT (before-call or after-call)");
+  const Token& pt = need(t, 1, "POINT (" + driver_point_names() + ")");
   auto point = driver_point_from_name(pt.text);
-  if (!point) fail(pt, "unknown driver point " + quote(pt.text) + " (before-call or after-call)");
+  if (!point)
+    fail(pt, "unknown driver point " + quote(pt.text) + " (" + driver_point_names() + ")");
   const Token& ot = need(t, 2, "OPERATION");
   auto kind = mm_op_from_name(ot.text);
-  if (!kind)
-    fail(ot, "unknown operation " + quote(ot.text) +
-                 " (mprotect, munmap, madvise-dontneed, fork, migrate-to-device, "
-                 "migrate-to-ram, reclaim or thp-split)");
+  if (!kind) fail(ot, "unknown operation " + quote(ot.text) + " (" + mm_op_names() + ")");
   size_t next = 0;
   DriverEvent e;
   e.point = *point;

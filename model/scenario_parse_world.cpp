@@ -224,9 +224,7 @@ void Parser::race(std::span<const Token> t) {
                            "kernel {})",
                            version_name(kernel())));
   auto point = race_point_from_name(pt.text);
-  if (!point)
-    fail(pt, "unknown race point " + quote(pt.text) +
-                 " (pmd-seen, pmd-reread, pud-locked or fault-returned)");
+  if (!point) fail(pt, "unknown race point " + quote(pt.text) + " (" + race_point_names() + ")");
   auto op = race_op_from_name(ot.text);
   if (!op) fail(ot, "unknown race operation " + quote(ot.text) + " (zap or split)");
   if ((*op == RaceOp::ZapSilent) != planted)
