@@ -108,7 +108,8 @@ bool operation_inapplicable(const ScenarioRun& run, const Scenario& v) {
 }
 
 // The operations tried at the driver's points: each kind over the part of the range the first
-// VMA meeting it covers (fork: the whole mm), those the model can apply to the first world.
+// VMA meeting it covers (fork: the whole mm), those the model can apply to the first world, and
+// thp-collapse.
 std::vector<MmOp> driver_ops(const Scenario& s) {
   std::vector<MmOp> ops;
   const HmmRange& r = s.range;
@@ -129,6 +130,15 @@ std::vector<MmOp> driver_ops(const Scenario& s) {
   for (const MmOp& op : all) {
     World w = s.world;
     if (!apply_mm_op(w, op)) ops.push_back(op);
+  }
+  // thp-collapse over the PMD-sized blocks of that part: tried even where the first world has
+  // nothing to collapse, as the calls' faults may fill the blocks in (a refusal when it fires
+  // is counted apart)
+  if (vma && (vma->flags & vm::HUGEPAGE)) {
+    const u64 size = s.world.geom.size(Level::Pmd);
+    const u64 a = (std::max(r.start, vma->start) + size - 1) & ~(size - 1);
+    const u64 b = std::min(r.end, vma->end) & ~(size - 1);
+    if (a < b && a >= r.start) ops.push_back(MmOp{MmOpKind::ThpCollapse, a, b, Prot::Read, 0});
   }
   return ops;
 }

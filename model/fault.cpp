@@ -30,6 +30,8 @@ u64 enc(const World& w, Level l, const Entry& e, Context c = Context::Normal) {
   return encode(w.geom, l, m, c).word;
 }
 
+} // namespace
+
 // F-OOM: the allocators can run dry (a table already at the last physical pfn, or the page
 // allocator past 52 physical bits); __handle_mm_fault then returns VM_FAULT_OOM and nothing
 // changes.
@@ -40,6 +42,8 @@ std::optional<u64> new_pfns(World& w, u64 count) {
   if (p > max_pfn || count - 1 > max_pfn - p) return std::nullopt;
   return w.alloc_pfns(count);
 }
+
+namespace {
 
 // A private mapping of anonymous memory (not shmem): zero page on read, reuse on write.
 bool private_anon(const Vma& v) {
@@ -502,6 +506,7 @@ u64* split_huge_pmd_to_table(World& w, u64* pmd_slot, const Entry& e) {
   if (!t) return nullptr;
   u64* ptes = w.table_words_mut(*t);
   const bool zero = e.pfn == huge_zero_pfn(w);
+  if (!zero) w.pte_mapped_thps.insert(e.pfn); // the pages stay one compound page
   for (unsigned i = 0; i < g.entries(Level::Pte); ++i) {
     Entry pe = zero ? Entry{.kind = Kind::Zero, .pfn = w.zero_pfn}
                     : Entry{.kind = Kind::Page, .pfn = e.pfn + i, .write = e.write};

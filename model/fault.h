@@ -42,4 +42,8 @@ void split_huge_pud(World& w, u64 addr);
 // The huge zero page used by read faults on THP-enabled anonymous memory (F-THP-ZERO).
 u64 huge_zero_pfn(const World& w);
 
+// `count` new pages (count a power of two), aligned to count, from the world's allocator; none
+// when it has run dry (F-OOM).
+std::optional<u64> new_pfns(World& w, u64 count);
+
 } // namespace hmmspec

@@ -19,6 +19,7 @@ enum class MmOpKind : std::uint8_t {
   MigrateToRam,    // the same from the device back to system memory: M-MIGRATE-TO-RAM
   Reclaim,         // madvise(ADDR, LEN, MADV_PAGEOUT): reclaim of the range now: M-RECLAIM
   ThpSplit,        // split_huge_pmd over the range's huge PMDs: M-THP-SPLIT
+  ThpCollapse,     // khugepaged collapsing the range's PMD-sized blocks: M-THP-COLLAPSE
 };
 // The protections of mprotect: PROT_NONE, PROT_READ, PROT_READ|PROT_WRITE.
 enum class Prot : std::uint8_t { None, Read, ReadWrite };

@@ -18,7 +18,7 @@ using mm_walk::pieces;
 
 namespace {
 
-constexpr std::array<std::pair<MmOpKind, std::string_view>, 8> kKinds{{
+constexpr std::array<std::pair<MmOpKind, std::string_view>, 9> kKinds{{
     {MmOpKind::Mprotect, "mprotect"},
     {MmOpKind::Munmap, "munmap"},
     {MmOpKind::MadviseDontneed, "madvise-dontneed"},
@@ -27,6 +27,7 @@ constexpr std::array<std::pair<MmOpKind, std::string_view>, 8> kKinds{{
     {MmOpKind::MigrateToRam, "migrate-to-ram"},
     {MmOpKind::Reclaim, "reclaim"},
     {MmOpKind::ThpSplit, "thp-split"},
+    {MmOpKind::ThpCollapse, "thp-collapse"},
 }};
 constexpr std::array<std::pair<Prot, std::string_view>, 3> kProts{{
     {Prot::None, "none"},
@@ -159,6 +160,7 @@ std::optional<std::string> mm_op_unsupported(const World& w, const MmOp& op) {
     return migrate_unsupported(w, op);
   if (op.kind == MmOpKind::Reclaim) return reclaim_unsupported(w, op);
   if (op.kind == MmOpKind::ThpSplit) return thp_split_unsupported(w, op);
+  if (op.kind == MmOpKind::ThpCollapse) return thp_collapse_unsupported(w, op);
   const std::string what(mm_op_name(op.kind));
   const std::vector<Vma> ps = pieces(w, op.start, op.end);
   if (op.kind == MmOpKind::Munmap) {
@@ -190,6 +192,13 @@ std::optional<std::string> mm_op_unsupported(const World& w, const MmOp& op) {
     // the upper entries over the piece: tables or none (huge and bad ones are left out)
     if (auto why = mm_walk::upper_unsupported(w, p.start, p.end, what)) return why;
   }
+  return std::nullopt;
+}
+
+std::optional<std::string> apply_mm_op_line(World& w, const MmOp& op) {
+  if (op.kind != MmOpKind::ThpCollapse) return apply_mm_op(w, op);
+  if (auto why = thp_collapse_unsupported(w, op, false)) return why;
+  (void)apply_mm_op(w, op); // where this world already has what to collapse
   return std::nullopt;
 }
 
@@ -247,6 +256,9 @@ std::optional<std::string> apply_mm_op(World& w, const MmOp& op) {
     return std::nullopt;
   case MmOpKind::ThpSplit:
     apply_thp_split(w, op);
+    return std::nullopt;
+  case MmOpKind::ThpCollapse:
+    apply_thp_collapse(w, op);
     return std::nullopt;
   }
   return std::nullopt;

@@ -2,10 +2,10 @@
 // TRUSTED: part of the specification. The mm operations a process makes between two
 // hmm_range_fault calls of a scenario (docs/scenario-format.md, "Sequences of calls"):
 // mprotect, munmap, madvise(MADV_DONTNEED), fork, a driver's migrations of pages to its
-// device and back, reclaim (MADV_PAGEOUT) and THP splits, applied to the world the previous call
-// left, as the v5.7 kernel changes the VMAs and the page tables (docs/spec.md, section 12). They
-// are implemented once, here and in model/mm_fork.cpp, mm_migrate.cpp, mm_reclaim.cpp and
-// mm_thp.cpp: every party is given the world they leave (harness/check.h).
+// device and back, reclaim (MADV_PAGEOUT), THP splits and collapses, applied to the world the
+// previous call left, as the v5.7 kernel changes the VMAs and the page tables (docs/spec.md,
+// section 12). They are implemented once, here and in model/mm_fork.cpp, mm_migrate.cpp,
+// mm_reclaim.cpp and mm_thp.cpp: every party is given the world they leave (harness/check.h).
 #pragma once
 
 #include <cstdint>
@@ -43,5 +43,11 @@ std::optional<std::string> mm_op_unsupported(const World& w, const MmOp& op);
 // invalidations the kernel makes; returns mm_op_unsupported's reason, with `w` unchanged,
 // when it cannot.
 std::optional<std::string> apply_mm_op(World& w, const MmOp& op);
+
+// What the scenario parser reports for an operation line, trying it on the world the lines
+// before it leave (without the calls' faults): apply_mm_op's refusal, but for thp-collapse
+// only its checks of the VMAs. What it collapses are pages the calls before it fault in, so
+// its checks of the page tables wait for the run (a refusal there fails the run at its line).
+std::optional<std::string> apply_mm_op_line(World& w, const MmOp& op);
 
 } // namespace hmmspec

@@ -26,4 +26,9 @@ void apply_reclaim(World& w, const MmOp& op);
 std::optional<std::string> thp_split_unsupported(const World& w, const MmOp& op);
 void apply_thp_split(World& w, const MmOp& op);
 
+// M-THP-COLLAPSE (model/mm_thp.cpp); with `tables` false, the checks of the VMAs only.
+std::optional<std::string> thp_collapse_unsupported(const World& w, const MmOp& op,
+                                                    bool tables = true);
+void apply_thp_collapse(World& w, const MmOp& op);
+
 } // namespace hmmspec

@@ -58,7 +58,7 @@ void Parser::mm_op(std::span<const Token> t, MmOpKind kind) {
   if (kind == MmOpKind::MigrateToDevice || kind == MmOpKind::MigrateToRam)
     op.owner = s_.range.dev_private_owner;
   no_more(t, next);
-  if (auto why = apply_mm_op(*ops_world_, op))
+  if (auto why = apply_mm_op_line(*ops_world_, op))
     fail(t[next > 1 ? 1 : 0], fmt::format("{}: {}", name, *why));
   c.ops.push_back(MmOpLine{op, SourceLoc{file_, line_, t[0].col}});
 }

@@ -143,7 +143,11 @@ public:
   // The highest pfn with a struct page (6.x vm_normal_page: a PTE mapping a pfn above it is a
   // bad page map). The default gives every pfn a struct page.
   u64 highest_memmap_pfn = ~0ull;
-  std::set<u64> shared_pfns;              // pages mapped more than once: a write fault copies them
+  std::set<u64> shared_pfns; // pages mapped more than once: a write fault copies them
+  // The first pfns of THPs that PTEs map since a split (F-THP-SPLIT): their pages are
+  // PageCompound, which khugepaged will not collapse (M-THP-COLLAPSE). Only a split adds one;
+  // a scenario file does not write them.
+  std::set<u64> pte_mapped_thps;
   std::map<u64, Injection> injections;    // page address -> injection
   std::vector<Race> races;                // events at interleaving points, in line order
   std::vector<DriverEvent> driver_events; // events at the driver loop's points, in line order

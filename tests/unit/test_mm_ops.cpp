@@ -402,5 +402,81 @@ TEST(MmOpsThpSplit, WhatTheModelRefuses) {
   EXPECT_EQ(w, before);
 }
 
+// ---- M-THP-COLLAPSE --------------------------------------------------------------------
+
+TEST(MmOpsThpCollapse, YoungPtesWithAWritableOneBecomeANewWritableThp) {
+  World w = world("vma 0x10000-0x20000 read write hugepage anon\n"
+                  "pte 0x14000 page pfn=0x500 write\n"
+                  "pte 0x15000 page pfn=0x503\n"
+                  "pte 0x16000 zero\n");
+  const u64 next = w.next_pfn;
+  ASSERT_FALSE(apply_mm_op(w, op(MmOpKind::ThpCollapse, 0x14000, 0x18000)));
+  const Entry e = w.entry_at(Level::Pmd, 0x14000);
+  ASSERT_EQ(e.kind, Kind::Huge);
+  EXPECT_TRUE(e.write);     // maybe_pmd_mkwrite: the VMA is writable
+  EXPECT_GE(e.pfn, next);   // a new huge page, not one of the old pages
+  EXPECT_EQ(e.pfn % 4, 0u); // aligned to its size (4 pages here)
+  EXPECT_EQ(w.notifier.invalidations, 1u);
+  EXPECT_EQ(describe(op(MmOpKind::ThpCollapse, 0x14000, 0x18000)), "thp-collapse 0x14000+0x4000");
+}
+
+TEST(MmOpsThpCollapse, AReadOnlyVmaGetsAReadOnlyThp) {
+  World w = world("vma 0x10000-0x20000 read hugepage anon\n"
+                  "pte 0x14000 page pfn=0x500 write\n" // written before an mprotect, say
+                  "pte 0x15000 page pfn=0x501\n");
+  ASSERT_FALSE(apply_mm_op(w, op(MmOpKind::ThpCollapse, 0x14000, 0x18000)));
+  EXPECT_EQ(w.entry_at(Level::Pmd, 0x14000).kind, Kind::Huge);
+  EXPECT_FALSE(w.entry_at(Level::Pmd, 0x14000).write);
+}
+
+TEST(MmOpsThpCollapse, WhatKhugepagedWouldNotCollapse) {
+  const std::string vma = "vma 0x10000-0x20000 read write hugepage anon\n";
+  auto why = [](const std::string& lines, u64 start = 0x14000, u64 end = 0x18000) {
+    World w = world(lines);
+    const World before = w;
+    std::string r = apply_mm_op(w, op(MmOpKind::ThpCollapse, start, end)).value_or("");
+    if (!r.empty()) {
+      EXPECT_EQ(w, before) << r; // a refused operation changes nothing
+    }
+    return r;
+  };
+  auto has = [](const std::string& r, const char* what) {
+    return r.find(what) != std::string::npos;
+  };
+  const std::string two = "pte 0x14000 page pfn=0x500 write\npte 0x15000 page pfn=0x501\n";
+  EXPECT_TRUE(has(why(vma + two, 0x15000, 0x18000), "PMD-aligned"));
+  EXPECT_TRUE(has(why("vma 0x10000-0x20000 read write anon\n" + two), "VM_HUGEPAGE"));
+  EXPECT_TRUE(
+      has(why("vma 0x10000-0x20000 read write shared hugepage\n" + two), "private anonymous"));
+  EXPECT_TRUE(has(why("vma 0x10000-0x16000 read write hugepage anon\n" + two), "no one VMA"));
+  EXPECT_TRUE(has(why(vma), "a PTE table"));
+  EXPECT_TRUE(has(why(vma + "pmd 0x14000 huge pfn=0x800 write\n"), "a PTE table"));
+  EXPECT_TRUE(has(why(vma + "pte 0x14000 zero\npte 0x15000 zero\n"), "none or the zero page"));
+  EXPECT_TRUE(
+      has(why(vma + "pte 0x14000 page pfn=0x500\npte 0x15000 page pfn=0x501\n"), "writable"));
+  EXPECT_TRUE(has(why(vma + two + "pte 0x16000 swap type=0 offset=7\n"), "swaps pages in"));
+  EXPECT_TRUE(has(why(vma + two + "shared_pfn 0x501\n"), "page_count"));
+  EXPECT_TRUE(has(why(vma + two + "pte 0x16000 page pfn=0x502 special\n"), "no normal page"));
+  // one young page of four: fewer than half (PRESENT|USER|RW|DIRTY without ACCESSED)
+  EXPECT_TRUE(has(why(vma + "pte 0x14000 raw 0x500047\npte 0x15000 page pfn=0x501\n"
+                            "pte 0x16000 raw 0x502047\n"),
+                  "fewer than half"));
+  // two young of four is half: enough
+  EXPECT_EQ(why(vma + "pte 0x14000 raw 0x500047\npte 0x15000 page pfn=0x501\n"
+                      "pte 0x16000 page pfn=0x502\n")
+                .find("young"),
+            std::string::npos);
+}
+
+TEST(MmOpsThpCollapse, AThpSplitIntoPtesIsCompoundAndStaysSo) {
+  World w = world("vma 0x10000-0x20000 read write hugepage anon\n"
+                  "pmd 0x14000 huge pfn=0x800 write\n");
+  ASSERT_FALSE(apply_mm_op(w, op(MmOpKind::ThpSplit, 0x14000, 0x18000)));
+  EXPECT_EQ(w.pte_mapped_thps, std::set<u64>{0x800});
+  auto why = apply_mm_op(w, op(MmOpKind::ThpCollapse, 0x14000, 0x18000));
+  ASSERT_TRUE(why);
+  EXPECT_NE(why->find("PageCompound"), std::string::npos) << *why;
+}
+
 } // namespace
 } // namespace hmmspec
