@@ -380,13 +380,15 @@ void short_list(Io& io, std::vector<T>& v, F&& each) {
 }
 
 // A race event: its point, its operation (zap only at pud-locked), its entry among the
-// candidates (race_candidates: mostly one of the first few).
+// candidates (race_candidates: mostly one of the first few). A fault-returned race (encoding
+// 4: race_more) is written here as pmd-seen, its operation kept.
 template <typename Io>
 void race(Io& io, FuzzRace& r) {
-  u64 point = static_cast<u64>(r.point), op = static_cast<u64>(r.op);
+  const bool more = !Io::kReading && r.point == RacePoint::FaultReturned;
+  u64 point = more ? 0 : static_cast<u64>(r.point), op = static_cast<u64>(r.op);
   num(io, point, 0, 2); // pmd-seen, pmd-reread, pud-locked (RacePoint)
-  r.point = static_cast<RacePoint>(point);
-  if (r.point == RacePoint::PudLocked) {
+  if (!more) r.point = static_cast<RacePoint>(point);
+  if (point == static_cast<u64>(RacePoint::PudLocked)) {
     r.op = RaceOp::Zap;
   } else {
     num(io, op, 0, 1); // zap, split (RaceOp)
@@ -395,20 +397,43 @@ void race(Io& io, FuzzRace& r) {
   pick(io, r.entry, {0, 0, 1, 2, 3}, 0, 255);
 }
 
+// Encoding 4: a race's point moved to fault-returned (its entry then a page of the range),
+// and its reach.
+template <typename Io>
+void race_more(Io& io, FuzzRace& r) {
+  u64 fault_returned = r.point == RacePoint::FaultReturned ? 3 : 0;
+  num(io, fault_returned, 0, 3); // 3: fault-returned
+  if (fault_returned == 3) r.point = RacePoint::FaultReturned;
+  pick(io, r.at, {1, 1, 1, 2, 3}, 1, 16);
+}
+
+// The mm operation kinds encoding 4 adds (mm_op_more): its selector 0 is the kind mm_op read.
+inline constexpr std::array<MmOpKind, 6> kFuzzMoreMmOpKinds{
+    MmOpKind::Fork,    MmOpKind::MigrateToDevice, MmOpKind::MigrateToRam,
+    MmOpKind::Reclaim, MmOpKind::ThpSplit,        MmOpKind::ThpCollapse};
+
+inline bool more_kind(MmOpKind k) {
+  return std::find(kFuzzMoreMmOpKinds.begin(), kFuzzMoreMmOpKinds.end(), k) !=
+         kFuzzMoreMmOpKinds.end();
+}
+
 // An mm operation: its kind (kFuzzMmOpKinds), where it starts (mostly in the range), how many
-// pages (a few, or as many as the range has), and its kind's parameters.
+// pages (a few, or as many as the range has), and its kind's parameters. A kind of encoding 4
+// (mm_op_more) is written here as munmap, which has none.
 template <typename Io>
 void mm_op(Io& io, FuzzMmOp& op, u64 range_start, u64 range_pages, const Frame& f) {
+  const bool more = !Io::kReading && more_kind(op.kind);
   u64 sel = 0;
   if constexpr (!Io::kReading) {
-    auto it = std::find(kFuzzMmOpKinds.begin(), kFuzzMmOpKinds.end(), op.kind);
+    const MmOpKind k = more ? MmOpKind::Munmap : op.kind;
+    auto it = std::find(kFuzzMmOpKinds.begin(), kFuzzMmOpKinds.end(), k);
     sel = it == kFuzzMmOpKinds.end() ? 0 : u64(it - kFuzzMmOpKinds.begin());
   }
   num(io, sel, 0, kFuzzMmOpKinds.size() - 1);
-  op.kind = kFuzzMmOpKinds[sel];
+  if (!more) op.kind = kFuzzMmOpKinds[sel];
   page(io, op.page, range_start, range_pages, f.va_pages - 1, f);
   pick(io, op.pages, {1, 1, 2, 4, range_pages, 16}, 1, kMaxRangePages);
-  switch (op.kind) {
+  switch (kFuzzMmOpKinds[sel]) {
   case MmOpKind::Mprotect: {
     u64 prot = static_cast<u64>(op.prot);
     num(io, prot, 0, 2); // none, r, rw (Prot)
@@ -418,6 +443,21 @@ void mm_op(Io& io, FuzzMmOp& op, u64 range_start, u64 range_pages, const Frame& 
   default:
     op.prot = Prot::Read; // (the default: unused)
     break;
+  }
+}
+
+// Encoding 4: an operation's kind moved to one of kFuzzMoreMmOpKinds (mostly not).
+template <typename Io>
+void mm_op_more(Io& io, FuzzMmOp& op) {
+  u64 sel = 0;
+  if constexpr (!Io::kReading) {
+    auto it = std::find(kFuzzMoreMmOpKinds.begin(), kFuzzMoreMmOpKinds.end(), op.kind);
+    sel = it == kFuzzMoreMmOpKinds.end() ? 0 : 3 + u64(it - kFuzzMoreMmOpKinds.begin());
+  }
+  num(io, sel, 0, 2 + kFuzzMoreMmOpKinds.size()); // 0-2: the kind mm_op read
+  if (sel >= 3) {
+    op.kind = kFuzzMoreMmOpKinds[sel - 3];
+    op.prot = Prot::Read;
   }
 }
 
@@ -433,6 +473,30 @@ void call(Io& io, FuzzCall& c, u64 range_start, u64 range_pages, const Frame& f)
   }
   c.ops.resize(n);
   for (FuzzMmOp& op : c.ops) mm_op(io, op, range_start, range_pages, f);
+}
+
+// Encoding 4: the driver loop (1/4 of the inputs that get that far), its chunk and tries,
+// and up to three `during` events, each an operation of any kind at a point and reach.
+template <typename Io>
+void driver(Io& io, std::optional<FuzzDriver>& d, u64 range_start, u64 range_pages,
+            const Frame& f) {
+  u64 has = d ? 1 : 0;
+  num(io, has, 0, 3); // 1: a driver loop
+  if (has != 1) {
+    d.reset();
+    return;
+  }
+  if (!d) d.emplace();
+  pick(io, d->chunk_pages, {64, 1, 2, 4, 16}, 1, kMaxRangePages);
+  pick(io, d->tries, {8, 1, 2, 3}, 1, 16);
+  short_list(io, d->events, [&](FuzzDriverEvent& e) {
+    u64 point = static_cast<u64>(e.point);
+    num(io, point, 0, 1); // before-call, after-call (DriverPoint)
+    e.point = static_cast<DriverPoint>(point);
+    mm_op(io, e.op, range_start, range_pages, f);
+    mm_op_more(io, e.op);
+    pick(io, e.at, {1, 1, 2, 3}, 1, 16);
+  });
 }
 
 } // namespace io
@@ -776,6 +840,16 @@ void io_case(Io& s, FuzzCase& c) {
   } else {
     c.races.clear();
     c.calls.clear();
+  }
+  // encoding 4, v5.7 only, after all of encoding 3: the races' reach and the fault-returned
+  // point, the operations' further kinds, then the driver loop
+  if (!v6) {
+    for (FuzzRace& r : c.races) race_more(s, r);
+    for (FuzzCall& k : c.calls)
+      for (FuzzMmOp& op : k.ops) mm_op_more(s, op);
+    driver(s, c.driver, c.start_page, pages_in_range, f);
+  } else {
+    c.driver.reset();
   }
 }
 

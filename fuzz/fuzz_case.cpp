@@ -7,6 +7,7 @@
 
 #include "fuzz/byte_source.h"
 #include "fuzz/case_io.h"
+#include "model/mm_ops.h"
 #include "model/race.h"
 #include "model/swap_layout.h"
 #include "model/table_tree.h"
@@ -226,30 +227,57 @@ void add_races(World& w, const HmmRange& r, const std::vector<FuzzRace>& races) 
     const bool twice = std::any_of(w.races.begin(), w.races.end(), [&](const Race& x) {
       return x.point == fr.point && x.addr == addr;
     });
-    if (!twice) w.races.push_back(Race{addr, fr.point, op, false});
+    const unsigned at = unsigned(std::clamp<u64>(fr.at, 1, 16));
+    if (!twice) w.races.push_back(Race{addr, fr.point, op, false, at, 0});
   }
 }
 
-// The later calls of a v5.7 case: each operation the model can apply to the world the
-// operations before it leave (applied to a copy of the first call's world), in order; the
-// others are dropped.
-std::vector<Call> later_calls(const World& first, const std::vector<FuzzCall>& calls) {
+// The mm operation a FuzzMmOp names (as the parser makes it: a fork has no range, a
+// migration's owner is the range's dev_private_owner, only mprotect has a protection).
+MmOp mm_op_of(const Geometry& g, const FuzzMmOp& fo, u64 dev_private_owner) {
+  if (!mm_op_has_range(fo.kind)) return MmOp{fo.kind, 0, 0, Prot::Read, 0};
+  const u64 va_pages = g.va_limit() >> g.page_shift;
+  const u64 start = std::min(fo.page, va_pages - 1);
+  const u64 end = std::min(start + std::max<u64>(fo.pages, 1), va_pages);
+  const Prot prot = fo.kind == MmOpKind::Mprotect ? fo.prot : Prot::Read;
+  const bool migrate = fo.kind == MmOpKind::MigrateToDevice || fo.kind == MmOpKind::MigrateToRam;
+  return MmOp{fo.kind, start << g.page_shift, end << g.page_shift, prot,
+              migrate ? dev_private_owner : 0};
+}
+
+// The later calls of a v5.7 case: each operation the parser would accept on the world the
+// operations before it leave (apply_mm_op_line on a copy of the first call's world), in order;
+// the others are dropped.
+std::vector<Call> later_calls(const World& first, const HmmRange& r,
+                              const std::vector<FuzzCall>& calls) {
   std::vector<Call> out;
   if (calls.empty()) return out;
   World w = first;
-  const Geometry& g = w.geom;
-  const u64 va_pages = g.va_limit() >> g.page_shift;
   for (const FuzzCall& fc : calls) {
     Call& k = out.emplace_back();
     for (const FuzzMmOp& fo : fc.ops) {
-      const u64 start = std::min(fo.page, va_pages - 1);
-      const u64 end = std::min(start + std::max<u64>(fo.pages, 1), va_pages);
-      const Prot prot = fo.kind == MmOpKind::Mprotect ? fo.prot : Prot::Read; // (as parsed)
-      MmOp op{fo.kind, start << g.page_shift, end << g.page_shift, prot};
-      if (!apply_mm_op(w, op)) k.ops.push_back(MmOpLine{op, {}});
+      const MmOp op = mm_op_of(w.geom, fo, r.dev_private_owner);
+      if (!apply_mm_op_line(w, op)) k.ops.push_back(MmOpLine{op, {}});
     }
   }
   return out;
+}
+
+// The driver loop of a v5.7 case and its events: each event the parser would accept on the
+// first world (Parser::check_driver_events), in order; the others are dropped.
+void add_driver(Scenario& s, const FuzzDriver& d) {
+  s.driver_loop = DriverLoop{std::clamp<u64>(d.chunk_pages, 1, io::kMaxRangePages),
+                             unsigned(std::clamp<u64>(d.tries, 1, 16))};
+  s.range.notifier_seq = s.world.notifier.seq; // (the loop reads it afresh before every try)
+  for (const FuzzDriverEvent& fe : d.events) {
+    const MmOp op = mm_op_of(s.world.geom, fe.op, s.range.dev_private_owner);
+    World w = s.world;
+    w.driver_events.clear();
+    if (apply_mm_op_line(w, op)) continue;
+    const unsigned at = unsigned(std::clamp<u64>(fe.at, 1, 16));
+    s.world.driver_events.push_back(DriverEvent{fe.point, op, at, 0, false});
+    s.driver_event_locs.push_back(SourceLoc{s.name, 0, 0});
+  }
 }
 
 } // namespace
@@ -317,9 +345,10 @@ Scenario build_case(const FuzzCase& c) {
   s.options.restart_budget = unsigned(std::clamp<u64>(c.budget, 1, io::kMaxBudget));
   if (g.kernel == KernelVersion::V5_7) { // (races and sequences are modelled for v5.7 only)
     add_races(w, r, c.races);
-    s.calls = later_calls(w, c.calls);
+    s.calls = later_calls(w, r, c.calls);
   }
   s.world = std::move(w);
+  if (g.kernel == KernelVersion::V5_7 && c.driver) add_driver(s, *c.driver);
   return s;
 }
 
@@ -385,15 +414,22 @@ FuzzCase lift_scenario(const Scenario& s) {
     if (r.fired) continue;
     const std::vector<u64> cands = race_candidates(w, s.range, race_level(r.point));
     auto it = std::find(cands.begin(), cands.end(), r.addr);
-    if (it != cands.end()) c.races.push_back(FuzzRace{r.point, r.op, u64(it - cands.begin())});
+    if (it != cands.end())
+      c.races.push_back(FuzzRace{r.point, r.op, u64(it - cands.begin()), r.at});
   }
+  auto fuzz_op = [ps](const MmOp& op) {
+    return FuzzMmOp{op.kind, op.start >> ps, (op.end - std::min(op.end, op.start)) >> ps, op.prot};
+  };
   for (const Call& k : s.calls) {
     FuzzCall& fc = c.calls.emplace_back();
-    for (const MmOpLine& l : k.ops)
-      if (std::find(io::kFuzzMmOpKinds.begin(), io::kFuzzMmOpKinds.end(), l.op.kind) !=
-          io::kFuzzMmOpKinds.end())
-        fc.ops.push_back(FuzzMmOp{l.op.kind, l.op.start >> ps,
-                                  (l.op.end - std::min(l.op.end, l.op.start)) >> ps, l.op.prot});
+    for (const MmOpLine& l : k.ops) fc.ops.push_back(fuzz_op(l.op));
+  }
+  if (s.driver_loop) {
+    FuzzDriver& d = c.driver.emplace();
+    d.chunk_pages = s.driver_loop->chunk_pages;
+    d.tries = s.driver_loop->tries;
+    for (const DriverEvent& e : w.driver_events)
+      if (!e.fired) d.events.push_back(FuzzDriverEvent{e.point, fuzz_op(e.op), e.at});
   }
   return c;
 }
@@ -455,7 +491,8 @@ u64 scenario_digest(const Scenario& s) {
             d.add(static_cast<u64>(l.op.prot));
     }
   }
-  // what the encoding does not carry: the driver loop, its events, a race's reach
+  // the driver loop, its events, a race's reach (added so that scenarios without keep their
+  // digests)
   if (s.driver_loop || !w.driver_events.empty()) {
     d.add(0xd21e1009);
     if (s.driver_loop) d.add(s.driver_loop->chunk_pages), d.add(s.driver_loop->tries);
@@ -472,11 +509,12 @@ std::string case_summary(const FuzzCase& c) {
   Geometry g = case_geometry(c);
   u64 pages = c.end_page > c.start_page ? c.end_page - c.start_page : 0;
   return fmt::format(
-      "{}{} {}p {}vma {}op {}own {}inj{}{}",
+      "{}{} {}p {}vma {}op {}own {}inj{}{}{}",
       c.kernel == KernelVersion::V5_7 ? "" : fmt::format("{} ", version_name(c.kernel)), g.name,
       pages, c.vmas.size(), c.ops.size(), c.owners.size(), c.injections.size(),
       c.races.empty() ? "" : fmt::format(" {}race", c.races.size()),
-      c.calls.empty() ? "" : fmt::format(" {}call", c.calls.size()));
+      c.calls.empty() ? "" : fmt::format(" {}call", c.calls.size()),
+      !c.driver ? "" : fmt::format(" loop{}", c.driver->events.size()));
 }
 
 } // namespace hmmspec::fuzz

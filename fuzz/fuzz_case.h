@@ -32,7 +32,12 @@ namespace hmmspec::fuzz {
 // input written before 6.x cases existed has, is a v5.7 case, read as it always was. 3, race
 // events and later calls (v5.7 cases), read after every choice of encoding 2: an encoding-2
 // input re-encoded from the case it decodes to decodes to that case again (with neither).
-inline constexpr std::uint8_t kEncodingVersion = 3;
+// 4, read after every choice of encoding 3 (v5.7 cases): each race's reach and the
+// fault-returned point, the operation kinds beyond kFuzzMmOpKinds (fork, the migrations,
+// reclaim, thp-split, thp-collapse), the driver loop and its `during` events. Exhausted input
+// reads as none of them, so an encoding-3 input means what it meant, but for the bytes it left
+// over, which encoding 4 reads (the corpus was re-encoded without them).
+inline constexpr std::uint8_t kEncodingVersion = 4;
 
 // Byte 0 of an input: the encoding version in its low four bits, the kernel version of the
 // case (its index in kAllKernelVersions) in its high four. Any byte names a version (the
@@ -131,6 +136,7 @@ struct FuzzRace {
   RacePoint point = RacePoint::PmdSeen;
   RaceOp op = RaceOp::Zap; // (split only at the PMD points: pud-locked zaps)
   u64 entry = 0;
+  u64 at = 1; // the reach it fires at (encoding 4)
   bool operator==(const FuzzRace&) const = default;
 };
 
@@ -146,6 +152,21 @@ struct FuzzMmOp {
 struct FuzzCall {
   std::vector<FuzzMmOp> ops;
   bool operator==(const FuzzCall&) const = default;
+};
+
+// A `during` event of the driver loop (World::driver_events, v5.7 only, encoding 4).
+struct FuzzDriverEvent {
+  DriverPoint point = DriverPoint::AfterCall;
+  FuzzMmOp op;
+  u64 at = 1;
+  bool operator==(const FuzzDriverEvent&) const = default;
+};
+
+// The driver loop (Scenario::driver_loop, v5.7 only, encoding 4) and its events.
+struct FuzzDriver {
+  u64 chunk_pages = 64, tries = 8;
+  std::vector<FuzzDriverEvent> events;
+  bool operator==(const FuzzDriver&) const = default;
 };
 
 struct FuzzCase {
@@ -179,6 +200,7 @@ struct FuzzCase {
   // v5.7 only (encoding 3): race events and the calls after the first
   std::vector<FuzzRace> races;
   std::vector<FuzzCall> calls;
+  std::optional<FuzzDriver> driver; // (encoding 4)
   bool operator==(const FuzzCase&) const = default;
 };
 

@@ -30,6 +30,7 @@ public:
       changed |= shrink_list(&FuzzCase::races);         // (v5.7)
       changed |= shrink_list(&FuzzCase::calls);         // (v5.7)
       changed |= shrink_call_ops();
+      changed |= shrink_driver(); // (v5.7)
       changed |= clear_requests();
       changed |= simplify_fields();
       changed |= simplify_ops();
@@ -80,6 +81,25 @@ private:
         else
           ++i;
       }
+    return changed;
+  }
+
+  // The driver loop loses its events, one at a time, then goes.
+  bool shrink_driver() {
+    bool changed = false;
+    for (std::size_t i = 0; best_.driver && i < best_.driver->events.size();) {
+      FuzzCase cand = best_;
+      cand.driver->events.erase(cand.driver->events.begin() + std::ptrdiff_t(i));
+      if (keep(cand))
+        changed = true;
+      else
+        ++i;
+    }
+    if (best_.driver) {
+      FuzzCase cand = best_;
+      cand.driver.reset();
+      changed |= keep(cand);
+    }
     return changed;
   }
 
