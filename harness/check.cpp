@@ -7,6 +7,7 @@
 
 #include "harness/contract.h"
 #include "harness/parties.h"
+#include "model/table_tree.h"
 
 namespace hmmspec {
 
@@ -38,8 +39,12 @@ ScenarioRun run_scenario(const Scenario& s, const std::vector<Party>& parties) {
     std::vector<Failure> contract; // driver contract violations, of every call
     // Call k as the scenario makes it: directly, or by the driver loop, whose chunks that
     // end in success are held to the driver contract (harness/contract.h).
+    // (the contract reads the CPU's view from the root: it is stated for worlds whose tables
+    // form a tree, docs/checking.md)
     auto make_call = [&](std::size_t k, const World& w, const HmmRange& range) {
       if (!s.driver_loop) return p.run(w, range, s.options);
+      if (!tables_form_a_tree(w))
+        return driver_hmm_range_fault(*s.driver_loop, w, range, s.options, p.run);
       DriverContractCheck check;
       auto done = [&](const World& after, const HmmRange& requests, const DriverChunk& c) {
         check.chunk_done(after, requests, c);

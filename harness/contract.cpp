@@ -3,7 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <bit>
 
 namespace hmmspec {
 
@@ -52,9 +54,17 @@ std::optional<CpuPage> cpu_page_at(const World& w, u64 addr, u64 owner) {
   return std::nullopt;
 }
 
+bool unambiguous_encoding(const HmmRange& r) {
+  const u64 V = r.flags[HMM_PFN_VALID], W = r.flags[HMM_PFN_WRITE];
+  const u64 below = r.pfn_shift >= 64 ? ~0ull : (1ull << r.pfn_shift) - 1;
+  if (std::popcount(V) != 1 || std::popcount(W) != 1 || V == W || ((V | W) & ~below)) return false;
+  return std::none_of(r.values.begin(), r.values.end(), [V](u64 v) { return (v & V) != 0; });
+}
+
 std::optional<ContractViolation> check_driver_contract(const World& after, const HmmRange& requests,
                                                        const std::vector<u64>& outputs, bool kept) {
-  if (after.geom.kernel != KernelVersion::V5_7) return std::nullopt;
+  if (after.geom.kernel != KernelVersion::V5_7 || !unambiguous_encoding(requests))
+    return std::nullopt;
   const HmmRange& r = requests;
   const u64 V = r.flags[HMM_PFN_VALID], W = r.flags[HMM_PFN_WRITE];
   const unsigned ps = after.geom.page_shift;

@@ -38,7 +38,14 @@ struct ContractViolation {
   std::string message;   // what the CPU entry gives and what the output says
 };
 
-// The contract over one chunk (v5.7 outputs; a 6.x world is not checked): `requests` is the
+// Whether the driver can tell its outputs apart (v5.7 encodings): VALID and WRITE distinct
+// single bits below pfn_shift, and no value word (ERROR, NONE, SPECIAL) carrying VALID. With
+// another encoding a page's word can be a value word too (the zero page read as a NONE of
+// 0x401), and no driver could rely on what it decodes: the contract is not checked there.
+bool unambiguous_encoding(const HmmRange& r);
+
+// The contract over one chunk (v5.7 outputs, an unambiguous encoding; a 6.x world and another
+// encoding are not checked): `requests` is the
 // chunk's range with its requests, `outputs` its final pfns[], `after` the world when the loop
 // ended.
 //  C-VALID: an output that decodes to a page (hmm_device_entry_to_page) is exactly the word

@@ -296,6 +296,28 @@ TEST(DriverContract, FiresOnEachPlantedMismatch) {
   EXPECT_NE(describe(*v).find("0x11000"), std::string::npos);
 }
 
+// With an encoding whose NONE is a page's word too (found by the property tests: NONE 0x401,
+// VALID 1, pfn_shift 2, and the zero page pfn 0x100 reads as 0x401), a driver cannot tell the
+// two apart: the contract is stated for encodings it can decode, and not checked with this one.
+TEST(DriverContract, IsNotCheckedWhereTheDriverCannotDecodeItsOutputs) {
+  Scenario s = parse_ok(kPtes);
+  HmmRange r = s.range;
+  EXPECT_TRUE(unambiguous_encoding(r));
+  const std::vector<u64> wrong{r.values[HMM_PFN_NONE], r.values[HMM_PFN_NONE],
+                               r.values[HMM_PFN_NONE]};
+  ASSERT_TRUE(check_driver_contract(s.world, r, wrong)); // C-REQUESTED, decodable
+  for (auto change : std::initializer_list<void (*)(HmmRange&)>{
+           [](HmmRange& x) { x.values[HMM_PFN_NONE] = 0x401; },     // a value word with VALID
+           [](HmmRange& x) { x.flags[HMM_PFN_WRITE] = 0x3; },       // WRITE not a single bit
+           [](HmmRange& x) { x.flags[HMM_PFN_WRITE] = 1ull << 20; } // WRITE inside the pfn
+       }) {
+    HmmRange a = r;
+    change(a);
+    EXPECT_FALSE(unambiguous_encoding(a));
+    EXPECT_FALSE(check_driver_contract(s.world, a, wrong));
+  }
+}
+
 // The driver hears of no change outside its notifier's interval: the CPU's view is promised
 // inside it only (C-VALID, C-NOPAGE); C-REQUESTED is about the outputs alone and holds anywhere.
 TEST(DriverContract, PromisesTheCpuViewInsideTheNotifierOnly) {
