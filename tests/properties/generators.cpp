@@ -328,11 +328,33 @@ Gen<WorldDesc> gen_world_desc_with_races() {
     d.races = *gen::container<std::vector<RaceDesc>>(*gen::inRange(1, 4), gen::exec([=] {
       RaceDesc r;
       r.page = *gen::inRange<u64>(first, first + pages);
-      r.point = *gen::element(RacePoint::PmdSeen, RacePoint::PmdReread, RacePoint::PudLocked);
+      r.point = *gen::element(RacePoint::PmdSeen, RacePoint::PmdReread, RacePoint::PudLocked,
+                              RacePoint::FaultReturned);
       r.op = *gen::element(RaceOp::Zap, RaceOp::Split);
+      r.at = *gen::weightedElement<unsigned>({{4, 1}, {1, 2}, {1, 3}});
       return r;
     }));
     return d;
+  });
+}
+
+// An mm operation of any kind (model/mm_op.h) over pages at and around the range.
+Gen<MmOpDesc> gen_mm_op(u64 first, u64 pages) {
+  return gen::exec([=] {
+    MmOpDesc op;
+    op.kind = *gen::weightedElement<MmOpKind>({{3, MmOpKind::Mprotect},
+                                               {3, MmOpKind::Munmap},
+                                               {3, MmOpKind::MadviseDontneed},
+                                               {1, MmOpKind::Fork},
+                                               {1, MmOpKind::MigrateToDevice},
+                                               {1, MmOpKind::MigrateToRam},
+                                               {1, MmOpKind::Reclaim},
+                                               {1, MmOpKind::ThpSplit},
+                                               {1, MmOpKind::ThpCollapse}});
+    op.first_page = *gen::inRange<u64>(first - std::min<u64>(first, 2), first + pages + 2);
+    op.pages = *gen::inRange<u64>(1, pages + 3);
+    op.prot = *gen::element(Prot::None, Prot::Read, Prot::ReadWrite);
+    return op;
   });
 }
 
@@ -344,17 +366,23 @@ Gen<WorldDesc> gen_world_desc_with_calls() {
     d.calls = *gen::container<std::vector<CallDesc>>(*gen::inRange(1, 4), gen::exec([=] {
       CallDesc c;
       c.ops = *gen::container<std::vector<MmOpDesc>>(
-          *gen::weightedElement<int>({{1, 0}, {5, 1}, {2, 2}}), gen::exec([=] {
-            MmOpDesc op;
-            op.kind =
-                *gen::element(MmOpKind::Mprotect, MmOpKind::Munmap, MmOpKind::MadviseDontneed);
-            op.first_page = *gen::inRange<u64>(first - std::min<u64>(first, 2), first + pages + 2);
-            op.pages = *gen::inRange<u64>(1, pages + 3);
-            op.prot = *gen::element(Prot::None, Prot::Read, Prot::ReadWrite);
-            return op;
-          }));
+          *gen::weightedElement<int>({{1, 0}, {5, 1}, {2, 2}}), gen_mm_op(first, pages));
       return c;
     }));
+    // a third under the driver loop, with up to two events at its points
+    if (*gen::weightedElement<bool>({{2, false}, {1, true}})) {
+      DriverDesc dd;
+      dd.chunk_pages = *gen::element<u64>(1, 2, 4, 64);
+      dd.tries = *gen::element(1u, 2u, 8u);
+      dd.events = *gen::container<std::vector<DriverEventDesc>>(*gen::inRange(0, 3), gen::exec([=] {
+        DriverEventDesc e;
+        e.point = *gen::element(DriverPoint::BeforeCall, DriverPoint::AfterCall);
+        e.op = *gen_mm_op(first, pages);
+        e.at = *gen::weightedElement<unsigned>({{3, 1}, {1, 2}, {1, 3}});
+        return e;
+      }));
+      d.driver = dd;
+    }
     return d;
   });
 }

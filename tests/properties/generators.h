@@ -21,8 +21,9 @@ rc::Gen<WorldDesc> gen_world_desc();
 // The same worlds with one to three events at interleaving points (model/race.h) at entries
 // of the range.
 rc::Gen<WorldDesc> gen_world_desc_with_races();
-// The same worlds (a third of them with races) followed by one to three later calls, each with
-// up to two mm operations (mprotect, munmap, madvise-dontneed) over pages in or near the range.
+// The same worlds (a third of them with races, at any point and reach) followed by one to three
+// later calls, each with up to two mm operations of any kind over pages in or near the range; a
+// third of them under the driver loop, with up to two `during` events.
 rc::Gen<WorldDesc> gen_world_desc_with_calls();
 
 // Shows a description as its scenario file (RapidCheck prints this for a counterexample).

@@ -39,13 +39,27 @@ void parties_agree_on(const Scenario& s) {
     for (const Call& k : s.calls) ops += k.ops.size();
     RC_TAG(fmt::format("{} later calls", s.calls.size()),
            ops ? std::string("with operations") : std::string("no operation applies"));
-    // every party makes every call its previous one returned from, each operation applying
+    // every party makes every call its previous one returned from, each operation applying,
+    // but for an operation the calls' faults made inapplicable (the generator tries each on
+    // the worlds without them, as the parser does), which stops every party at the same call;
+    // under the driver loop the contract is checked too, and v5.7's hugetlb walk breaks it
+    // (docs/checking.md), on every party alike
+    bool hugetlb = false;
+    for (const Vma& v : s.world.vmas.all()) hugetlb |= v.hugetlb();
+    const std::size_t made = run.results.front().later.size();
     for (const PartyResult& pr : run.results) {
-      RC_ASSERT(pr.failures.empty());
+      for (const Failure& f : pr.failures) {
+        const bool stopped = f.message.find("cannot be applied") != std::string::npos;
+        const bool contract = hugetlb && f.message.find("driver contract") != std::string::npos;
+        RC_ASSERT(stopped || contract);
+        if (stopped) RC_TAG(std::string("an operation the faults made inapplicable"));
+      }
+      RC_ASSERT(pr.later.size() == made);
       const Outcome* last = pr.call(pr.later.size() + 1);
-      RC_ASSERT(pr.later.size() == s.calls.size() || last->failure);
+      RC_ASSERT(pr.later.size() == s.calls.size() || last->failure || !pr.failures.empty());
     }
   }
+  if (s.driver_loop) RC_TAG(std::string("driver loop"));
   if (!run.divergence) return;
   for (const PartyResult& pr : run.results) {
     RC_LOG() << outcome_text(pr.party.name, s.range, pr.outcome);

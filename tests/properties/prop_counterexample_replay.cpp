@@ -22,6 +22,7 @@ void counterexamples_replay(const WorldDesc& d) {
   RC_ASSERT(back.world == s.world);
   RC_ASSERT(back.range == s.range);
   RC_ASSERT(back.options.restart_budget == s.options.restart_budget);
+  RC_ASSERT(back.driver_loop == s.driver_loop); // (its events are the world's)
   RC_ASSERT(back.calls.size() == s.calls.size());
   for (std::size_t k = 0; k < s.calls.size(); ++k) {
     RC_ASSERT(back.calls[k].ops.size() == s.calls[k].ops.size());

@@ -151,8 +151,8 @@ Scenario build_scenario(const WorldDesc& d) {
     bool reached = false, twice = false;
     for (const Vma& v : w.vmas.all()) reached |= v.start < end && addr < v.end && !v.hugetlb();
     for (const Race& r : w.races) twice |= r.point == rd.point && r.addr == addr;
-    const RaceOp op = l == Level::Pmd ? rd.op : RaceOp::Zap;
-    if (reached && !twice) w.races.push_back(Race{addr, rd.point, op, false});
+    const RaceOp op = rd.point == RacePoint::PudLocked ? RaceOp::Zap : rd.op;
+    if (reached && !twice) w.races.push_back(Race{addr, rd.point, op, false, rd.at, 0});
   }
 
   HmmRange& r = s.range;
@@ -183,16 +183,34 @@ Scenario build_scenario(const WorldDesc& d) {
   }
   r.notifier_seq = d.range.stale ? d.range.notifier_seq - 1 : d.range.notifier_seq;
 
-  // the later calls: each operation the model can apply to the world the ones before it leave
+  // the later calls: each operation the parser accepts on the world the ones before it leave
+  auto mm_op_of = [&](const MmOpDesc& od) {
+    if (!mm_op_has_range(od.kind)) return MmOp{od.kind, 0, 0, Prot::Read, 0};
+    const u64 start = std::min(od.first_page, limit_pages - 1);
+    const u64 end = std::min(start + std::max<u64>(od.pages, 1), limit_pages);
+    const Prot prot = od.kind == MmOpKind::Mprotect ? od.prot : Prot::Read; // (as parsed)
+    const bool migrate = od.kind == MmOpKind::MigrateToDevice || od.kind == MmOpKind::MigrateToRam;
+    return MmOp{od.kind, start << ps, end << ps, prot, migrate ? r.dev_private_owner : 0};
+  };
   World after = w;
   for (const CallDesc& cd : d.calls) {
     Call& k = s.calls.emplace_back();
     for (const MmOpDesc& od : cd.ops) {
-      const u64 start = std::min(od.first_page, limit_pages - 1);
-      const u64 end = std::min(start + std::max<u64>(od.pages, 1), limit_pages);
-      const Prot prot = od.kind == MmOpKind::Mprotect ? od.prot : Prot::Read; // (as parsed)
-      const MmOp op{od.kind, start << ps, end << ps, prot};
-      if (!apply_mm_op(after, op)) k.ops.push_back(MmOpLine{op, {}});
+      const MmOp op = mm_op_of(od);
+      if (!apply_mm_op_line(after, op)) k.ops.push_back(MmOpLine{op, {}});
+    }
+  }
+  // the driver loop, and each event the parser accepts on the first world
+  if (d.driver) {
+    s.driver_loop = DriverLoop{std::max<u64>(d.driver->chunk_pages, 1), d.driver->tries};
+    r.notifier_seq = w.notifier.seq; // (the loop reads it afresh before every try)
+    for (const DriverEventDesc& ed : d.driver->events) {
+      const MmOp op = mm_op_of(ed.op);
+      World first = w;
+      first.driver_events.clear();
+      if (apply_mm_op_line(first, op)) continue;
+      w.driver_events.push_back(DriverEvent{ed.point, op, ed.at, 0, false});
+      s.driver_event_locs.push_back(SourceLoc{"generated", 0, 0});
     }
   }
   return s;

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,13 +61,14 @@ struct InjectionDesc {
 struct RaceDesc {
   u64 page = 0;
   RacePoint point = RacePoint::PmdSeen;
-  RaceOp op = RaceOp::Zap; // Split only at the PMD points
+  RaceOp op = RaceOp::Zap; // Split not at pud-locked
+  unsigned at = 1;         // the reach it fires at
   bool operator==(const RaceDesc&) const = default;
 };
 
-// An mm operation of a later call (model/mm_ops.h) over pages [first_page, first_page + pages);
-// left out when the model refuses it (mm_op_unsupported) on the world the operations before it
-// leave, its call kept.
+// An mm operation of a later call or driver event (model/mm_ops.h) over pages
+// [first_page, first_page + pages) (fork: none); left out when the parser would refuse it
+// (apply_mm_op_line) on the world the operations before it leave, its call kept.
 struct MmOpDesc {
   MmOpKind kind = MmOpKind::Munmap;
   u64 first_page = 0;
@@ -79,6 +81,23 @@ struct MmOpDesc {
 struct CallDesc {
   std::vector<MmOpDesc> ops;
   bool operator==(const CallDesc&) const = default;
+};
+
+// A `during` event of the driver loop (World::driver_events); left out when the parser would
+// refuse its operation on the first world.
+struct DriverEventDesc {
+  DriverPoint point = DriverPoint::AfterCall;
+  MmOpDesc op;
+  unsigned at = 1;
+  bool operator==(const DriverEventDesc&) const = default;
+};
+
+// The driver loop (Scenario::driver_loop) and its events.
+struct DriverDesc {
+  u64 chunk_pages = 64;
+  unsigned tries = 8;
+  std::vector<DriverEventDesc> events;
+  bool operator==(const DriverDesc&) const = default;
 };
 
 // The interval notifier relative to the range.
@@ -113,7 +132,8 @@ struct WorldDesc {
   std::vector<InjectionDesc> injections;
   std::vector<RaceDesc> races; // only gen_world_desc_with_races (and _with_calls) make any
   RangeDesc range;
-  std::vector<CallDesc> calls; // only gen_world_desc_with_calls makes any
+  std::vector<CallDesc> calls;      // only gen_world_desc_with_calls makes any
+  std::optional<DriverDesc> driver; // likewise
   bool operator==(const WorldDesc&) const = default;
 };
 
