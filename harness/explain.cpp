@@ -144,8 +144,12 @@ std::variant<Scenario, Failure> call_scenario(const Scenario& s, std::size_t k) 
   if (k <= 1) return one;
   World w = s.world;
   HmmRange r = s.range;
+  const HmmRangeFaultCall reference = [](const World& cw, const HmmRange& cr, const RunOptions& o) {
+    return reference_hmm_range_fault(cw, cr, o);
+  };
   for (std::size_t i = 1; i < k; ++i) {
-    w = reference_hmm_range_fault(w, r, s.options).world; // (the reference always returns)
+    // (the reference always returns; with a driver-loop line, the loop makes the call)
+    w = make_scenario_call(s, w, r, reference).world;
     if (auto f = prepare_call(s, i + 1, w, r)) return *f;
   }
   one.world = std::move(w);

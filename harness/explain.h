@@ -39,7 +39,8 @@ void for_each_page_group(const Scenario& s, const Outcome& o, const Trace& t,
 std::string explain_text(const Scenario& s, const Outcome& o, const Trace& t);
 
 // Call k (1-based) of a sequence as one call, as the reference reaches it: the reference makes
-// calls 1 to k-1 (each prepared by prepare_call, model/scenario.h), then call k's operations are
+// calls 1 to k-1 (each prepared by prepare_call, model/scenario.h; with a driver-loop line, each
+// by the driver loop, make_scenario_call), then call k's operations are
 // applied; the result is the world and range of call k, its expectations, and no later call.
 // For k = 1, the first call alone. What stops the way there is returned instead: an operation
 // that cannot be applied, at its line.

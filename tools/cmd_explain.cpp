@@ -74,6 +74,46 @@ nlohmann::json trace_json(const Scenario& s, const Outcome& ref, const Trace& t)
   return {{"pages", pages}, {"walks", walks}, {"call", hits_json(t.call)}};
 }
 
+// One hmm_range_fault the driver loop made on the reference, traced: its chunk's range with
+// the requests, the world it was made on, its outcome and the reference's trace.
+struct TracedTry {
+  Scenario call; // the world and range of the try (no expectations)
+  Outcome out;
+  Trace trace;
+};
+
+// The driver loop of call `sk` made on the reference, every hmm_range_fault of it traced; the
+// loop's outcome is `loop`.
+std::vector<TracedTry> traced_loop(const Scenario& sk, Outcome& loop) {
+  std::vector<TracedTry> tries;
+  loop = driver_hmm_range_fault(*sk.driver_loop, sk.world, sk.range, sk.options,
+                                [&](const World& w, const HmmRange& r, const RunOptions& o) {
+                                  TracedTry& t = tries.emplace_back();
+                                  t.call.name = sk.name;
+                                  t.call.world = w;
+                                  t.call.range = r;
+                                  t.call.options = o;
+                                  t.out = reference_hmm_range_fault(w, r, o, &t.trace);
+                                  return t.out;
+                                });
+  return tries;
+}
+
+// Calls f(chunk, its index, try, its index, the traced call of that try or nullptr) for every try
+// of the loop, in order. A try that made no call (a `during before-call` event refused, which
+// ends the loop) has none.
+template <typename F>
+void for_each_try(const Outcome& loop, const std::vector<TracedTry>& traced, F&& f) {
+  std::size_t next = 0;
+  for (std::size_t c = 0; c < loop.chunks.size(); ++c)
+    for (std::size_t i = 0; i < loop.chunks[c].tries.size(); ++i) {
+      const bool called = !(loop.refused_event && c + 1 == loop.chunks.size() &&
+                            i + 1 == loop.chunks[c].tries.size() && next == traced.size());
+      f(loop.chunks[c], c, loop.chunks[c].tries[i], i, called ? &traced.at(next) : nullptr);
+      if (called) ++next;
+    }
+}
+
 // `explain` of a sequence: every call (or call `only`), each traced on the reference from the
 // world the reference's earlier calls left (call_scenario) with its parties' outcomes of that
 // call beside it, from one run of the whole sequence on every party, each on the worlds its own
@@ -83,7 +123,10 @@ int explain_sequence(const Scenario& s, const std::string& file, std::size_t onl
   const ScenarioRun run = run_scenario(s, built_parties(s.world.geom.kernel));
   int code = run.ok() ? kExitOk : kExitDivergence;
   nlohmann::json j = {{"scenario", s.name}, {"file", file}, {"calls", nlohmann::json::array()}};
-  if (!json) std::cout << "scenario " << s.name << "  (" << file << "), " << ncalls << " calls\n";
+  if (!json)
+    std::cout << "scenario " << s.name << "  (" << file << "), " << ncalls
+              << (ncalls == 1 ? " call" : " calls")
+              << (s.driver_loop ? ", each made by the driver loop\n" : "\n");
   for (std::size_t k = only ? only : 1; k <= (only ? only : ncalls); ++k) {
     auto one = call_scenario(s, k);
     if (auto* f = std::get_if<Failure>(&one)) {
@@ -93,16 +136,37 @@ int explain_sequence(const Scenario& s, const std::string& file, std::size_t onl
     }
     const Scenario& sk = std::get<Scenario>(one);
     Trace trace;
-    const Outcome ref = reference_hmm_range_fault(sk.world, sk.range, sk.options, &trace);
+    Outcome ref;
+    std::vector<TracedTry> tries; // with a driver-loop line: each hmm_range_fault of the loop
+    if (sk.driver_loop)
+      tries = traced_loop(sk, ref);
+    else
+      ref = reference_hmm_range_fault(sk.world, sk.range, sk.options, &trace);
     if (json) {
       nlohmann::json ops = nlohmann::json::array();
       if (k > 1)
         for (const MmOpLine& op : s.calls[k - 2].ops) ops.push_back(describe(op.op));
       nlohmann::json jc = {{"call", k},
                            {"operations", ops},
-                           {"trace", trace_json(sk, ref, trace)},
                            {"reference", outcome_json(sk.range, ref)},
                            {"parties", nlohmann::json::array()}};
+      if (!sk.driver_loop)
+        jc["trace"] = trace_json(sk, ref, trace);
+      else {
+        nlohmann::json jt = nlohmann::json::array();
+        for_each_try(
+            ref, tries,
+            [&](const DriverChunk&, std::size_t c, const DriverTry& t, std::size_t i,
+                const TracedTry* tt) {
+              nlohmann::json one_try = {{"chunk", c}, {"try", i + 1}, {"loop", driver_try_text(t)}};
+              if (tt) {
+                one_try["trace"] = trace_json(tt->call, tt->out, tt->trace);
+                one_try["reference"] = outcome_json(tt->call.range, tt->out);
+              }
+              jt.push_back(one_try);
+            });
+        jc["tries"] = jt;
+      }
       for (const PartyResult& r : run.results) {
         nlohmann::json jr = nullptr; // a party that made no call k
         if (const Outcome* o = r.call(k)) jr = outcome_json(sk.range, *o);
@@ -119,8 +183,24 @@ int explain_sequence(const Scenario& s, const std::string& file, std::size_t onl
       if (all.size() > 3) ops += fmt::format(" and {} more", all.size() - 3);
     }
     std::cout << fmt::format("\n== call {} of {}{}\n", k, ncalls,
-                             ops.empty() ? "" : " (after " + ops + ")")
-              << explain_text(sk, ref, trace);
+                             ops.empty() ? "" : " (after " + ops + ")");
+    if (!sk.driver_loop) {
+      std::cout << explain_text(sk, ref, trace);
+    } else { // each hmm_range_fault of the loop, as the reference made it
+      for_each_try(ref, tries,
+                   [&](const DriverChunk& ch, std::size_t c, const DriverTry& t, std::size_t i,
+                       const TracedTry* tt) {
+                     std::cout << fmt::format("\n-- chunk {} [{:#x}, {:#x}), try {}: {}\n", c,
+                                              ch.start, ch.end, i + 1, driver_try_text(t));
+                     if (tt)
+                       std::cout << explain_text(tt->call, tt->out, tt->trace);
+                     else
+                       std::cout << "  (no call: the event before it could not be applied)\n";
+                   });
+      std::cout << fmt::format("\nthe loop on the reference: ret {}\n{}",
+                               ref.livelock ? "livelock" : errno_name(ref.ret),
+                               driver_chunks_text(ref));
+    }
     std::cout << fmt::format("\nparties at call {}:\n", k);
     for (const PartyResult& r : run.results) {
       const Outcome* o = r.call(k);
@@ -191,11 +271,12 @@ void add_explain_command(CLI::App& app, int& exit_code) {
       exit_code = kExitBadInput;
       return;
     }
-    if (s->driver_loop) { // the driver loop makes several calls
-      std::cerr << fmt::format("hmmspec explain: {} makes its call by the driver loop "
-                               "(driver-loop, line {}), and explain traces one "
-                               "hmm_range_fault; `hmmspec run {}` runs and checks the loop\n",
-                               *file, s->driver_loop_loc.line, *file);
+    if (s->driver_loop && *html) { // a picture is of one hmm_range_fault
+      std::cerr << fmt::format("hmmspec explain: {} makes its calls by the driver loop "
+                               "(driver-loop, line {}), which makes several hmm_range_fault "
+                               "calls, and a picture is of one; explain without --html traces "
+                               "every one\n",
+                               *file, s->driver_loop_loc.line);
       exit_code = kExitBadInput;
       return;
     }
@@ -206,7 +287,7 @@ void add_explain_command(CLI::App& app, int& exit_code) {
       exit_code = kExitBadInput;
       return;
     }
-    if (ncalls > 1 && !*html) {
+    if ((ncalls > 1 || s->driver_loop) && !*html) {
       exit_code = explain_sequence(*s, *file, *call, *json);
       return;
     }

@@ -224,9 +224,7 @@ std::string range_text(const World& w, const HmmRange& r) {
   return s;
 }
 
-namespace {
-
-std::string try_text(const DriverTry& t) {
+std::string driver_try_text(const DriverTry& t) {
   std::string s;
   for (const std::string& e : t.events_before) s += e + " + "; // D-EVENT: what landed, in order
   s += fmt::format("{} (seq {})", t.livelock ? "livelock" : errno_name(t.ret), t.notifier_seq);
@@ -235,15 +233,14 @@ std::string try_text(const DriverTry& t) {
   return s;
 }
 
-} // namespace
-
 std::string driver_chunks_text(const Outcome& o) {
   std::string s;
   for (std::size_t c = 0; c < o.chunks.size(); ++c) {
     const DriverChunk& ch = o.chunks[c];
     s += fmt::format("    chunk {} [{:#x}, {:#x}): {} {}:", c, ch.start, ch.end, ch.tries.size(),
                      ch.tries.size() == 1 ? "try" : "tries");
-    for (std::size_t i = 0; i < ch.tries.size(); ++i) s += (i ? "; " : " ") + try_text(ch.tries[i]);
+    for (std::size_t i = 0; i < ch.tries.size(); ++i)
+      s += (i ? "; " : " ") + driver_try_text(ch.tries[i]);
     s += ch.succeeded() ? "\n" : "  (the loop failed)\n";
   }
   return s;

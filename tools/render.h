@@ -21,6 +21,9 @@ std::string range_text(const World& w, const HmmRange& r); // fields and request
 // The driver loop of a call (model/driver.h), one line per chunk: "    chunk 0
 // [0x0, 0x4000): 2 tries: -EBUSY (seq 0); 4 (seq 1), check passed". Empty for a direct call.
 std::string driver_chunks_text(const Outcome& o);
+// One try of the driver loop: "-EBUSY (seq 0)", "4 (seq 1), check passed", with the events
+// that landed before and after the call.
+std::string driver_try_text(const DriverTry& t);
 // The driver-loop line of a scenario, for `show`: "Driver loop: chunks of 64 pages (1 chunk),
 // at most 8 tries each (lib/test_hmm.c)".
 std::string driver_loop_text(const Scenario& s);

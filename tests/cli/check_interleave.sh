@@ -47,7 +47,20 @@ if ! cmp -s want got || grep -q DIVERGENCE builtin.out; then
 else
   echo "ok   interleave --builtin -> the four known v5.7 hugetlb findings"
 fi
-expect 0 "VIOLATION (kernel-5.7): call 1: driver contract C-NOPAGE at 0x14000" cat builtin.out
-# explain traces one hmm_range_fault: a driver loop is refused, as a sequence is
-expect 2 "makes its call by the driver loop" "$hmmspec" explain "$plant"
+expect 0 "VIOLATION (kernel-5.7): call 1: driver contract C-NOPAGE at 0x12000" cat builtin.out
+# each finding is shrunk (hugetlb-fill's to one page of its hugetlb VMA, whose none slot v5.7
+# reports as a page), and the shrunk scenario, as printed, reproduces it under `hmmspec run`
+expect 0 "FINDING in hugetlb-fill (builtin:spec/hugetlb-fill.hmm), shrunk in" cat builtin.out
+awk '/^FINDING in hugetlb-fill / {f=1} f && /^--- scenario ---$/ {on=1; next}
+     on && /^--- end of scenario ---$/ {exit} on' builtin.out >shrunk.hmm
+expect 0 "range 0x12000-0x13000" cat shrunk.hmm
+expect 1 "driver contract C-NOPAGE at 0x12000" "$hmmspec" run shrunk.hmm
+# the planted findings are shrunk too (the range keeps the page the race is about)
+expect 1 "shrunk in" "$hmmspec" interleave --plant "$plant"
+# explain traces every hmm_range_fault the driver loop makes: each chunk's tries, then the loop
+expect 0 "-- chunk 1 [0x16000, 0x18000), try 1: 2 (seq 0), check passed" "$hmmspec" explain "$plant"
+expect 0 "the loop on the reference: ret 0" "$hmmspec" explain "$plant"
+expect 0 '"tries"' "$hmmspec" explain --json "$plant"
+# a picture is of one hmm_range_fault: --html of a driver loop is refused
+expect 2 "a picture is of one" "$hmmspec" explain --html "$plant"
 exit $fail
