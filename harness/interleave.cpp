@@ -73,18 +73,44 @@ Scenario base_of(const Scenario& s, const InterleaveOptions& o) {
   return b;
 }
 
-// What went wrong in a run, or nothing: a divergence, a party that did not return, a failure
-// (the driver contract, an operation that cannot be applied).
-std::optional<std::string> problem(const ScenarioRun& run) {
-  if (run.divergence) return "DIVERGENCE: " + divergence_text(*run.divergence);
+// The contract rule a failure's message names ("... driver contract C-NOPAGE at ...", as
+// harness/check.cpp writes it with describe(ContractViolation)), or the message's start.
+std::string failure_rule(const std::string& message) {
+  constexpr std::string_view kContract = "driver contract ";
+  const std::size_t at = message.find(kContract);
+  if (at == std::string::npos) return message.substr(0, message.find(':'));
+  const std::size_t from = at + kContract.size();
+  return message.substr(from, message.find(' ', from) - from);
+}
+
+} // namespace
+
+std::optional<InterleaveProblem> interleave_problem(const ScenarioRun& run) {
+  if (run.divergence)
+    return InterleaveProblem{
+        "DIVERGENCE: " + divergence_text(*run.divergence),
+        fmt::format("divergence {} {} {}", run.divergence->party.name, run.divergence->against.name,
+                    // (the kind: "pfns", not "pfns[3]")
+                    run.divergence->diff.what.substr(0, run.divergence->diff.what.find('[')))};
   for (const PartyResult& r : run.results) {
     for (std::size_t c = 1; c <= r.later.size() + 1; ++c)
       if (const Outcome* o = r.call(c); o && o->failure)
-        return fmt::format("{} did not return from call {}: {}", r.party.name, c,
-                           describe(*o->failure));
+        return InterleaveProblem{fmt::format("{} did not return from call {}: {}", r.party.name, c,
+                                             describe(*o->failure)),
+                                 fmt::format("no return {}", r.party.name)};
     if (!r.failures.empty())
-      return fmt::format("VIOLATION ({}): {}", r.party.name, r.failures.front().message);
+      return InterleaveProblem{
+          fmt::format("VIOLATION ({}): {}", r.party.name, r.failures.front().message),
+          fmt::format("violation {} {}", r.party.name, failure_rule(r.failures.front().message))};
   }
+  return std::nullopt;
+}
+
+namespace {
+
+// What went wrong in a run, or nothing.
+std::optional<std::string> problem(const ScenarioRun& run) {
+  if (auto p = interleave_problem(run)) return p->what;
   return std::nullopt;
 }
 

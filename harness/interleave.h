@@ -53,4 +53,13 @@ InterleaveResult interleave(const Scenario& s, const std::vector<Party>& parties
 // The finding as a runnable scenario file: the description says what went wrong.
 std::string finding_text(const InterleaveFinding& f);
 
+// The problem of a run as interleave checks it (a divergence, a party that did not return, a
+// driver-contract violation), or nothing; `key` names what stays fixed while a finding is shrunk:
+// the kind of problem, the party, and for a violation its contract rule (C-VALID, ...).
+struct InterleaveProblem {
+  std::string what;
+  std::string key;
+};
+std::optional<InterleaveProblem> interleave_problem(const ScenarioRun& run);
+
 } // namespace hmmspec

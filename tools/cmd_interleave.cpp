@@ -8,6 +8,7 @@
 #include <chrono>
 #include <iostream>
 
+#include "fuzz/minimize.h"
 #include "harness/interleave.h"
 #include "harness/parties.h"
 #include "tools/cli.h"
@@ -22,8 +23,48 @@ struct InterleaveArgs {
   std::vector<std::string> files;
   bool builtin = false;
   bool json = false;
+  std::size_t shrink = 2000; // runs spent shrinking each finding (0: none)
   InterleaveOptions options;
 };
+
+// A finding shrunk (fuzz/minimize.h): its scenario lifted into a fuzz case, which loses
+// page-table ops, VMAs, pages of the range, requests, calls, races and events while the run
+// keeps the same problem (interleave_problem's key). How it went, for the output.
+struct Shrunk {
+  std::size_t attempts = 0, accepted = 0;
+  bool liftable = true; // the lifted case still shows the problem (no value beyond its ranges)
+};
+
+Shrunk shrink_finding(InterleaveFinding& f, const std::vector<Party>& parties,
+                      std::size_t max_runs) {
+  Shrunk out;
+  const ScenarioRun first = run_scenario(f.variant, parties);
+  const auto want = interleave_problem(first);
+  if (!want || max_runs == 0) return out;
+  const fuzz::FuzzCase c = fuzz::lift_scenario(f.variant);
+  auto still = [&](const Scenario& sc) {
+    const auto p = interleave_problem(run_scenario(sc, parties));
+    return p && p->key == want->key;
+  };
+  Scenario lifted = fuzz::build_case(c);
+  if (!still(lifted)) { // the lifted case is another scenario (a value clamped)
+    out.liftable = false;
+    return out;
+  }
+  const fuzz::MinimizeResult m = fuzz::minimize_case(c, still, max_runs);
+  out.attempts = m.attempts;
+  out.accepted = m.accepted;
+  Scenario small = fuzz::build_case(m.c);
+  small.name = f.variant.name;
+  f.what = interleave_problem(run_scenario(small, parties))->what;
+  f.variant = std::move(small);
+  return out;
+}
+
+std::string shrunk_text(const Shrunk& s) {
+  if (!s.liftable) return "not shrunk: its fuzz case (fuzz/fuzz_case.h) loses the problem";
+  return fmt::format("shrunk in {} runs, {} changes kept", s.attempts, s.accepted);
+}
 
 } // namespace
 
@@ -44,6 +85,10 @@ void add_interleave_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--max-reach", a->options.max_reach,
                   "reaches of one point tried, as race ... at=K (default 4)")
       ->check(CLI::Range(1, 1000));
+  cmd->add_option("--shrink", a->shrink,
+                  "runs spent shrinking each finding to a minimal scenario (default 2000; 0: "
+                  "print it as found)")
+      ->check(CLI::Range(0, 1 << 24));
   cmd->add_option("--max-pages", a->options.max_pages,
                   "skip scenarios whose range has more pages (default 4096)")
       ->check(CLI::Range(1, 1 << 24));
@@ -66,6 +111,9 @@ void add_interleave_command(CLI::App& app, int& exit_code) {
         continue;
       }
       InterleaveResult r = interleave(*s, parties, a->options);
+      std::vector<Shrunk> shrunk;
+      for (InterleaveFinding& f : r.findings)
+        shrunk.push_back(shrink_finding(f, parties, a->shrink));
       checked += r.interleavings;
       inapplicable += r.inapplicable;
       candidates += r.candidates;
@@ -86,16 +134,21 @@ void add_interleave_command(CLI::App& app, int& exit_code) {
         j["capped"] = r.capped;
         j["inapplicable"] = r.inapplicable;
         j["findings"] = nlohmann::json::array();
-        for (const InterleaveFinding& f : r.findings)
-          j["findings"].push_back({{"what", f.what}, {"scenario", finding_text(f)}});
+        for (std::size_t i = 0; i < r.findings.size(); ++i)
+          j["findings"].push_back({{"what", r.findings[i].what},
+                                   {"scenario", finding_text(r.findings[i])},
+                                   {"shrunk", shrunk_text(shrunk[i])},
+                                   {"shrink_runs", shrunk[i].attempts}});
         jruns.push_back(j);
         continue;
       }
-      for (const InterleaveFinding& f : r.findings)
-        std::cout << fmt::format("FINDING in {} ({})\n{}--- scenario ---\n{}--- end of scenario "
-                                 "---\n",
-                                 s->name, inputs.path(k),
+      for (std::size_t i = 0; i < r.findings.size(); ++i) {
+        const InterleaveFinding& f = r.findings[i];
+        std::cout << fmt::format("FINDING in {} ({}), {}\n{}--- scenario ---\n{}--- end of "
+                                 "scenario ---\n",
+                                 s->name, inputs.path(k), shrunk_text(shrunk[i]),
                                  f.what.ends_with('\n') ? f.what : f.what + "\n", finding_text(f));
+      }
     }
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
