@@ -7,6 +7,8 @@
 #include <array>
 #include <bit>
 
+#include "model/range_v6.h"
+
 namespace hmmspec {
 
 namespace {
@@ -63,32 +65,49 @@ bool unambiguous_encoding(const HmmRange& r) {
 
 std::optional<ContractViolation> check_driver_contract(const World& after, const HmmRange& requests,
                                                        const std::vector<u64>& outputs, bool kept) {
-  if (after.geom.kernel != KernelVersion::V5_7 || !unambiguous_encoding(requests))
-    return std::nullopt;
+  const KernelVersion k = after.geom.kernel;
+  const bool v6 = has_v6_api(k);
+  if (!v6 && !unambiguous_encoding(requests)) return std::nullopt;
   const HmmRange& r = requests;
-  const u64 V = r.flags[HMM_PFN_VALID], W = r.flags[HMM_PFN_WRITE];
+  // the request bits, and the output's as a driver decodes it: v5.7 hmm_device_entry_to_page
+  // with the driver's flags[] and values[], 6.x HMM_PFN_VALID, HMM_PFN_WRITE and the pfn of
+  // hmm_pfn_to_page (6.1 include/linux/hmm.h:55-58; the map order is not compared)
+  const u64 V = v6 ? hmm6::REQ_FAULT : r.flags[HMM_PFN_VALID];
+  const u64 W = v6 ? hmm6::REQ_WRITE : r.flags[HMM_PFN_WRITE];
+  auto has_page = [&](u64 out) {
+    return v6 ? (out & hmm6::VALID) && !(out & hmm6::ERROR) : output_has_page(r, out);
+  };
+  auto writes = [&](u64 out) { return (out & (v6 ? hmm6::WRITE : W)) != 0; };
+  auto page_word = [&](u64 pfn, bool write) {
+    return v6 ? hmm6::VALID | pfn | (write ? hmm6::WRITE : 0)
+              : device_entry_from_pfn(r, pfn) | V | (write ? W : 0);
+  };
+  auto same_page = [&](u64 out, u64 pfn) {
+    return v6 ? hmm6::pfn_of(out) == pfn && !(out & hmm6::ERROR)
+              : (out & ~W) == (device_entry_from_pfn(r, pfn) | V);
+  };
   const unsigned ps = after.geom.page_shift;
   for (std::size_t i = 0; i < outputs.size() && i < r.pfns.size(); ++i) {
     const u64 addr = r.start + (u64(i) << ps);
     const u64 out = outputs[i];
     const std::optional<CpuPage> cpu = cpu_page_at(after, addr, r.dev_private_owner);
-    const bool valid = output_has_page(r, out);
+    const bool valid = has_page(out);
     auto violation = [&](const char* rule, std::string why) {
       return ContractViolation{addr, i, 0, rule,
                                fmt::format("the CPU gives {}, the output is {:#x} ({}): {}",
-                                           cpu_text(cpu), out, describe_output(r, out), why)};
+                                           cpu_text(cpu), out, describe_output(k, r, out), why)};
     };
     // The driver hears of changes inside its notifier's interval only: outside it, what the
     // CPU maps after the check is nothing the driver was promised (C-VALID, C-NOPAGE).
     const bool watched = addr >= after.notifier.start && addr < after.notifier.end;
     if (watched && valid && !cpu) return violation("C-NOPAGE", "a page where the CPU has none");
     if (watched && valid) {
-      const u64 want = device_entry_from_pfn(r, cpu->pfn) | V | (cpu->write ? W : 0);
       // a mirror kept since its check may lack a WRITE the CPU gained without invalidating
       // (a write fault that reuses the page, F-REUSE): less than the CPU gives is safe
-      const bool fewer = kept && cpu->write && out == (want & ~W);
-      if (out != want && !fewer)
-        return violation("C-VALID", fmt::format("the CPU's page is {:#x}", want));
+      const bool fewer = kept && cpu->write && !writes(out);
+      if (!same_page(out, cpu->pfn) || (writes(out) != cpu->write && !fewer))
+        return violation("C-VALID",
+                         fmt::format("the CPU's page is {:#x}", page_word(cpu->pfn, cpu->write)));
     }
     const u64 request = (r.pfns[i] & r.pfn_flags_mask) | r.default_flags; // hmm.c:113
     if ((request & V) && !valid) return violation("C-REQUESTED", "VALID was asked for");
@@ -96,7 +115,7 @@ std::optional<ContractViolation> check_driver_contract(const World& after, const
       const u64* pte = after.find_slot(Level::Pte, addr);
       return pte && classify(after.geom, Level::Pte, *pte, after.zero_pfn).kind == Kind::Device;
     }();
-    if ((request & V) && (request & W) && !(out & W) && !owners_device)
+    if ((request & V) && (request & W) && !writes(out) && !owners_device)
       return violation("C-REQUESTED", "WRITE was asked for");
   }
   return std::nullopt;

@@ -4,7 +4,8 @@
 // mmu_interval_read_retry check passing (lib/test_hmm.c:360-369 at 6.1): every output agrees
 // with the CPU page table at that moment. It is an oracle of its own, read straight off the
 // page tables and independent of the reference: a party that agrees with the others but
-// breaks it shows a wrong specification, not a wrong party. Stated for v5.7 outputs.
+// breaks it shows a wrong specification, not a wrong party. Stated for the outputs of v5.7
+// (the driver's encoding) and of 6.1 and 6.12 (HMM_PFN_VALID, HMM_PFN_WRITE and the pfn).
 #pragma once
 
 #include <optional>
@@ -44,10 +45,11 @@ struct ContractViolation {
 // 0x401), and no driver could rely on what it decodes: the contract is not checked there.
 bool unambiguous_encoding(const HmmRange& r);
 
-// The contract over one chunk (v5.7 outputs, an unambiguous encoding; a 6.x world and another
-// encoding are not checked): `requests` is the
-// chunk's range with its requests, `outputs` its final pfns[], `after` the world when the loop
-// ended.
+// The contract over one chunk (a v5.7 encoding that is not unambiguous is not checked):
+// `requests` is the chunk's range with its requests, `outputs` its final pfns[], `after` the
+// world when the loop ended. (In 6.x, decoding to a page is HMM_PFN_VALID without
+// HMM_PFN_ERROR, the word is HMM_PFN_VALID | pfn [| HMM_PFN_WRITE] with any map order, and
+// VALID and WRITE are asked for with HMM_PFN_REQ_FAULT and HMM_PFN_REQ_WRITE.)
 //  C-VALID: an output that decodes to a page (hmm_device_entry_to_page) is exactly the word
 //    hmm_device_entry_from_pfn gives for the CPU's page, with WRITE iff the CPU may write it.
 //  C-NOPAGE: where the CPU entry gives no page, the output decodes to none (ERROR, NONE or
