@@ -425,7 +425,7 @@ TEST(DriverContract, ReadsSixXOutputsByTheirFixedBits) {
 // tries, its expectations dropped): the outputs of every chunk whose check passed are what the
 // CPU maps, on every party of the version, but in one place, where 6.x itself breaks the
 // contract: a hugetlb chunk reads the request of its first page only (6.1 mm/hmm.c:489-494,
-// 6.12 the same), so in `hugetlb-fault` page 5's VALID request goes unmet while the call
+// 6.12 mm/hmm.c:485-490), so in `hugetlb-fault` page 5's VALID request goes unmet while the call
 // succeeds (C-REQUESTED; docs/checking.md).
 TEST(DriverContract, HoldsOnTheSixXSuitesUnderTheLoopButForHugetlbRequests) {
   namespace fs = std::filesystem;
