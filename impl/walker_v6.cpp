@@ -18,6 +18,7 @@
 
 #include "impl/walker_lookups.h"
 #include "model/fault.h"
+#include "model/race.h"
 #include "model/range_v6.h"
 #include "model/swap_layout.h"
 
@@ -157,7 +158,10 @@ private:
     }
     for (; addr < end; addr += page_) {
       if (hugetlb_locked) reports_.push_back(hugetlb_vma_lock_recursion(addr));
-      if (handle_mm_fault(w_, vma, addr, flags) & fault::ERROR) return kEFAULT;
+      const unsigned result = handle_mm_fault(w_, vma, addr, flags);
+      // fault-returned (model/race.h): back in hmm_vma_fault (6.1, 6.12 mm/hmm.c:79-82)
+      if (!w_.races.empty()) fire_race(w_, RacePoint::FaultReturned, addr);
+      if (result & fault::ERROR) return kEFAULT;
     }
     return kEBUSY;
   }
@@ -285,6 +289,12 @@ private:
         if (v612_ && !present) return kLivelock;
         return walk_pmd_range(table_pfn(g_, pud), addr, end, vma);
       }
+      // pud-locked (model/race.h): an event may land before hmm reads the PUD under the lock
+      // (6.1 mm/hmm.c:425, 6.12 mm/hmm.c:426); none then is a hole, unsplit (6.1 :426-429, 6.12
+      // :427-430 as not present)
+      if (!w_.races.empty() && fire_race(w_, RacePoint::PudLocked, addr) &&
+          word_none(Level::Pud, g_.levels, *slot))
+        return hole(addr, end, &vma);
       if (v612_) {
         // 6.12 mm/hmm.c:426-431: not present is a hole; a present leaf devmap PUD is handled.
         if (!present) return hole(addr, end, &vma);
@@ -318,9 +328,15 @@ private:
     const u64* t = cache_.words(Level::Pmd, table);
     do {
       u64 next = g_.addr_end(Level::Pmd, addr, end);
-      const u64 pmd = t[g_.index(Level::Pmd, addr)];
+      const u64* slot = t + g_.index(Level::Pmd, addr);
+      u64 pmd = *slot;
+      // pmd-seen (model/race.h): an event may land before hmm reads the PMD (6.1, 6.12
+      // mm/hmm.c:335); none then is a hole (:336-337)
+      if (!word_none(Level::Pmd, g_.levels, pmd) && !w_.races.empty() &&
+          fire_race(w_, RacePoint::PmdSeen, addr))
+        pmd = *slot;
       int err = word_none(Level::Pmd, g_.levels, pmd) ? hole(addr, next, &vma)
-                                                      : walk_pmd(pmd, addr, next, vma);
+                                                      : walk_pmd(slot, pmd, addr, next, vma);
       if (err) return err;
       addr = next;
     } while (addr != end);
@@ -328,7 +344,7 @@ private:
   }
 
   // hmm_vma_walk_pmd (6.1 mm/hmm.c:320-397) on a PMD that is not none.
-  int walk_pmd(u64 pmd, u64 start, u64 end, const Vma& vma) {
+  int walk_pmd(const u64* slot, u64 pmd, u64 start, u64 end, const Vma& vma) {
     if (!(pmd & (PRESENT | PROTNONE | PSE))) { // !pmd_present: a swap-type word
       const unsigned type = swp_type(pmd);
       if (is_migration(type)) { // 6.1 mm/hmm.c:338-345
@@ -344,8 +360,19 @@ private:
       fill(start, end, hmm6::ERROR);
       return 0;
     }
-    if (pmd & (PSE | devmap_)) return handle_pmd(pmd, start, end, vma); // devmap || trans_huge
-    if (word_bad(g_, Level::Pmd, pmd)) {                                // 6.1 mm/hmm.c:377-381
+    if (pmd & (PSE | devmap_)) { // devmap || trans_huge
+      // pmd-reread (model/race.h): an event may land before hmm's second read of the huge
+      // PMD (6.1 mm/hmm.c:364, 6.12 mm/hmm.c:364); no longer huge: `goto again` (6.1 :365-367,
+      // 6.12 :365-366)
+      if (!w_.races.empty() && fire_race(w_, RacePoint::PmdReread, start)) {
+        pmd = *slot;
+        if (!(pmd & (PSE | devmap_)))
+          return word_none(Level::Pmd, g_.levels, pmd) ? hole(start, end, &vma)
+                                                       : walk_pmd(slot, pmd, start, end, vma);
+      }
+      return handle_pmd(pmd, start, end, vma);
+    }
+    if (word_bad(g_, Level::Pmd, pmd)) { // 6.1 mm/hmm.c:377-381
       if (range_need(start, end, 0)) return kEFAULT;
       fill(start, end, hmm6::ERROR);
       return 0;

@@ -176,6 +176,14 @@ bool Session::may_redo(unsigned& redos) {
 void Session::note_pmd(pmd_t* slot, unsigned long addr) {
   pmd_slot_ = slot;
   pmd_addr_ = addr;
+  pmd_read_huge_ = false;
+}
+
+unsigned long Session::pmd_lockless_read(pmd_t* slot) {
+  if (slot == pmd_slot_ && pmd_read_huge_) race_point(RacePoint::PmdReread, pmd_addr_);
+  const pmd_t v = {*(volatile pmdval_t*)&slot->pmd};
+  if (slot == pmd_slot_) pmd_read_huge_ = pmd_trans_huge(v) || pmd_devmap(v);
+  return v.pmd;
 }
 
 unsigned long Session::pmd_addr(pmd_t* slot) {
@@ -350,6 +358,10 @@ spinlock_t* pud_trans_huge_lock(pud_t* pud, struct vm_area_struct* vma) {
 #if HMMSPEC_KERNEL_FAMILY < HMMSPEC_FAMILY_6_12
 void hmmspec_pmd_reread_point(pmd_t* pmdp) {
   Session::current().pmd_reread(pmdp);
+}
+#else
+pmdval_t hmmspec_pmd_lockless_read(pmd_t* pmdp) {
+  return Session::current().pmd_lockless_read(pmdp);
 }
 #endif
 

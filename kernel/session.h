@@ -77,6 +77,9 @@ public:
   // The walk reaches an interleaving point for the entry at addr (model/race.h): an event of
   // the world waiting there fires (the kernel's next read of the entry sees its change).
   void race_point(RacePoint point, unsigned long addr);
+  // 6.12's pmdp_get_lockless of the slot: the pmd-reread point when the previous read of the
+  // walker's PMD slot found it huge (6.12 mm/hmm.c:335, 364), then the load.
+  unsigned long pmd_lockless_read(pmd_t* slot);
   // The same, at the points met through a slot: pud-locked (pud_trans_huge_lock took the PUD
   // the walker noted) and pmd-reread (pmd_read_atomic of the PMD the walker noted).
   void pud_locked(pud_t* slot);
@@ -118,6 +121,7 @@ private:
   unsigned bad_ptes_ = 0;
   pmd_t* pmd_slot_ = nullptr;
   unsigned long pmd_addr_ = 0;
+  bool pmd_read_huge_ = false; // the last read of pmd_slot_ found a huge PMD (6.12)
   pud_t* pud_slot_ = nullptr;
   unsigned long pud_addr_ = 0;
   hmmspec_arch saved_arch_{};

@@ -445,7 +445,8 @@ bool fire_at(RefCall& c, RacePoint point, u64 addr) {
 // (model/race.h), in the kernel's order. An event that fires changes the world, and the site
 // is then what hmm reads afterwards:
 // - pud-locked: hmm_vma_walk_pud took the lock of a trans-huge or devmap PUD (hmm.c:415-421)
-//   and reads it (hmm.c:425): none is R-RACE-PUD-NONE (hmm.c:426-430).
+//   and reads it (hmm.c:425): none is R-RACE-PUD-NONE (hmm.c:426-430; 6.1 mm/hmm.c:417-429,
+//   6.12 mm/hmm.c:418-430).
 // - pmd-seen: walk_pmd_range found the PMD not none and called hmm_vma_walk_pmd, whose own
 //   read (hmm.c:333) finds it none: R-RACE-PMD-NONE (hmm.c:334-335).
 // - pmd-reread: the PMD was huge at hmm.c:333-352, and is not at hmm.c:361:
@@ -453,8 +454,11 @@ bool fire_at(RefCall& c, RacePoint point, u64 addr) {
 // Returns R-RACE-PMD-AGAIN when that path was taken.
 std::optional<RuleId> pass_race_points(RefCall& c, const Portion& p, Site& s, u64 addr) {
   if (c.world.races.empty() || !p.vma) return std::nullopt;
+  // (the holes of a PUD pud_trans_huge_lock took: a devmap or trans-huge one not present)
   const bool pud_locked = s.kind == SiteKind::PudDevmap || s.kind == SiteKind::PudSplit ||
-                          (s.kind == SiteKind::Hole && s.cause == RuleId::PudDevmapAbsent);
+                          (s.kind == SiteKind::Hole && (s.cause == RuleId::PudDevmapAbsent ||
+                                                        s.cause == RuleId::PudDevmapNotPresent ||
+                                                        s.cause == RuleId::PudNotPresent));
   if (pud_locked) {
     if (fire_at(c, RacePoint::PudLocked, addr)) {
       s = look_up(c.world, addr, p);

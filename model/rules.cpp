@@ -162,16 +162,19 @@ constexpr std::array<Rule, static_cast<std::size_t>(R::Count)> kRules{{
     {R::PmdTablePtes, "R-PMD-TABLE-PTES", "", "6.1 mm/hmm.c:384-395; 6.12 mm/hmm.c:383-396",
      "a PMD table: each PTE of the chunk in order; last unchanged", kV6},
     // --- races ------------------------------------------------------------------------
-    {R::RacePmdNone, "R-RACE-PMD-NONE", "hmm.c:332-335; pagewalk.c:73-80", "",
-     "a PMD the walker saw not none that hmm then reads none makes its chunk one hole", kV57},
-    {R::RacePmdAgain, "R-RACE-PMD-AGAIN", "hmm.c:351-365", "",
+    {R::RacePmdNone, "R-RACE-PMD-NONE", "hmm.c:332-335; pagewalk.c:73-80",
+     "6.1 mm/hmm.c:334-337, mm/pagewalk.c:113-128; 6.12 mm/hmm.c:334-337, mm/pagewalk.c:113-126",
+     "a PMD the walker saw not none that hmm then reads none makes its chunk one hole", kAll},
+    {R::RacePmdAgain, "R-RACE-PMD-AGAIN", "hmm.c:351-365",
+     "6.1 mm/hmm.c:354-367; 6.12 mm/hmm.c:354-366",
      "a huge PMD that is no longer huge at hmm's second read is read again and handled as it "
      "now is",
-     kV57},
-    {R::RacePudNone, "R-RACE-PUD-NONE", "hmm.c:415-430", "",
+     kAll},
+    {R::RacePudNone, "R-RACE-PUD-NONE", "hmm.c:415-430",
+     "6.1 mm/hmm.c:417-429; 6.12 mm/hmm.c:418-430 (not present)",
      "a huge PUD pud_trans_huge_lock took that hmm then reads none makes its chunk one hole, "
      "unsplit",
-     kV57},
+     kAll},
     // --- PTE ----------------------------------------------------------------------------
     {R::PteNone, "R-PTE-NONE", "hmm.c:247-253", "6.1, 6.12 mm/hmm.c:234-241",
      "a none PTE with no fault needed gives NONE", kAll},

@@ -209,7 +209,7 @@ void Parser::inject(std::span<const Token> t) {
   s_.world.injections.emplace(addr, inj);
 }
 
-// race ADDR POINT OP: an event at an interleaving point of the v5.7 walk (model/race.h).
+// race ADDR POINT OP: an event at an interleaving point of the walk (model/race.h).
 void Parser::race(std::span<const Token> t) {
   const Token& at = need(t, 1, "ADDR");
   const Token& pt = need(t, 2, "POINT");
@@ -219,10 +219,6 @@ void Parser::race(std::span<const Token> t) {
   const bool planted = o.has("planted");
   unsigned reach = 1;
   if (const Opt* k = o.get("at")) reach = between(k->value, k->col, 1, 1000, "at");
-  if (kernel() != KernelVersion::V5_7)
-    fail(t[0], fmt::format("race lines are modelled for the v5.7 walk only (this scenario says "
-                           "kernel {})",
-                           version_name(kernel())));
   auto point = race_point_from_name(pt.text);
   if (!point) fail(pt, "unknown race point " + quote(pt.text) + " (" + race_point_names() + ")");
   auto op = race_op_from_name(ot.text);

@@ -120,8 +120,8 @@ std::variant<World, std::string> translate_world(const World& w, KernelVersion t
     return fmt::format("owner {:#x}: device-coherent memory does not exist in v{}",
                        *w.coherent_pfns.begin(), version_name(to));
   if (std::optional<std::string> alias = cross_level_table(w)) return *alias;
-  if (!w.races.empty()) // the race points are v5.7's (model/race.h)
-    return fmt::format("race {:#x} {}: race events are modelled for v5.7 only",
+  if (!w.races.empty()) // (each version's scenario states its own, model/race.h)
+    return fmt::format("race {:#x} {}: race events are not translated between versions",
                        w.races.front().addr, race_point_name(w.races.front().point));
   std::optional<std::string> error;
   const u64 devmap_from = x86::devmap_bit(w.geom.kernel), devmap_to = x86::devmap_bit(to);

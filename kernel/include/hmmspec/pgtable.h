@@ -359,11 +359,23 @@ static inline pte_t ptep_get(pte_t* ptep) {
   pte_t v = {*(volatile pteval_t*)&ptep->pte};
   return v;
 }
+#if HMMSPEC_KERNEL_FAMILY >= HMMSPEC_FAMILY_6_12
+// 6.12 reads a PMD with pmdp_get_lockless both times (6.12 mm/hmm.c:335, 364): the load, after
+// the pmd-reread interleaving point when the previous read of the same slot was of a huge PMD
+// (model/race.h, kernel/session.cpp).
+pmdval_t hmmspec_pmd_lockless_read(pmd_t* pmdp);
+static inline pmd_t pmdp_get_lockless(pmd_t* pmdp) {
+  hmmspec_count_read();
+  pmd_t v = {hmmspec_pmd_lockless_read(pmdp)};
+  return v;
+}
+#else
 static inline pmd_t pmdp_get_lockless(pmd_t* pmdp) {
   hmmspec_count_read();
   pmd_t v = {*(volatile pmdval_t*)&pmdp->pmd};
   return v;
 }
+#endif
 static inline pud_t pudp_get(pud_t* pudp) {
   hmmspec_count_read();
   pud_t v = {*(volatile pudval_t*)&pudp->pud};
