@@ -213,7 +213,7 @@ void apply_op(World& w, const FuzzOp& op) {
   }
 }
 
-// The race events of a v5.7 case, at addresses of w's candidates (race_candidates): one with
+// The race events of a case, at addresses of w's candidates (race_candidates): one with
 // none is dropped, as is a second event at the same point and entry (the parser refuses it).
 // All are dropped when the tables do not form a tree: the events are specified for such worlds
 // only (docs/spec.md, section 6a).
@@ -263,13 +263,13 @@ std::vector<Call> later_calls(const World& first, const HmmRange& r,
   return out;
 }
 
-// The driver loop of a v5.7 case and its events: each event the parser would accept on the
-// first world (Parser::check_driver_events), in order; the others are dropped.
-void add_driver(Scenario& s, const FuzzDriver& d) {
+// The driver loop of a case and, with `events` (v5.7), its events: each event the parser would
+// accept on the first world (Parser::check_driver_events), in order; the others are dropped.
+void add_driver(Scenario& s, const FuzzDriver& d, bool events) {
   s.driver_loop = DriverLoop{std::clamp<u64>(d.chunk_pages, 1, io::kMaxRangePages),
                              unsigned(std::clamp<u64>(d.tries, 1, 16))};
   s.range.notifier_seq = s.world.notifier.seq; // (the loop reads it afresh before every try)
-  for (const FuzzDriverEvent& fe : d.events) {
+  for (const FuzzDriverEvent& fe : events ? d.events : std::vector<FuzzDriverEvent>{}) {
     const MmOp op = mm_op_of(s.world.geom, fe.op, s.range.dev_private_owner);
     World w = s.world;
     w.driver_events.clear();
@@ -343,12 +343,13 @@ Scenario build_case(const FuzzCase& c) {
   r.dev_private_owner = c.dev_private_owner;
   r.notifier_seq = c.caller_seq;
   s.options.restart_budget = unsigned(std::clamp<u64>(c.budget, 1, io::kMaxBudget));
-  if (g.kernel == KernelVersion::V5_7) { // (races and sequences are modelled for v5.7 only)
-    add_races(w, r, c.races);
-    s.calls = later_calls(w, r, c.calls);
-  }
+  // Races and the driver loop hold in every version, the mm operations of later calls and of
+  // driver events in v5.7 only; the byte encoding reads them for v5.7 cases only, but a case
+  // made otherwise (lift_scenario, for the minimizer) builds them in 6.x too.
+  add_races(w, r, c.races);
+  if (g.kernel == KernelVersion::V5_7) s.calls = later_calls(w, r, c.calls);
   s.world = std::move(w);
-  if (g.kernel == KernelVersion::V5_7 && c.driver) add_driver(s, *c.driver);
+  if (c.driver) add_driver(s, *c.driver, g.kernel == KernelVersion::V5_7);
   return s;
 }
 

@@ -221,12 +221,14 @@ std::optional<u64> pinned_geometry_selector(std::string_view name);
 std::vector<std::uint8_t> encode_case(FuzzCase c, FuzzCase* canonical = nullptr);
 
 // case -> scenario of the case's kernel version: the world, the range and the restart budget,
-// and (v5.7) its races and later calls. What the model would refuse is left out, deterministically,
-// so that every case builds a scenario every party runs: a race with no candidate entry or a
-// second one at the same point and entry, every race of a world whose tables do not form a tree
-// (model/table_tree.h: the events are specified for trees only), and an operation mm_op_unsupported
-// refuses on the world the operations before it leave (the faults of the calls are not foreseen:
-// today none makes an operation unsupported, docs/scenario-format.md "Sequences of calls").
+// its races and driver loop, and (v5.7) its later calls and driver events (the bytes hold races
+// and the loop for v5.7 cases only; a lifted 6.x case has them too). What the model would refuse
+// is left out, deterministically, so that every case builds a scenario every party runs: a race
+// with no candidate entry or a second one at the same point and entry, every race of a world
+// whose tables do not form a tree (model/table_tree.h: the events are specified for trees only),
+// and an operation or event the parser would refuse on the world the operations before it leave
+// (apply_mm_op_line: the faults of the calls are not foreseen, so an operation they make
+// inapplicable fails the run at its line, on every party alike).
 Scenario build_case(const FuzzCase& c);
 // The addresses a race at a point of `level` may take in world `w` for range `r`: the entries
 // of that level the range meets inside a VMA that is not hugetlb (the walk reaches no other),

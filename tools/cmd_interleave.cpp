@@ -31,29 +31,27 @@ struct InterleaveArgs {
 // page-table ops, VMAs, pages of the range, requests, calls, races and events while the run
 // keeps the same problem (interleave_problem's key). How it went, for the output.
 struct Shrunk {
+  enum class How : std::uint8_t { Shrunk, NotAsked, Lost } how = How::NotAsked;
   std::size_t attempts = 0, accepted = 0;
-  bool liftable = true; // the lifted case still shows the problem (no value beyond its ranges)
 };
 
 Shrunk shrink_finding(InterleaveFinding& f, const std::vector<Party>& parties,
                       std::size_t max_runs) {
   Shrunk out;
-  const ScenarioRun first = run_scenario(f.variant, parties);
-  const auto want = interleave_problem(first);
-  if (!want || max_runs == 0) return out;
+  if (max_runs == 0) return out; // --shrink 0
+  const auto want = interleave_problem(run_scenario(f.variant, parties));
+  if (!want) return out; // (every finding has one: interleave found it so)
   const fuzz::FuzzCase c = fuzz::lift_scenario(f.variant);
   auto still = [&](const Scenario& sc) {
     const auto p = interleave_problem(run_scenario(sc, parties));
     return p && p->key == want->key;
   };
-  Scenario lifted = fuzz::build_case(c);
-  if (!still(lifted)) { // the lifted case is another scenario (a value clamped)
-    out.liftable = false;
+  if (!still(fuzz::build_case(c))) { // the lifted case is another scenario
+    out.how = Shrunk::How::Lost;
     return out;
   }
   const fuzz::MinimizeResult m = fuzz::minimize_case(c, still, max_runs);
-  out.attempts = m.attempts;
-  out.accepted = m.accepted;
+  out = Shrunk{Shrunk::How::Shrunk, m.attempts, m.accepted};
   Scenario small = fuzz::build_case(m.c);
   small.name = f.variant.name;
   f.what = interleave_problem(run_scenario(small, parties))->what;
@@ -62,7 +60,14 @@ Shrunk shrink_finding(InterleaveFinding& f, const std::vector<Party>& parties,
 }
 
 std::string shrunk_text(const Shrunk& s) {
-  if (!s.liftable) return "not shrunk: its fuzz case (fuzz/fuzz_case.h) loses the problem";
+  switch (s.how) {
+  case Shrunk::How::NotAsked:
+    return "not shrunk (--shrink 0)";
+  case Shrunk::How::Lost: // (a value beyond the encoding's ranges; a 6.x race or loop)
+    return "not shrunk: its fuzz case (fuzz/fuzz_case.h) loses the problem";
+  case Shrunk::How::Shrunk:
+    break;
+  }
   return fmt::format("shrunk in {} runs, {} changes kept", s.attempts, s.accepted);
 }
 
