@@ -232,7 +232,7 @@ TEST(FuzzEncoding, PrintedFuzzScenariosParseBackToTheSameWorld) {
 TEST(FuzzEncoding, SevenInputsHoldRacesAndCallsThatEveryPartyRuns) {
   Differential diff;
   unsigned with_races = 0, with_calls = 0, with_ops = 0, checked = 0, stopped = 0, violations = 0;
-  for (const auto& bytes : random_inputs(12000, 400)) {
+  for (const auto& bytes : random_inputs(6000, 400)) {
     FuzzCase c = decode_case(bytes);
     Scenario s = build_case(c);
     ASSERT_LE(s.world.races.size(), c.races.size());
