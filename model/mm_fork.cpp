@@ -2,7 +2,8 @@
 // M-FORK (docs/spec.md, section 12): fork() as the parent's page tables see it. dup_mmap copies
 // each VMA with copy_page_range (mm/memory.c:967-1030 at v5.7), whose copy_one_pte
 // (mm/memory.c:695-811) write-protects the parent's private writable PTEs and shares every
-// page with the child. The calls after a fork mirror the parent.
+// page with the child. The calls after a fork mirror the parent; after a fork-child
+// (M-FORK-CHILD), the child, whose PTEs are the parent's copied ones.
 #include <fmt/format.h>
 
 #include "model/mm_ops_parts.h"
@@ -114,6 +115,17 @@ void copy_one_pte(World& w, const Vma& v, u64* slot) {
   }
 }
 
+// The child's PTE made from the parent's after copy_one_pte (mm/memory.c:785-798 at v5.7): a
+// present one made old, clean in a shared VMA, and without uffd-wp (no VMA of the model has
+// VM_UFFD_WP); a non-present one as the parent's.
+u64 child_pte(const World& w, const Vma& v, u64 parent) {
+  const Kind k = classify(w.geom, Level::Pte, parent, w.zero_pfn).kind;
+  if (k != Kind::Page && k != Kind::Zero && k != Kind::Protnone) return parent;
+  u64 pte = parent & ~(ACCESSED | UFFD_WP);
+  if (v.flags & vm::SHARED) pte &= ~DIRTY;
+  return pte;
+}
+
 } // namespace
 
 std::optional<std::string> fork_unsupported(const World& w) {
@@ -148,6 +160,31 @@ void apply_fork(World& w) {
     // (MMU_NOTIFY_PROTECTION_PAGE) around the copy
     if (is_cow(v)) w.invalidate(v.start, v.end);
     for_each_pte(w, v.start, v.end, [&](u64, u64* slot) { copy_one_pte(w, v, slot); });
+  }
+}
+
+std::optional<std::string> fork_child_unsupported(const World& w) {
+  if (auto why = fork_unsupported(w)) return why;
+  // the VMAs the child does not copy have nothing mapped in it: their upper entries too
+  for (const Vma& v : w.vmas.all())
+    if (!copied(w, v))
+      if (auto why = mm_walk::upper_unsupported(w, v.start, v.end, "fork-child")) return why;
+  return std::nullopt;
+}
+
+void apply_fork_child(World& w) {
+  const std::vector<Vma> vmas = w.vmas.all();
+  for (const Vma& v : vmas) {
+    if (!copied(w, v)) { // mm/memory.c:984-986: nothing copied, the child refaults it
+      for_each_pte(w, v.start, v.end, [](u64, u64* slot) { *slot = 0; });
+      continue;
+    }
+    // the parent's side (its pages shared), then the child's own copy; no invalidation: the
+    // notifier is the child's driver's, registered after the fork
+    for_each_pte(w, v.start, v.end, [&](u64, u64* slot) {
+      copy_one_pte(w, v, slot);
+      *slot = child_pte(w, v, *slot);
+    });
   }
 }
 

@@ -18,7 +18,7 @@ using mm_walk::pieces;
 
 namespace {
 
-constexpr std::array<std::pair<MmOpKind, std::string_view>, 9> kKinds{{
+constexpr std::array<std::pair<MmOpKind, std::string_view>, 13> kKinds{{
     {MmOpKind::Mprotect, "mprotect"},
     {MmOpKind::Munmap, "munmap"},
     {MmOpKind::MadviseDontneed, "madvise-dontneed"},
@@ -28,6 +28,10 @@ constexpr std::array<std::pair<MmOpKind, std::string_view>, 9> kKinds{{
     {MmOpKind::Reclaim, "reclaim"},
     {MmOpKind::ThpSplit, "thp-split"},
     {MmOpKind::ThpCollapse, "thp-collapse"},
+    {MmOpKind::Mmap, "mmap"},
+    {MmOpKind::CpuRead, "cpu-read"},
+    {MmOpKind::CpuWrite, "cpu-write"},
+    {MmOpKind::ForkChild, "fork-child"},
 }};
 constexpr std::array<std::pair<Prot, std::string_view>, 3> kProts{{
     {Prot::None, "none"},
@@ -136,7 +140,11 @@ std::string mm_op_names() {
 }
 
 bool mm_op_has_range(MmOpKind k) {
-  return k != MmOpKind::Fork;
+  return k != MmOpKind::Fork && k != MmOpKind::ForkChild;
+}
+
+bool mm_op_has_prot(MmOpKind k) {
+  return k == MmOpKind::Mprotect || k == MmOpKind::Mmap;
 }
 
 std::string_view prot_name(Prot p) {
@@ -150,17 +158,21 @@ std::optional<Prot> prot_from_name(std::string_view s) {
 std::string describe(const MmOp& op) {
   if (!mm_op_has_range(op.kind)) return std::string(mm_op_name(op.kind));
   std::string s = fmt::format("{} {:#x}+{:#x}", mm_op_name(op.kind), op.start, op.end - op.start);
-  if (op.kind == MmOpKind::Mprotect) s += fmt::format(" {}", prot_name(op.prot));
+  if (mm_op_has_prot(op.kind)) s += fmt::format(" {}", prot_name(op.prot));
   return s;
 }
 
 std::optional<std::string> mm_op_unsupported(const World& w, const MmOp& op) {
   if (op.kind == MmOpKind::Fork) return fork_unsupported(w);
+  if (op.kind == MmOpKind::ForkChild) return fork_child_unsupported(w);
   if (op.kind == MmOpKind::MigrateToDevice || op.kind == MmOpKind::MigrateToRam)
     return migrate_unsupported(w, op);
   if (op.kind == MmOpKind::Reclaim) return reclaim_unsupported(w, op);
   if (op.kind == MmOpKind::ThpSplit) return thp_split_unsupported(w, op);
   if (op.kind == MmOpKind::ThpCollapse) return thp_collapse_unsupported(w, op);
+  if (op.kind == MmOpKind::Mmap) return mmap_unsupported(w, op);
+  if (op.kind == MmOpKind::CpuRead || op.kind == MmOpKind::CpuWrite)
+    return cpu_access_unsupported(w, op);
   const std::string what(mm_op_name(op.kind));
   const std::vector<Vma> ps = pieces(w, op.start, op.end);
   if (op.kind == MmOpKind::Munmap) {
@@ -202,7 +214,20 @@ std::optional<std::string> apply_mm_op_line(World& w, const MmOp& op) {
   return std::nullopt;
 }
 
+std::optional<std::string> apply_mm_op_event(World& w, const MmOp& op) {
+  if (op.kind == MmOpKind::ForkChild)
+    return "fork-child makes the calls after it the child's, which a driver loop of the parent "
+           "cannot be: it is an operation between calls";
+  return apply_mm_op_line(w, op);
+}
+
 std::optional<std::string> apply_mm_op(World& w, const MmOp& op) {
+  if (op.kind == MmOpKind::CpuRead || op.kind == MmOpKind::CpuWrite) {
+    // tried on a copy first, so that a refusal leaves `w` as it was
+    if (auto why = cpu_access_unsupported(w, op)) return why;
+    (void)cpu_access(w, op);
+    return std::nullopt;
+  }
   if (auto why = mm_op_unsupported(w, op)) return why;
   const Geometry& g = w.geom;
   switch (op.kind) {
@@ -247,6 +272,9 @@ std::optional<std::string> apply_mm_op(World& w, const MmOp& op) {
   case MmOpKind::Fork:
     apply_fork(w);
     return std::nullopt;
+  case MmOpKind::ForkChild:
+    apply_fork_child(w);
+    return std::nullopt;
   case MmOpKind::MigrateToDevice:
   case MmOpKind::MigrateToRam:
     apply_migrate(w, op);
@@ -260,6 +288,12 @@ std::optional<std::string> apply_mm_op(World& w, const MmOp& op) {
   case MmOpKind::ThpCollapse:
     apply_thp_collapse(w, op);
     return std::nullopt;
+  case MmOpKind::Mmap:
+    apply_mmap(w, op);
+    return std::nullopt;
+  case MmOpKind::CpuRead:
+  case MmOpKind::CpuWrite:
+    return cpu_access(w, op);
   }
   return std::nullopt;
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The parser's sequence lines (docs/scenario-format.md, "Sequences of calls"): `call`, which
 // starts the next call, and the mm operations applied before it (mprotect, munmap,
-// madvise-dontneed, fork, migrate-to-device, migrate-to-ram). Each operation is tried on a copy of
+// madvise-dontneed, fork, migrate-to-device, migrate-to-ram, reclaim, thp-split, thp-collapse,
+// mmap, cpu-read, cpu-write). Each operation is tried on a copy of
 // the world with the earlier operations applied, so that one the model cannot apply is an error at
 // its line.
 #include "model/scenario_parser.h"
@@ -72,7 +73,7 @@ MmOp Parser::mm_op_fields(std::span<const Token> t, size_t first, MmOpKind kind,
     std::tie(op.start, op.end) = address_span(need(t, first + 1, "ADDR+LEN"), mm_op_name(kind));
     next = first + 2;
   }
-  if (kind == MmOpKind::Mprotect) {
+  if (mm_op_has_prot(kind)) {
     const Token& p = need(t, first + 2, "PROT (none, r or rw)");
     auto prot = prot_from_name(p.text);
     if (!prot) fail(p, fmt::format("unknown PROT {} (expected none, r or rw)", quote(p.text)));

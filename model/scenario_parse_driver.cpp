@@ -77,7 +77,7 @@ void Parser::check_driver_events() {
       op.owner = s_.range.dev_private_owner;
     World w = s_.world;
     w.driver_events.clear();
-    if (auto why = apply_mm_op_line(w, op))
+    if (auto why = apply_mm_op_event(w, op))
       fail_at(loc.line, loc.col, fmt::format("{}: {}", mm_op_name(op.kind), *why));
   }
 }

@@ -350,7 +350,11 @@ Gen<MmOpDesc> gen_mm_op(u64 first, u64 pages) {
                                                {1, MmOpKind::MigrateToRam},
                                                {1, MmOpKind::Reclaim},
                                                {1, MmOpKind::ThpSplit},
-                                               {1, MmOpKind::ThpCollapse}});
+                                               {1, MmOpKind::ThpCollapse},
+                                               {1, MmOpKind::Mmap},
+                                               {2, MmOpKind::CpuRead},
+                                               {2, MmOpKind::CpuWrite},
+                                               {1, MmOpKind::ForkChild}});
     op.first_page = *gen::inRange<u64>(first - std::min<u64>(first, 2), first + pages + 2);
     op.pages = *gen::inRange<u64>(1, pages + 3);
     op.prot = *gen::element(Prot::None, Prot::Read, Prot::ReadWrite);

@@ -188,7 +188,7 @@ Scenario build_scenario(const WorldDesc& d) {
     if (!mm_op_has_range(od.kind)) return MmOp{od.kind, 0, 0, Prot::Read, 0};
     const u64 start = std::min(od.first_page, limit_pages - 1);
     const u64 end = std::min(start + std::max<u64>(od.pages, 1), limit_pages);
-    const Prot prot = od.kind == MmOpKind::Mprotect ? od.prot : Prot::Read; // (as parsed)
+    const Prot prot = mm_op_has_prot(od.kind) ? od.prot : Prot::Read; // (as parsed)
     const bool migrate = od.kind == MmOpKind::MigrateToDevice || od.kind == MmOpKind::MigrateToRam;
     return MmOp{od.kind, start << ps, end << ps, prot, migrate ? r.dev_private_owner : 0};
   };
@@ -208,7 +208,7 @@ Scenario build_scenario(const WorldDesc& d) {
       const MmOp op = mm_op_of(ed.op);
       World first = w;
       first.driver_events.clear();
-      if (apply_mm_op_line(first, op)) continue;
+      if (apply_mm_op_event(first, op)) continue;
       w.driver_events.push_back(DriverEvent{ed.point, op, ed.at, 0, false});
       s.driver_event_locs.push_back(SourceLoc{"generated", 0, 0});
     }

@@ -178,9 +178,10 @@ TEST(MmOps, WhatTheModelRefuses) {
 }
 
 TEST(MmOps, NamesRoundTrip) {
-  for (MmOpKind k :
-       {MmOpKind::Mprotect, MmOpKind::Munmap, MmOpKind::MadviseDontneed, MmOpKind::Fork,
-        MmOpKind::MigrateToDevice, MmOpKind::MigrateToRam, MmOpKind::Reclaim})
+  for (MmOpKind k : {MmOpKind::Mprotect, MmOpKind::Munmap, MmOpKind::MadviseDontneed,
+                     MmOpKind::Fork, MmOpKind::MigrateToDevice, MmOpKind::MigrateToRam,
+                     MmOpKind::Reclaim, MmOpKind::ThpSplit, MmOpKind::ThpCollapse, MmOpKind::Mmap,
+                     MmOpKind::CpuRead, MmOpKind::CpuWrite, MmOpKind::ForkChild})
     EXPECT_EQ(mm_op_from_name(mm_op_name(k)), k);
   EXPECT_EQ(mm_op_from_name("fork child"), std::nullopt);
   EXPECT_EQ(describe(MmOp{.kind = MmOpKind::Fork}), "fork");
@@ -476,6 +477,142 @@ TEST(MmOpsThpCollapse, AThpSplitIntoPtesIsCompoundAndStaysSo) {
   auto why = apply_mm_op(w, op(MmOpKind::ThpCollapse, 0x14000, 0x18000));
   ASSERT_TRUE(why);
   EXPECT_NE(why->find("PageCompound"), std::string::npos) << *why;
+}
+
+TEST(MmOpsMmap, MapsAnEmptyPrivateAnonymousVmaWithoutAnInvalidation) {
+  World w = world("vma 0x10000-0x14000 read write anon\n");
+  ASSERT_FALSE(apply_mm_op(w, op(MmOpKind::Mmap, 0x14000, 0x18000, Prot::Read)));
+  ASSERT_EQ(w.vmas.all().size(), 2u);
+  const Vma& v = w.vmas.all()[1];
+  EXPECT_EQ(v.start, 0x14000u);
+  EXPECT_EQ(v.end, 0x18000u);
+  EXPECT_EQ(v.flags, vm::READ);
+  EXPECT_TRUE(v.anonymous);
+  EXPECT_EQ(w.notifier.seq, 0u);
+  EXPECT_EQ(describe(op(MmOpKind::Mmap, 0x14000, 0x18000, Prot::ReadWrite)),
+            "mmap 0x14000+0x4000 rw");
+  ASSERT_FALSE(apply_mm_op(w, op(MmOpKind::Mmap, 0x18000, 0x19000, Prot::None)));
+  EXPECT_EQ(w.vmas.all()[2].flags, 0u);
+}
+
+TEST(MmOpsMmap, RefusesAMappedRangeAndEntriesOutsideVmas) {
+  const World w = world("vma 0x10000-0x14000 read write anon\n"
+                        "pte 0x18000 page pfn=0x500\n");
+  auto why = mm_op_unsupported(w, op(MmOpKind::Mmap, 0x13000, 0x15000, Prot::ReadWrite));
+  ASSERT_TRUE(why);
+  EXPECT_NE(why->find("-EEXIST"), std::string::npos) << *why;
+  why = mm_op_unsupported(w, op(MmOpKind::Mmap, 0x18000, 0x19000, Prot::ReadWrite));
+  ASSERT_TRUE(why);
+  EXPECT_NE(why->find("not none"), std::string::npos) << *why;
+  // after a munmap the zapped PTEs are none: the range may be mapped again
+  World u = world("vma 0x10000-0x14000 read write anon\npte 0x10000 page pfn=0x500 write\n");
+  ASSERT_FALSE(apply_mm_op(u, op(MmOpKind::Munmap, 0x10000, 0x14000)));
+  EXPECT_FALSE(apply_mm_op(u, op(MmOpKind::Mmap, 0x10000, 0x14000, Prot::ReadWrite)));
+}
+
+TEST(MmOpsCpuAccess, AWriteFaultsInWritablePagesAndAReadTheZeroPage) {
+  World w = world("vma 0x10000-0x18000 read write anon\n");
+  ASSERT_FALSE(apply_mm_op(w, op(MmOpKind::CpuWrite, 0x10000, 0x12000)));
+  ASSERT_FALSE(apply_mm_op(w, op(MmOpKind::CpuRead, 0x14000, 0x15000)));
+  const Entry a = w.entry_at(Level::Pte, 0x10000), b = w.entry_at(Level::Pte, 0x11000);
+  EXPECT_EQ(a.kind, Kind::Page);
+  EXPECT_TRUE(a.write);
+  EXPECT_EQ(b.pfn, a.pfn + 1);
+  EXPECT_EQ(pte(w, 0x10000) & (ACCESSED | DIRTY), ACCESSED | DIRTY);
+  EXPECT_EQ(w.entry_at(Level::Pte, 0x14000).kind, Kind::Zero);
+  EXPECT_EQ(w.entry_at(Level::Pte, 0x12000).kind, Kind::None);
+  // the CPU's faults are not in the log of what the parties asked
+  EXPECT_TRUE(w.log.empty());
+  EXPECT_EQ(w.notifier.seq, 0u);
+}
+
+TEST(MmOpsCpuAccess, TheMmuSetsAccessedAndDirtyOnPagesItReaches) {
+  // PRESENT|USER|RW without ACCESSED or DIRTY, and PRESENT|USER read-only
+  World w = world("vma 0x10000-0x14000 read write anon\n"
+                  "pte 0x10000 raw 0x500007\npte 0x11000 raw 0x501005\n");
+  ASSERT_FALSE(apply_mm_op(w, op(MmOpKind::CpuRead, 0x10000, 0x12000)));
+  EXPECT_EQ(pte(w, 0x10000), 0x500007u | ACCESSED);
+  EXPECT_EQ(pte(w, 0x11000), 0x501005u | ACCESSED);
+  ASSERT_FALSE(apply_mm_op(w, op(MmOpKind::CpuWrite, 0x10000, 0x11000)));
+  EXPECT_EQ(pte(w, 0x10000), 0x500007u | ACCESSED | DIRTY);
+  EXPECT_EQ(w.notifier.seq, 0u);
+}
+
+TEST(MmOpsCpuAccess, AWriteToASharedPageCopiesItUnderAnInvalidation) {
+  World w = world("vma 0x10000-0x14000 read write anon\n"
+                  "pte 0x10000 page pfn=0x500\nshared_pfn 0x500\n");
+  ASSERT_FALSE(apply_mm_op(w, op(MmOpKind::CpuWrite, 0x10000, 0x11000)));
+  const Entry e = w.entry_at(Level::Pte, 0x10000);
+  EXPECT_EQ(e.kind, Kind::Page);
+  EXPECT_NE(e.pfn, 0x500u);
+  EXPECT_TRUE(e.write);
+  EXPECT_EQ(w.notifier.seq, 1u);
+}
+
+TEST(MmOpsCpuAccess, RefusesWhatWouldSignalTheProcessAndLeavesTheWorld) {
+  const World w = world("vma 0x10000-0x14000 read anon\n"
+                        "vma 0x14000-0x18000 read write anon\n"
+                        "inject 0x15000 error=sigbus\n");
+  auto why = [&](MmOp o) {
+    World c = w;
+    auto r = apply_mm_op(c, o);
+    if (r) {
+      EXPECT_EQ(c, w) << "a refused access changed the world";
+    }
+    return r.value_or("");
+  };
+  EXPECT_NE(why(op(MmOpKind::CpuWrite, 0x10000, 0x11000)).find("SIGSEGV"), std::string::npos);
+  EXPECT_NE(why(op(MmOpKind::CpuRead, 0x18000, 0x19000)).find("SIGSEGV"), std::string::npos);
+  // the page before the injected one is faulted in the copy, then the whole access refused
+  EXPECT_NE(why(op(MmOpKind::CpuWrite, 0x14000, 0x16000)).find("signal"), std::string::npos);
+  EXPECT_EQ(why(op(MmOpKind::CpuRead, 0x10000, 0x11000)), "");
+}
+
+// M-FORK-CHILD: the world becomes the child's mm.
+TEST(MmOpsForkChild, TheChildHasThePagesWriteProtectedOldAndSharedAndNoInvalidation) {
+  World w = world("vma 0x10000-0x14000 read write anon\n"
+                  "vma 0x14000-0x18000 read write shared file\n"
+                  "owner 0x400 1\n"
+                  "pte 0x10000 page pfn=0x500 write\n"
+                  "pte 0x11000 page pfn=0x501\n"
+                  "pte 0x12000 device pfn=0x400 write\n"
+                  "pte 0x13000 raw 0x502427\n" // PRESENT|RW|USER|ACCESSED|UFFD_WP (bit 10)
+                  "pte 0x14000 page pfn=0x600 write\n");
+  ASSERT_FALSE(apply_mm_op(w, MmOp{.kind = MmOpKind::ForkChild}));
+  // write-protected as the parent's, and old (pte_mkold); DIRTY stays in a private VMA
+  EXPECT_EQ(pte(w, 0x10000), PRESENT | USER | DIRTY | (0x500ull << 12));
+  EXPECT_EQ(pte(w, 0x11000), PRESENT | USER | (0x501ull << 12));
+  // uffd-wp cleared: no VMA has VM_UFFD_WP
+  EXPECT_EQ(pte(w, 0x13000), PRESENT | USER | (0x502ull << 12));
+  const Entry d = w.entry_at(Level::Pte, 0x12000);
+  EXPECT_EQ(d.kind, Kind::Device);
+  EXPECT_FALSE(d.write);
+  // the shared file VMA is not copied: the child has nothing mapped there
+  EXPECT_EQ(w.entry_at(Level::Pte, 0x14000).kind, Kind::None);
+  EXPECT_EQ(w.vmas.all().size(), 2u);
+  EXPECT_EQ(w.shared_pfns, (std::set<u64>{0x400, 0x500, 0x501, 0x502}));
+  // the child's driver registers its notifier after the fork
+  EXPECT_EQ(w.notifier.invalidations, 0u);
+  // and the child's write copies the page the parent maps too
+  EXPECT_EQ(handle_mm_fault(w, w.vmas.all().at(0), 0x10000, fault::FLAG_WRITE), 0u);
+  const Entry e = w.entry_at(Level::Pte, 0x10000);
+  EXPECT_TRUE(e.write);
+  EXPECT_NE(e.pfn, 0x500u);
+  EXPECT_EQ(w.notifier.invalidations, 1u);
+}
+
+TEST(MmOpsForkChild, RefusesWhatForkRefusesAndIsNoDriverEvent) {
+  const World w = world("vma 0x10000-0x14000 read write anon\n"
+                        "pte 0x10000 swap type=0 offset=7\n");
+  auto why = mm_op_unsupported(w, MmOp{.kind = MmOpKind::ForkChild});
+  ASSERT_TRUE(why);
+  EXPECT_NE(why->find("swap entry"), std::string::npos) << *why;
+  World e = world("vma 0x10000-0x14000 read write anon\n");
+  why = apply_mm_op_event(e, MmOp{.kind = MmOpKind::ForkChild});
+  ASSERT_TRUE(why);
+  EXPECT_NE(why->find("between calls"), std::string::npos) << *why;
+  EXPECT_FALSE(apply_mm_op_event(e, MmOp{.kind = MmOpKind::Fork}));
+  EXPECT_EQ(describe(MmOp{.kind = MmOpKind::ForkChild}), "fork-child");
 }
 
 } // namespace
