@@ -22,20 +22,25 @@ namespace hmmspec::fuzz {
 
 // Reads choices from a provider with FuzzedDataProvider's interface.
 // `pinned`, if given, replaces the geometry selector read (the choice is still consumed, so
-// the rest of the input reads alike): focused campaigns on one geometry.
+// the rest of the input reads alike): focused campaigns on one geometry. `encoding`, below
+// kEncodingVersion, reads the input as that encoding did (the choices later encodings add
+// after it are not read): how the corpus is carried to a new encoding.
 template <typename Provider>
 class CaseReader {
 public:
   static constexpr bool kReading = true;
-  explicit CaseReader(Provider& p, std::optional<u64> pinned = std::nullopt)
-      : p_(p), pinned_(pinned) {}
+  explicit CaseReader(Provider& p, std::optional<u64> pinned = std::nullopt,
+                      unsigned encoding = kEncodingVersion)
+      : p_(p), pinned_(pinned), encoding_(encoding) {}
   u64 get(u64 lo, u64 hi) { return p_.template ConsumeIntegralInRange<std::uint64_t>(lo, hi); }
   bool get_flag() { return p_.ConsumeBool(); }
   std::optional<u64> pinned_geometry() const { return pinned_; }
+  unsigned encoding() const { return encoding_; }
 
 private:
   Provider& p_;
   std::optional<u64> pinned_;
+  unsigned encoding_;
 };
 
 // Records the choices that read back as given values; bytes() lays them out the way
@@ -417,12 +422,22 @@ inline bool more_kind(MmOpKind k) {
          kFuzzMoreMmOpKinds.end();
 }
 
+// The mm operation kinds encoding 5 adds (mm_op_fifth): mmap, the CPU's accesses and
+// fork-child.
+inline constexpr std::array<MmOpKind, 4> kFuzzFifthMmOpKinds{
+    MmOpKind::Mmap, MmOpKind::CpuRead, MmOpKind::CpuWrite, MmOpKind::ForkChild};
+
+inline bool fifth_kind(MmOpKind k) {
+  return std::find(kFuzzFifthMmOpKinds.begin(), kFuzzFifthMmOpKinds.end(), k) !=
+         kFuzzFifthMmOpKinds.end();
+}
+
 // An mm operation: its kind (kFuzzMmOpKinds), where it starts (mostly in the range), how many
 // pages (a few, or as many as the range has), and its kind's parameters. A kind of encoding 4
-// (mm_op_more) is written here as munmap, which has none.
+// (mm_op_more) or 5 (mm_op_fifth) is written here as munmap, which has none.
 template <typename Io>
 void mm_op(Io& io, FuzzMmOp& op, u64 range_start, u64 range_pages, const Frame& f) {
-  const bool more = !Io::kReading && more_kind(op.kind);
+  const bool more = !Io::kReading && (more_kind(op.kind) || fifth_kind(op.kind));
   u64 sel = 0;
   if constexpr (!Io::kReading) {
     const MmOpKind k = more ? MmOpKind::Munmap : op.kind;
@@ -441,7 +456,7 @@ void mm_op(Io& io, FuzzMmOp& op, u64 range_start, u64 range_pages, const Frame& 
     break;
   }
   default:
-    op.prot = Prot::Read; // (the default: unused)
+    if (!more) op.prot = Prot::Read; // (the default: unused; mmap's is read by mm_op_fifth)
     break;
   }
 }
@@ -457,6 +472,27 @@ void mm_op_more(Io& io, FuzzMmOp& op) {
   num(io, sel, 0, 2 + kFuzzMoreMmOpKinds.size()); // 0-2: the kind mm_op read
   if (sel >= 3) {
     op.kind = kFuzzMoreMmOpKinds[sel - 3];
+    op.prot = Prot::Read;
+  }
+}
+
+// Encoding 5: an operation's kind moved to mmap (with its PROT), cpu-read, cpu-write or
+// fork-child (mostly not: selectors 0 and 5-7 keep the kind read before).
+template <typename Io>
+void mm_op_fifth(Io& io, FuzzMmOp& op) {
+  u64 sel = 0;
+  if constexpr (!Io::kReading) {
+    auto it = std::find(kFuzzFifthMmOpKinds.begin(), kFuzzFifthMmOpKinds.end(), op.kind);
+    sel = it == kFuzzFifthMmOpKinds.end() ? 0 : 1 + u64(it - kFuzzFifthMmOpKinds.begin());
+  }
+  num(io, sel, 0, 7);
+  if (sel < 1 || sel > kFuzzFifthMmOpKinds.size()) return;
+  op.kind = kFuzzFifthMmOpKinds[sel - 1];
+  if (op.kind == MmOpKind::Mmap) {
+    u64 prot = static_cast<u64>(op.prot);
+    num(io, prot, 0, 2); // none, r, rw (Prot)
+    op.prot = static_cast<Prot>(prot);
+  } else {
     op.prot = Prot::Read;
   }
 }
@@ -850,6 +886,17 @@ void io_case(Io& s, FuzzCase& c) {
     driver(s, c.driver, c.start_page, pages_in_range, f);
   } else {
     c.driver.reset();
+  }
+  // encoding 5, v5.7 only, after all of encoding 4: mmap, the CPU's accesses and fork-child
+  // among the kinds of the calls' operations and then of the loop's events (not read when the input
+  // is read as an earlier encoding)
+  bool fifth = true;
+  if constexpr (Io::kReading) fifth = s.encoding() >= 5;
+  if (!v6 && fifth) {
+    for (FuzzCall& k : c.calls)
+      for (FuzzMmOp& op : k.ops) mm_op_fifth(s, op);
+    if (c.driver)
+      for (FuzzDriverEvent& e : c.driver->events) mm_op_fifth(s, e.op);
   }
 }
 

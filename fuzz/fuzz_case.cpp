@@ -58,9 +58,9 @@ std::optional<u64> pinned_geometry_selector(std::string_view name) {
 }
 
 FuzzCase decode_case(std::span<const std::uint8_t> bytes, std::optional<u64> pinned,
-                     std::optional<KernelVersion> version) {
+                     std::optional<KernelVersion> version, unsigned encoding) {
   ByteSource src(bytes.empty() ? nullptr : bytes.data() + 1, bytes.empty() ? 0 : bytes.size() - 1);
-  CaseReader<ByteSource> reader(src, pinned);
+  CaseReader<ByteSource> reader(src, pinned, encoding);
   FuzzCase c;
   c.kernel = version ? *version : bytes.empty() ? KernelVersion::V5_7 : header_kernel(bytes[0]);
   io_case(reader, c);
@@ -233,13 +233,13 @@ void add_races(World& w, const HmmRange& r, const std::vector<FuzzRace>& races) 
 }
 
 // The mm operation a FuzzMmOp names (as the parser makes it: a fork has no range, a
-// migration's owner is the range's dev_private_owner, only mprotect has a protection).
+// migration's owner is the range's dev_private_owner, only mprotect and mmap have a protection).
 MmOp mm_op_of(const Geometry& g, const FuzzMmOp& fo, u64 dev_private_owner) {
   if (!mm_op_has_range(fo.kind)) return MmOp{fo.kind, 0, 0, Prot::Read, 0};
   const u64 va_pages = g.va_limit() >> g.page_shift;
   const u64 start = std::min(fo.page, va_pages - 1);
   const u64 end = std::min(start + std::max<u64>(fo.pages, 1), va_pages);
-  const Prot prot = fo.kind == MmOpKind::Mprotect ? fo.prot : Prot::Read;
+  const Prot prot = mm_op_has_prot(fo.kind) ? fo.prot : Prot::Read;
   const bool migrate = fo.kind == MmOpKind::MigrateToDevice || fo.kind == MmOpKind::MigrateToRam;
   return MmOp{fo.kind, start << g.page_shift, end << g.page_shift, prot,
               migrate ? dev_private_owner : 0};
@@ -273,7 +273,7 @@ void add_driver(Scenario& s, const FuzzDriver& d, bool events) {
     const MmOp op = mm_op_of(s.world.geom, fe.op, s.range.dev_private_owner);
     World w = s.world;
     w.driver_events.clear();
-    if (apply_mm_op_line(w, op)) continue;
+    if (apply_mm_op_event(w, op)) continue;
     const unsigned at = unsigned(std::clamp<u64>(fe.at, 1, 16));
     s.world.driver_events.push_back(DriverEvent{fe.point, op, at, 0, false});
     s.driver_event_locs.push_back(SourceLoc{s.name, 0, 0});

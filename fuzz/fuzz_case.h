@@ -36,8 +36,10 @@ namespace hmmspec::fuzz {
 // fault-returned point, the operation kinds beyond kFuzzMmOpKinds (fork, the migrations,
 // reclaim, thp-split, thp-collapse), the driver loop and its `during` events. Exhausted input
 // reads as none of them, so an encoding-3 input means what it meant, but for the bytes it left
-// over, which encoding 4 reads (the corpus was re-encoded without them).
-inline constexpr std::uint8_t kEncodingVersion = 4;
+// over, which encoding 4 reads (the corpus was re-encoded without them). 5, read after every
+// choice of encoding 4 (v5.7 cases): mmap, cpu-read and cpu-write among the kinds of the
+// calls' operations and the loop's events (the corpus was read as encoding 4 and re-encoded).
+inline constexpr std::uint8_t kEncodingVersion = 5;
 
 // Byte 0 of an input: the encoding version in its low four bits, the kernel version of the
 // case (its index in kAllKernelVersions) in its high four. Any byte names a version (the
@@ -210,9 +212,12 @@ Geometry case_geometry(const FuzzCase& c);
 // bytes -> case. The first byte is the header (input_header): its encoding version is ignored
 // by decoding (any byte string decodes; corpus files are checked to carry kEncodingVersion),
 // its kernel version is the case's. `pinned` (a geometry selector, pinned_geometry_selector)
-// replaces the geometry the input names; `version`, if given, the kernel version.
+// replaces the geometry the input names; `version`, if given, the kernel version. `encoding`,
+// below kEncodingVersion, reads the input as that earlier encoding did (the corpus is carried
+// to a new encoding by reading each input so and encoding the case again).
 FuzzCase decode_case(std::span<const std::uint8_t> bytes, std::optional<u64> pinned = std::nullopt,
-                     std::optional<KernelVersion> version = std::nullopt);
+                     std::optional<KernelVersion> version = std::nullopt,
+                     unsigned encoding = kEncodingVersion);
 // The geometry selector of a built-in geometry name ("tiny", "x86_64-la57", ...), for pinning.
 std::optional<u64> pinned_geometry_selector(std::string_view name);
 // case -> bytes that decode to the same case (fields out of the encoding's ranges clamped);
