@@ -64,7 +64,7 @@ bool unambiguous_encoding(const HmmRange& r) {
 }
 
 std::optional<ContractViolation> check_driver_contract(const World& after, const HmmRange& requests,
-                                                       const std::vector<u64>& outputs, bool kept) {
+                                                       const std::vector<u64>& outputs) {
   const KernelVersion k = after.geom.kernel;
   const bool v6 = has_v6_api(k);
   if (!v6 && !unambiguous_encoding(requests)) return std::nullopt;
@@ -102,10 +102,10 @@ std::optional<ContractViolation> check_driver_contract(const World& after, const
     const bool watched = addr >= after.notifier.start && addr < after.notifier.end;
     if (watched && valid && !cpu) return violation("C-NOPAGE", "a page where the CPU has none");
     if (watched && valid) {
-      // a mirror kept since its check may lack a WRITE the CPU gained without invalidating
-      // (a write fault that reuses the page, F-REUSE): less than the CPU gives is safe
-      const bool fewer = kept && cpu->write && !writes(out);
-      if (!same_page(out, cpu->pfn) || (writes(out) != cpu->write && !fewer))
+      // WRITE only where the CPU may write: the CPU gains write permission without an
+      // invalidation (wp_page_reuse, mm/memory.c:2605-2625 at v5.7: F-REUSE; do_numa_page:
+      // F-NUMA), so a mirror read before may lack it, which is safe
+      if (!same_page(out, cpu->pfn) || (writes(out) && !cpu->write))
         return violation("C-VALID",
                          fmt::format("the CPU's page is {:#x}", page_word(cpu->pfn, cpu->write)));
     }
@@ -142,7 +142,7 @@ void DriverContractCheck::chunk_done(const World& after, const HmmRange& request
 void DriverContractCheck::call_done(const World& end) {
   for (const Mirrored& m : mirrored_) {
     if (m.seq != end.notifier.seq) continue; // invalidated since: the driver dropped it
-    if (auto v = check_driver_contract(end, m.requests, m.outputs, true)) {
+    if (auto v = check_driver_contract(end, m.requests, m.outputs)) {
       v->chunk = m.chunk;
       v->message = fmt::format("at the end of the call, no invalidation since the chunk's "
                                "check, {} ({})",

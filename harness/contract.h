@@ -51,18 +51,18 @@ bool unambiguous_encoding(const HmmRange& r);
 // HMM_PFN_ERROR, the word is HMM_PFN_VALID | pfn [| HMM_PFN_WRITE] with any map order, and
 // VALID and WRITE are asked for with HMM_PFN_REQ_FAULT and HMM_PFN_REQ_WRITE.)
 //  C-VALID: an output that decodes to a page (hmm_device_entry_to_page) is exactly the word
-//    hmm_device_entry_from_pfn gives for the CPU's page, with WRITE iff the CPU may write it.
+//    hmm_device_entry_from_pfn gives for the CPU's page, with WRITE only if the CPU may write
+//    it. (Not "if and only if": the kernel gives the CPU write permission without invalidating,
+//    v5.7 wp_page_reuse, mm/memory.c:2605-2625, and do_numa_page, so a mirror read before that
+//    lacks a WRITE the CPU has; with less than the CPU allows it is safe, and faults again.)
 //  C-NOPAGE: where the CPU entry gives no page, the output decodes to none (ERROR, NONE or
 //    SPECIAL).
 //  Both only inside the notifier's interval: the driver hears of no change outside it.
 //  C-REQUESTED: a page whose request asked for VALID (after pfn_flags_mask and default_flags,
 //    hmm.c:113) decodes to a page, with WRITE if it asked for WRITE (but a device-private page
 //    of the owner, which hmm reports as it is, hmm.c:258-265).
-// With `kept` (C-STILL: outputs checked again at the end of the call), an output may lack a
-// WRITE the CPU gives: a mirror with less than the CPU allows is safe.
 std::optional<ContractViolation> check_driver_contract(const World& after, const HmmRange& requests,
-                                                       const std::vector<u64>& outputs,
-                                                       bool kept = false);
+                                                       const std::vector<u64>& outputs);
 
 // "driver contract C-VALID at 0x2000 (chunk 0): the CPU gives pfn 0x42 writable, ...".
 std::string describe(const ContractViolation& v);

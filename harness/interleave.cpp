@@ -135,7 +135,7 @@ bool operation_inapplicable(const ScenarioRun& run, const Scenario& v) {
 
 // The operations tried at the driver's points: each kind over the part of the range the first
 // VMA meeting it covers (fork: the whole mm), those the model can apply to the first world, and
-// thp-collapse.
+// thp-collapse. (mmap is not tried: it maps where no VMA is, and these are over a VMA's part.)
 std::vector<MmOp> driver_ops(const Scenario& s) {
   std::vector<MmOp> ops;
   const HmmRange& r = s.range;
@@ -149,8 +149,9 @@ std::vector<MmOp> driver_ops(const Scenario& s) {
   if (vma) {
     const u64 a = std::max(r.start, vma->start), b = std::min(r.end, vma->end);
     for (Prot p : {Prot::None, Prot::Read}) all.push_back(MmOp{MmOpKind::Mprotect, a, b, p, 0});
-    for (MmOpKind k : {MmOpKind::Munmap, MmOpKind::MadviseDontneed, MmOpKind::Reclaim,
-                       MmOpKind::MigrateToDevice, MmOpKind::MigrateToRam, MmOpKind::ThpSplit})
+    for (MmOpKind k :
+         {MmOpKind::Munmap, MmOpKind::MadviseDontneed, MmOpKind::Reclaim, MmOpKind::MigrateToDevice,
+          MmOpKind::MigrateToRam, MmOpKind::ThpSplit, MmOpKind::CpuRead, MmOpKind::CpuWrite})
       all.push_back(MmOp{k, a, b, Prot::Read, r.dev_private_owner});
   }
   for (const MmOp& op : all) {
