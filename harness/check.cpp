@@ -52,7 +52,8 @@ ScenarioRun run_scenario(const Scenario& s, const std::vector<Party>& parties) {
       Outcome o = driver_hmm_range_fault(*s.driver_loop, w, range, s.options, p.run, done);
       if (!o.failure) check.call_done(o.world);
       for (const ContractViolation& v : check.violations())
-        contract.push_back(Failure{s.driver_loop_loc, fmt::format("call {}: {}", k, describe(v))});
+        contract.push_back(
+            Failure{s.driver_loop_loc, fmt::format("call {}: {}", k, describe(v)), v.rule});
       return o;
     };
     PartyResult r{p.id, make_call(1, s.world, s.range), {}, {}};

@@ -73,14 +73,11 @@ Scenario base_of(const Scenario& s, const InterleaveOptions& o) {
   return b;
 }
 
-// The contract rule a failure's message names ("... driver contract C-NOPAGE at ...", as
-// harness/check.cpp writes it with describe(ContractViolation)), or the message's start.
-std::string failure_rule(const std::string& message) {
-  constexpr std::string_view kContract = "driver contract ";
-  const std::size_t at = message.find(kContract);
-  if (at == std::string::npos) return message.substr(0, message.find(':'));
-  const std::size_t from = at + kContract.size();
-  return message.substr(from, message.find(' ', from) - from);
+// What stays fixed of a failure while a finding shrinks: the contract rule it breaks, or, for
+// another failure, its message's start (what it is about, without the values).
+std::string failure_key(const Failure& f) {
+  if (!f.rule.empty()) return f.rule;
+  return f.message.substr(0, f.message.find(':'));
 }
 
 } // namespace
@@ -101,18 +98,12 @@ std::optional<InterleaveProblem> interleave_problem(const ScenarioRun& run) {
     if (!r.failures.empty())
       return InterleaveProblem{
           fmt::format("VIOLATION ({}): {}", r.party.name, r.failures.front().message),
-          fmt::format("violation {} {}", r.party.name, failure_rule(r.failures.front().message))};
+          fmt::format("violation {} {}", r.party.name, failure_key(r.failures.front()))};
   }
   return std::nullopt;
 }
 
 namespace {
-
-// What went wrong in a run, or nothing.
-std::optional<std::string> problem(const ScenarioRun& run) {
-  if (auto p = interleave_problem(run)) return p->what;
-  return std::nullopt;
-}
 
 // Whether every failure of the run is an operation of a later call that cannot be applied to
 // the world the event left (prepare_call reports it at the operation's line): the variant is
@@ -214,9 +205,8 @@ InterleaveResult interleave(const Scenario& s, const std::vector<Party>& parties
     res.skipped = *run.unsupported;
     return res;
   }
-  if (auto p = problem(run)) { // without any added event
-    Scenario v = base;
-    res.findings.push_back(InterleaveFinding{std::move(v), *p});
+  if (auto p = interleave_problem(run)) { // without any added event
+    res.findings.push_back(InterleaveFinding{base, std::move(p->what), std::move(p->key)});
     return res;
   }
   // the sites: in the first world and in the world each call of the ground truth left
@@ -244,7 +234,9 @@ InterleaveResult interleave(const Scenario& s, const std::vector<Party>& parties
       return true;
     }
     ++res.interleavings;
-    if (auto p = problem(vr)) res.findings.push_back(InterleaveFinding{std::move(v), *p});
+    if (auto p = interleave_problem(vr))
+      res.findings.push_back(
+          InterleaveFinding{std::move(v), std::move(p->what), std::move(p->key)});
     return true;
   };
   std::vector<RaceOp> ops{RaceOp::Zap, RaceOp::Split};

@@ -28,10 +28,12 @@ struct InterleaveOptions {
 };
 
 // A variant that breaks agreement or the contract: the runnable scenario (its race and
-// driver-loop lines, no expectations: running it reproduces the finding) and what went wrong.
+// driver-loop lines, no expectations: running it reproduces the finding), what went wrong, and
+// the problem's key (InterleaveProblem, below: what a shrunk variant must keep).
 struct InterleaveFinding {
   Scenario variant;
   std::string what;
+  std::string key;
 };
 
 struct InterleaveResult {

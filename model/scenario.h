@@ -95,6 +95,7 @@ struct Scenario {
 struct Failure {
   SourceLoc loc;
   std::string message;
+  std::string rule = {}; // the driver-contract rule broken (C-VALID, ...); empty for others
 };
 // The world and range of call `k` (1-based, k >= 2) from the world the previous call left:
 // the call's operations applied (model/mm_ops.h), the log and the world's reports emptied (a

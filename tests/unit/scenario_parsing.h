@@ -5,8 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "model/scenario_format.h"
 
@@ -28,6 +31,31 @@ inline ParseError parse_err(const std::string& text) {
   if (auto* e = std::get_if<ParseError>(&r)) return *e;
   ADD_FAILURE() << "parsed, but should not have:\n" << text;
   return ParseError{};
+}
+
+// A scenario file of the suites and what it holds.
+struct SuiteScenario {
+  std::string name; // its path under tests/scenarios: "spec/seq-fork-write-copies.hmm"
+  Scenario scenario;
+};
+
+// Every scenario file under tests/scenarios that parses, in path order (those that do not are
+// the scenario suites' own tests' to report).
+inline std::vector<SuiteScenario> suite_scenarios() {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::path(HMMSPEC_SOURCE_DIR) / "tests" / "scenarios";
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (const auto& e : fs::recursive_directory_iterator(root, ec))
+    if (e.is_regular_file() && e.path().extension() == ".hmm") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  std::vector<SuiteScenario> out;
+  for (const fs::path& f : files) {
+    ParseResult r = load_scenario(f.string());
+    if (auto* s = std::get_if<Scenario>(&r))
+      out.push_back(SuiteScenario{fs::relative(f, root).generic_string(), std::move(*s)});
+  }
+  return out;
 }
 
 } // namespace hmmspec

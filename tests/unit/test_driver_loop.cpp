@@ -430,33 +430,27 @@ TEST(DriverContract, ReadsSixXOutputsByTheirFixedBits) {
 // 6.12 mm/hmm.c:485-490), so in `hugetlb-fault` page 5's VALID request goes unmet while the call
 // succeeds (C-REQUESTED; docs/checking.md).
 TEST(DriverContract, HoldsOnTheSixXSuitesUnderTheLoopButForHugetlbRequests) {
-  namespace fs = std::filesystem;
   unsigned checked = 0;
   std::set<std::string> found, want;
   for (KernelVersion v : {KernelVersion::V6_1, KernelVersion::V6_12})
     for (const Party& p : built_parties(v)) // (every party of the version this build has)
       want.insert(fmt::format("spec-{}/hugetlb-fault.hmm {} C-REQUESTED at 0x15000",
                               version_name(v), p.id.name));
-  std::error_code ec;
-  for (const auto& e :
-       fs::recursive_directory_iterator(fs::path(HMMSPEC_SOURCE_DIR) / "tests" / "scenarios", ec)) {
-    if (!e.is_regular_file() || e.path().extension() != ".hmm") continue;
-    ParseResult pr = load_scenario(e.path().string());
-    Scenario* sp = std::get_if<Scenario>(&pr);
-    if (!sp || !has_v6_api(sp->world.geom.kernel)) continue;
-    Scenario s = *sp;
+  for (SuiteScenario& file : suite_scenarios()) {
+    if (!has_v6_api(file.scenario.world.geom.kernel)) continue;
+    Scenario& s = file.scenario;
     s.expectations.clear();
     for (Call& c : s.calls) c.expectations.clear();
     if (!s.driver_loop) s.driver_loop = DriverLoop{64, 8};
     s.range.notifier_seq = s.world.notifier.seq; // the loop reads it afresh
     const ScenarioRun run = run_scenario(s, built_parties(s.world.geom.kernel));
-    const std::string name =
-        e.path().parent_path().filename().string() + "/" + e.path().filename().string();
+    const std::string& name = file.name;
     for (const PartyResult& r : run.results)
       for (const Failure& f : r.failures) {
         const std::size_t at = f.message.find("driver contract ");
         ASSERT_NE(at, std::string::npos) << name << ": " << r.party.name << ": " << f.message;
         const std::string what = f.message.substr(at + 16, f.message.find(" (", at) - at - 16);
+        EXPECT_TRUE(!f.rule.empty() && what.starts_with(f.rule)) << f.message; // (its rule)
         found.insert(fmt::format("{} {} {}", name, r.party.name, what));
       }
     checked += !run.results.empty();
