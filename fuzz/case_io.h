@@ -417,9 +417,16 @@ inline constexpr std::array<MmOpKind, 6> kFuzzMoreMmOpKinds{
     MmOpKind::Fork,    MmOpKind::MigrateToDevice, MmOpKind::MigrateToRam,
     MmOpKind::Reclaim, MmOpKind::ThpSplit,        MmOpKind::ThpCollapse};
 
+// The position of k in a table of kinds, or nothing.
+template <std::size_t N>
+std::optional<u64> kind_index(const std::array<MmOpKind, N>& kinds, MmOpKind k) {
+  auto it = std::find(kinds.begin(), kinds.end(), k);
+  if (it == kinds.end()) return std::nullopt;
+  return u64(it - kinds.begin());
+}
+
 inline bool more_kind(MmOpKind k) {
-  return std::find(kFuzzMoreMmOpKinds.begin(), kFuzzMoreMmOpKinds.end(), k) !=
-         kFuzzMoreMmOpKinds.end();
+  return kind_index(kFuzzMoreMmOpKinds, k).has_value();
 }
 
 // The mm operation kinds encoding 5 adds (mm_op_fifth): mmap, the CPU's accesses and
@@ -428,8 +435,7 @@ inline constexpr std::array<MmOpKind, 4> kFuzzFifthMmOpKinds{
     MmOpKind::Mmap, MmOpKind::CpuRead, MmOpKind::CpuWrite, MmOpKind::ForkChild};
 
 inline bool fifth_kind(MmOpKind k) {
-  return std::find(kFuzzFifthMmOpKinds.begin(), kFuzzFifthMmOpKinds.end(), k) !=
-         kFuzzFifthMmOpKinds.end();
+  return kind_index(kFuzzFifthMmOpKinds, k).has_value();
 }
 
 // An mm operation: its kind (kFuzzMmOpKinds), where it starts (mostly in the range), how many
@@ -440,9 +446,7 @@ void mm_op(Io& io, FuzzMmOp& op, u64 range_start, u64 range_pages, const Frame& 
   const bool more = !Io::kReading && (more_kind(op.kind) || fifth_kind(op.kind));
   u64 sel = 0;
   if constexpr (!Io::kReading) {
-    const MmOpKind k = more ? MmOpKind::Munmap : op.kind;
-    auto it = std::find(kFuzzMmOpKinds.begin(), kFuzzMmOpKinds.end(), k);
-    sel = it == kFuzzMmOpKinds.end() ? 0 : u64(it - kFuzzMmOpKinds.begin());
+    sel = kind_index(kFuzzMmOpKinds, more ? MmOpKind::Munmap : op.kind).value_or(0);
   }
   num(io, sel, 0, kFuzzMmOpKinds.size() - 1);
   if (!more) op.kind = kFuzzMmOpKinds[sel];
@@ -466,8 +470,7 @@ template <typename Io>
 void mm_op_more(Io& io, FuzzMmOp& op) {
   u64 sel = 0;
   if constexpr (!Io::kReading) {
-    auto it = std::find(kFuzzMoreMmOpKinds.begin(), kFuzzMoreMmOpKinds.end(), op.kind);
-    sel = it == kFuzzMoreMmOpKinds.end() ? 0 : 3 + u64(it - kFuzzMoreMmOpKinds.begin());
+    if (auto i = kind_index(kFuzzMoreMmOpKinds, op.kind)) sel = 3 + *i;
   }
   num(io, sel, 0, 2 + kFuzzMoreMmOpKinds.size()); // 0-2: the kind mm_op read
   if (sel >= 3) {
@@ -482,8 +485,7 @@ template <typename Io>
 void mm_op_fifth(Io& io, FuzzMmOp& op) {
   u64 sel = 0;
   if constexpr (!Io::kReading) {
-    auto it = std::find(kFuzzFifthMmOpKinds.begin(), kFuzzFifthMmOpKinds.end(), op.kind);
-    sel = it == kFuzzFifthMmOpKinds.end() ? 0 : 1 + u64(it - kFuzzFifthMmOpKinds.begin());
+    if (auto i = kind_index(kFuzzFifthMmOpKinds, op.kind)) sel = 1 + *i;
   }
   num(io, sel, 0, 7);
   if (sel < 1 || sel > kFuzzFifthMmOpKinds.size()) return;
