@@ -58,17 +58,6 @@ bool access_error(const Vma& v, bool write) {
 // MMU completes it. Returns why the process would not get past it.
 std::optional<std::string> cpu_access_page(World& w, u64 addr, bool write) {
   const char* what = write ? "write" : "read";
-  // find_vma, and no stack to expand (arch/x86/mm/fault.c:1425-1440 at v5.7)
-  const Vma* v = w.vmas.containing(addr);
-  if (!v)
-    return fmt::format("{:#x} is in no VMA: the CPU's {} gets SIGSEGV (bad_area, "
-                       "arch/x86/mm/fault.c:1425-1440 at v5.7)",
-                       addr, what);
-  if (access_error(*v, write))
-    return fmt::format("the VMA at {:#x} does not allow a {}: the CPU gets SIGSEGV "
-                       "(access_error, arch/x86/mm/fault.c:1445-1449 at v5.7)",
-                       v->start, what);
-  const Vma vma = *v;
   for (int i = 0; i < kCpuTries; ++i) {
     Level level = Level::Pte;
     const Entry e = cpu_leaf(w, addr, level);
@@ -77,6 +66,18 @@ std::optional<std::string> cpu_access_page(World& w, u64 addr, bool write) {
       if (u64* slot = w.find_slot_mut(level, addr)) *slot |= ACCESSED | (write ? DIRTY : 0);
       return std::nullopt;
     }
+    // do_user_addr_fault: find_vma, and no stack to expand (arch/x86/mm/fault.c:1425-1440 at
+    // v5.7), then access_error (:1445-1449)
+    const Vma* v = w.vmas.containing(addr);
+    if (!v)
+      return fmt::format("{:#x} is in no VMA: the CPU's {} gets SIGSEGV (bad_area, "
+                         "arch/x86/mm/fault.c:1425-1440 at v5.7)",
+                         addr, what);
+    if (access_error(*v, write))
+      return fmt::format("the VMA at {:#x} does not allow a {}: the CPU gets SIGSEGV "
+                         "(access_error, arch/x86/mm/fault.c:1445-1449 at v5.7)",
+                         v->start, what);
+    const Vma vma = *v;
     const unsigned r = handle_mm_fault(w, vma, addr, write ? fault::FLAG_WRITE : 0);
     // VM_FAULT_ERROR ends the access in a signal (mm_fault_error, fault.c:1487-1490)
     if (r & fault::ERROR)

@@ -552,6 +552,7 @@ TEST(MmOpsCpuAccess, AWriteToASharedPageCopiesItUnderAnInvalidation) {
 TEST(MmOpsCpuAccess, RefusesWhatWouldSignalTheProcessAndLeavesTheWorld) {
   const World w = world("vma 0x10000-0x14000 read anon\n"
                         "vma 0x14000-0x18000 read write anon\n"
+                        "pte 0x11000 page pfn=0x700 write\n"
                         "inject 0x15000 error=sigbus\n");
   auto why = [&](MmOp o) {
     World c = w;
@@ -566,6 +567,8 @@ TEST(MmOpsCpuAccess, RefusesWhatWouldSignalTheProcessAndLeavesTheWorld) {
   // the page before the injected one is faulted in the copy, then the whole access refused
   EXPECT_NE(why(op(MmOpKind::CpuWrite, 0x14000, 0x16000)).find("signal"), std::string::npos);
   EXPECT_EQ(why(op(MmOpKind::CpuRead, 0x10000, 0x11000)), "");
+  // the MMU comes first: a PTE that allows the write completes it, whatever the VMA says
+  EXPECT_EQ(why(op(MmOpKind::CpuWrite, 0x11000, 0x12000)), "");
 }
 
 // M-FORK-CHILD: the world becomes the child's mm.
