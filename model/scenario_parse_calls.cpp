@@ -70,8 +70,15 @@ MmOp Parser::mm_op_fields(std::span<const Token> t, size_t first, MmOpKind kind,
   op.kind = kind;
   next = first + 1;
   if (mm_op_has_range(kind)) {
-    std::tie(op.start, op.end) = address_span(need(t, first + 1, "ADDR+LEN"), mm_op_name(kind));
+    const Token& span = need(t, first + 1, "ADDR+LEN");
+    std::tie(op.start, op.end) = address_span(span, mm_op_name(kind));
     next = first + 2;
+    // the CPU touches every page: as many as a range may have, so that the work stays in
+    // proportion to the call's (docs/scenario-format.md, "Limits")
+    const u64 pages = (op.end - op.start) >> s_.world.geom.page_shift;
+    if ((kind == MmOpKind::CpuRead || kind == MmOpKind::CpuWrite) && pages > kMaxRangePages)
+      fail(span, fmt::format("{} of {} pages is too large (at most {}: the CPU touches each)",
+                             mm_op_name(kind), pages, kMaxRangePages));
   }
   if (mm_op_has_prot(kind)) {
     const Token& p = need(t, first + 2, "PROT (none, r or rw)");
