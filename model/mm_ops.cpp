@@ -223,9 +223,10 @@ std::optional<std::string> apply_mm_op_event(World& w, const MmOp& op) {
 
 std::optional<std::string> apply_mm_op(World& w, const MmOp& op) {
   if (op.kind == MmOpKind::CpuRead || op.kind == MmOpKind::CpuWrite) {
-    // tried on a copy first, so that a refusal leaves `w` as it was
-    if (auto why = cpu_access_unsupported(w, op)) return why;
-    (void)cpu_access(w, op);
+    // made on a copy, kept when every access completes: a refusal leaves `w` as it was
+    World after = w;
+    if (auto why = cpu_access(after, op)) return why;
+    w = std::move(after);
     return std::nullopt;
   }
   if (auto why = mm_op_unsupported(w, op)) return why;
@@ -293,7 +294,7 @@ std::optional<std::string> apply_mm_op(World& w, const MmOp& op) {
     return std::nullopt;
   case MmOpKind::CpuRead:
   case MmOpKind::CpuWrite:
-    return cpu_access(w, op);
+    break; // made above
   }
   return std::nullopt;
 }
